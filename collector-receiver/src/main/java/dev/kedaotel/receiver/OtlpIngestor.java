@@ -1,0 +1,100 @@
+package dev.kedaotel.receiver;
+
+import dev.kedaotel.tsdb.TimeSeriesStore;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The transport-neutral core of the receiver: takes the raw bytes of an
+ * {@code ExportMetricsServiceRequest}, validates them, stores every data point, commits, and returns
+ * the OTLP result. Used by {@link OtlpGrpcService} and {@link OtlpHttpHandler}.
+ *
+ * <p>Concurrency: any number of transport threads may call {@link #export} at once. Each thread gets
+ * its own {@link Worker} (validator, mapper, scratch buffers and its own sink, i.e. its own tsdb
+ * {@code Appender}) from a {@link ThreadLocal}, so the per-point path shares nothing mutable between
+ * threads; the sink publishes to readers on {@code commit()}, once per request. Workers live as long
+ * as their thread, so transports should run on a bounded thread pool.
+ */
+public final class OtlpIngestor {
+    private static final System.Logger LOG = System.getLogger(OtlpIngestor.class.getName());
+
+    private final ReceiverConfig config;
+    private final ReceiverStats stats;
+    private final LongSupplier clockMs;
+    private final ThreadLocal<Worker> workers;
+
+    /**
+     * @param sinks creates one sink per ingest thread (called on that thread's first request)
+     * @param clockMs arrival time, used for points with a zero timestamp
+     */
+    public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
+                        LongSupplier clockMs) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        Objects.requireNonNull(sinks, "sinks");
+        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get()));
+    }
+
+    /** An ingestor writing into {@code store}, using the store's clock for arrival time. */
+    public static OtlpIngestor forStore(TimeSeriesStore store, ReceiverConfig config, ReceiverStats stats) {
+        return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().clockMs());
+    }
+
+    public ReceiverConfig config() {
+        return config;
+    }
+
+    public ReceiverStats stats() {
+        return stats;
+    }
+
+    /**
+     * Validates and stores one request. On {@link MalformedOtlpException} nothing was stored.
+     */
+    public ExportResult export(byte[] request, int off, int len, ReceiverStats.Transport transport)
+            throws MalformedOtlpException {
+        Objects.checkFromIndexSize(off, len, request.length);
+        stats.recordRequest(transport);
+        Worker w = workers.get();
+        try {
+            w.validator.validate(request, off, len);
+        } catch (MalformedOtlpException e) {
+            stats.recordMalformed();
+            throw e;
+        }
+        RejectionTally tally = w.tally;
+        tally.reset();
+        try {
+            w.mapper.map(request, off, len, clockMs.getAsLong(), tally);
+        } catch (MalformedOtlpException e) {
+            // Cannot happen: the mapper reads only what the validator accepted.
+            LOG.log(System.Logger.Level.ERROR, "validated OTLP request failed to decode", e);
+            stats.recordMalformed();
+            throw e;
+        } finally {
+            // Publish whatever was written, also when the sink failed part-way (e.g. store closed).
+            w.sink.commit();
+        }
+        stats.record(tally);
+        return ExportResult.of(tally.rejected(), tally.message());
+    }
+
+    public ExportResult export(byte[] request, ReceiverStats.Transport transport) throws MalformedOtlpException {
+        return export(request, 0, request.length, transport);
+    }
+
+    /** Everything one ingest thread needs, reused across its requests. */
+    private static final class Worker {
+        final IngestSink sink;
+        final RequestValidator validator = new RequestValidator();
+        final MetricMapper mapper;
+        final RejectionTally tally = new RejectionTally();
+
+        Worker(ReceiverConfig config, IngestSink sink) {
+            this.sink = sink;
+            this.mapper = new MetricMapper(config, sink);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kedaotel.receiver;
+
+import java.util.Arrays;
+
+/**
+ * The label pairs of one data point's attributes, as (sanitised name symbol, value symbol), kept with
+ * the original key's position in the request so that colliding keys can be ordered. Prometheus' rule
+ * is applied: when two keys sanitise to the same label name (e.g. {@code a.b} and {@code a_b}) their
+ * values are joined with {@code ;} in the lexicographic order of the original keys. Collisions are
+ * rare, so only that path allocates. Not thread-safe; one per ingest worker.
+ */
+final class PointAttributes {
+    private int[] names = new int[16];
+    private int[] values = new int[16];
+    private int[] keyOffs = new int[16];
+    private int[] keyLens = new int[16];
+    private int size;
+
+    void clear() {
+        size = 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void add(int nameSym, int valueSym, int keyOff, int keyLen) {
+        if (size == names.length) {
+            int n = size * 2;
+            names = Arrays.copyOf(names, n);
+            values = Arrays.copyOf(values, n);
+            keyOffs = Arrays.copyOf(keyOffs, n);
+            keyLens = Arrays.copyOf(keyLens, n);
+        }
+        names[size] = nameSym;
+        values[size] = valueSym;
+        keyOffs[size] = keyOff;
+        keyLens[size] = keyLen;
+        size++;
+    }
+
+    /** Merges pairs whose names collide; {@code buf} holds the original keys. */
+    void joinCollisions(byte[] buf, IngestSink sink) {
+        for (int i = 0; i < size; i++) {
+            int name = names[i];
+            if (name < 0) {
+                continue;
+            }
+            for (int j = i + 1; j < size; j++) {
+                if (names[j] == name) {
+                    joinGroup(i, buf, sink);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void joinGroup(int first, byte[] buf, IngestSink sink) {
+        int name = names[first];
+        Integer[] group = java.util.stream.IntStream.range(first, size).filter(k -> names[k] == name)
+                .boxed().toArray(Integer[]::new);
+        Arrays.sort(group, (a, b) -> Arrays.compareUnsigned(buf, keyOffs[a], keyOffs[a] + keyLens[a],
+                buf, keyOffs[b], keyOffs[b] + keyLens[b]));
+        StringBuilder joined = new StringBuilder();
+        for (int k = 0; k < group.length; k++) {
+            if (k > 0) {
+                joined.append(';');
+            }
+            joined.append(sink.symbol(values[group[k]]));
+        }
+        values[first] = sink.intern(joined.toString());
+        for (Integer k : group) {
+            if (k != first) {
+                names[k] = -1;
+            }
+        }
+    }
+
+    void addTo(IngestSink sink) {
+        for (int i = 0; i < size; i++) {
+            if (names[i] >= 0) {
+                sink.addLabel(names[i], values[i]);
+            }
+        }
+    }
+}

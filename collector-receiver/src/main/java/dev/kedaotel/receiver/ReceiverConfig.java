@@ -1,0 +1,82 @@
+package dev.kedaotel.receiver;
+
+import java.util.List;
+
+/**
+ * Settings of the OTLP receiver. Immutable; build with {@link #builder()}.
+ */
+public final class ReceiverConfig {
+    /** Resource attributes copied onto every series by default (stored under sanitised names). */
+    public static final List<String> DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES = List.of(
+            "k8s.pod.name", "k8s.namespace.name", "k8s.deployment.name", "k8s.statefulset.name", "k8s.node.name",
+            "service.name", "service.namespace", "service.instance.id", "host.name");
+
+    /** 4 MiB, gRPC's customary default receive limit. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    private final List<String> promotedResourceAttributes;
+    private final boolean promoteJobAndInstance;
+    private final int maxMessageBytes;
+
+    private ReceiverConfig(Builder b) {
+        this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
+        this.promoteJobAndInstance = b.promoteJobAndInstance;
+        this.maxMessageBytes = b.maxMessageBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ReceiverConfig defaults() {
+        return builder().build();
+    }
+
+    /** Resource attribute keys (OTLP spelling) promoted to series labels. */
+    public List<String> promotedResourceAttributes() {
+        return promotedResourceAttributes;
+    }
+
+    /** Whether Prometheus' {@code job} / {@code instance} labels are derived from service attributes. */
+    public boolean promoteJobAndInstance() {
+        return promoteJobAndInstance;
+    }
+
+    /** Largest accepted request after decompression (gRPC max inbound size, HTTP 413 limit). */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public static final class Builder {
+        private List<String> promotedResourceAttributes = DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES;
+        private boolean promoteJobAndInstance = true;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+
+        public Builder promotedResourceAttributes(List<String> keys) {
+            for (String k : keys) {
+                if (k == null || k.isEmpty()) {
+                    throw new IllegalArgumentException("promoted resource attribute keys must be non-empty, got " + keys);
+                }
+            }
+            promotedResourceAttributes = keys;
+            return this;
+        }
+
+        public Builder promoteJobAndInstance(boolean v) {
+            promoteJobAndInstance = v;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("maxMessageBytes must be positive, got " + v);
+            }
+            maxMessageBytes = v;
+            return this;
+        }
+
+        public ReceiverConfig build() {
+            return new ReceiverConfig(this);
+        }
+    }
+}

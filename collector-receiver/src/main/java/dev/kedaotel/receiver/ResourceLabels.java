@@ -1,0 +1,189 @@
+package dev.kedaotel.receiver;
+
+import dev.kedaotel.tsdb.PrometheusNames;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The labels one {@code ResourceMetrics} contributes to each of its series: the configured promoted
+ * resource attributes under sanitised names, Prometheus' {@code job} ({@code service.namespace/service.name}
+ * or {@code service.name}) and {@code instance} ({@code service.instance.id}) when enabled, and kedify's
+ * fallback of resource {@code pod} to {@code host_name} when there is no {@code host.name}. Computed once
+ * per resource; keys are matched on the raw bytes, so only matching attributes are interned.
+ * Not thread-safe; one per ingest worker.
+ */
+final class ResourceLabels {
+    private static final byte[] SERVICE_NAME = utf8("service.name");
+    private static final byte[] SERVICE_NAMESPACE = utf8("service.namespace");
+    private static final byte[] SERVICE_INSTANCE_ID = utf8("service.instance.id");
+    private static final byte[] HOST_NAME = utf8("host.name");
+    private static final byte[] POD = utf8("pod");
+
+    private static final int KEY = 1 << 3 | ProtoCursor.LEN;
+    private static final int VALUE = 2 << 3 | ProtoCursor.LEN;
+    private static final int ATTRIBUTE = 1 << 3 | ProtoCursor.LEN;
+
+    private final IngestSink sink;
+    private final AttributeValues values;
+    private final boolean promoteJobAndInstance;
+    private final byte[][] promotedKeys;
+    private final int[] promotedNames;
+    private final int[] promotedValues;
+    private final int jobSym;
+    private final int instanceSym;
+    private final int hostNameSym;
+    private final LongIntMap jobCache = new LongIntMap(256);
+
+    private int serviceName;
+    private int serviceNamespace;
+    private int serviceInstanceId;
+    private boolean hasHostName;
+    private int pod;
+
+    private int[] pairs = new int[32];
+    private int pairCount;
+
+    ResourceLabels(ReceiverConfig config, IngestSink sink, AttributeValues values) {
+        this.sink = sink;
+        this.values = values;
+        this.promoteJobAndInstance = config.promoteJobAndInstance();
+        List<String> keys = config.promotedResourceAttributes();
+        promotedKeys = new byte[keys.size()][];
+        promotedNames = new int[keys.size()];
+        promotedValues = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            promotedKeys[i] = utf8(keys.get(i));
+            promotedNames[i] = sink.intern(PrometheusNames.labelName(keys.get(i)));
+        }
+        jobSym = sink.intern("job");
+        instanceSym = sink.intern("instance");
+        hostNameSym = sink.intern("host_name");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void begin() {
+        java.util.Arrays.fill(promotedValues, -1);
+        serviceName = -1;
+        serviceNamespace = -1;
+        serviceInstanceId = -1;
+        hasHostName = false;
+        pod = -1;
+        pairCount = 0;
+    }
+
+    /** Reads one {@code Resource} message filling the cursor's current limit. */
+    void readResource(ProtoCursor c) throws MalformedOtlpException {
+        byte[] buf = c.buf;
+        while (c.hasMore()) {
+            int tag = c.readTag();
+            if (tag != ATTRIBUTE) {
+                c.skip(tag & 7);
+                continue;
+            }
+            int saved = c.enter();
+            int end = c.limit;
+            int keyOff = 0;
+            int keyLen = 0;
+            int valueStart = -1;
+            int valueEnd = -1;
+            while (c.hasMore()) {
+                int t = c.readTag();
+                if (t == KEY) {
+                    int e = c.readLengthEnd();
+                    keyOff = c.pos;
+                    keyLen = e - c.pos;
+                    c.pos = e;
+                } else if (t == VALUE) {
+                    valueEnd = c.readLengthEnd();
+                    valueStart = c.pos;
+                    c.pos = valueEnd;
+                } else {
+                    c.skip(t & 7);
+                }
+            }
+            c.leave(saved, end);
+            match(buf, keyOff, keyLen, valueStart, valueEnd);
+        }
+    }
+
+    private void match(byte[] buf, int keyOff, int keyLen, int valueStart, int valueEnd) throws MalformedOtlpException {
+        int value = -2; // not yet resolved
+        for (int i = 0; i < promotedKeys.length; i++) {
+            if (equals(buf, keyOff, keyLen, promotedKeys[i])) {
+                value = resolve(buf, valueStart, valueEnd, value);
+                promotedValues[i] = value;
+            }
+        }
+        if (equals(buf, keyOff, keyLen, SERVICE_NAME)) {
+            serviceName = resolve(buf, valueStart, valueEnd, value);
+        } else if (equals(buf, keyOff, keyLen, SERVICE_NAMESPACE)) {
+            serviceNamespace = resolve(buf, valueStart, valueEnd, value);
+        } else if (equals(buf, keyOff, keyLen, SERVICE_INSTANCE_ID)) {
+            serviceInstanceId = resolve(buf, valueStart, valueEnd, value);
+        } else if (equals(buf, keyOff, keyLen, HOST_NAME)) {
+            hasHostName = true;
+        } else if (equals(buf, keyOff, keyLen, POD)) {
+            pod = resolve(buf, valueStart, valueEnd, value);
+        }
+    }
+
+    private int resolve(byte[] buf, int valueStart, int valueEnd, int known) throws MalformedOtlpException {
+        if (known != -2) {
+            return known;
+        }
+        return valueStart < 0 ? values.emptySymbol() : values.symbol(buf, valueStart, valueEnd);
+    }
+
+    private static boolean equals(byte[] buf, int off, int len, byte[] key) {
+        return len == key.length && java.util.Arrays.equals(buf, off, off + len, key, 0, key.length);
+    }
+
+    /** Builds the pair list after all Resource messages of a ResourceMetrics were read. */
+    void finish() {
+        for (int i = 0; i < promotedKeys.length; i++) {
+            if (promotedValues[i] >= 0) {
+                put(promotedNames[i], promotedValues[i]);
+            }
+        }
+        if (!hasHostName && pod >= 0) {
+            put(hostNameSym, pod);
+        }
+        if (promoteJobAndInstance) {
+            if (serviceName >= 0) {
+                put(jobSym, serviceNamespace >= 0 ? jobSymbol() : serviceName);
+            }
+            if (serviceInstanceId >= 0) {
+                put(instanceSym, serviceInstanceId);
+            }
+        }
+    }
+
+    private int jobSymbol() {
+        long key = (long) serviceNamespace << 32 | (serviceName & 0xffffffffL);
+        int sym = jobCache.get(key);
+        if (sym == LongIntMap.MISSING) {
+            String ns = sink.symbol(serviceNamespace);
+            String name = sink.symbol(serviceName);
+            sym = ns.isEmpty() ? serviceName : sink.intern(ns + "/" + name);
+            jobCache.put(key, sym);
+        }
+        return sym;
+    }
+
+    private void put(int name, int value) {
+        if (pairCount + 2 > pairs.length) {
+            pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
+        }
+        pairs[pairCount++] = name;
+        pairs[pairCount++] = value;
+    }
+
+    void addTo(IngestSink target) {
+        for (int i = 0; i < pairCount; i += 2) {
+            target.addLabel(pairs[i], pairs[i + 1]);
+        }
+    }
+}

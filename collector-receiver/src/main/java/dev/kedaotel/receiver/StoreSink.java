@@ -1,0 +1,67 @@
+package dev.kedaotel.receiver;
+
+import dev.kedaotel.tsdb.Appender;
+import dev.kedaotel.tsdb.LabelSetBuilder;
+import dev.kedaotel.tsdb.SymbolTable;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+
+/**
+ * The production {@link IngestSink}: one tsdb {@link Appender} (one per ingest thread) plus the store's
+ * shared {@link SymbolTable}. A thin pass-through with no state of its own.
+ */
+final class StoreSink implements IngestSink {
+    private final SymbolTable symbols;
+    private final Appender appender;
+    private final LabelSetBuilder labels;
+
+    StoreSink(TimeSeriesStore store) {
+        this.symbols = store.symbols();
+        this.appender = store.newAppender();
+        this.labels = appender.labels();
+    }
+
+    @Override
+    public int internUtf8(byte[] buf, int off, int len) {
+        return symbols.internUtf8(buf, off, len);
+    }
+
+    @Override
+    public int intern(String s) {
+        return symbols.intern(s);
+    }
+
+    @Override
+    public String symbol(int id) {
+        return symbols.symbol(id);
+    }
+
+    @Override
+    public void clearLabels() {
+        labels.clear();
+    }
+
+    @Override
+    public void addLabel(int nameSymbol, int valueSymbol) {
+        labels.add(nameSymbol, valueSymbol);
+    }
+
+    @Override
+    public int append(long timestampMs, double value) {
+        return appender.append(timestampMs, value);
+    }
+
+    @Override
+    public int appendDelta(long timestampMs, double delta) {
+        return appender.appendDelta(timestampMs, delta);
+    }
+
+    @Override
+    public int appendStale(long timestampMs) {
+        return appender.appendStale(timestampMs);
+    }
+
+    @Override
+    public void commit() {
+        appender.commit();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.kedaotel.query.ast;
+
+import dev.kedaotel.query.ValueType;
+
+import java.util.List;
+
+/** {@code lhs op [bool] [on/ignoring(...)] [group_x(...)] rhs}. Matching is null unless both sides are vectors. */
+public final class BinaryExpr extends Expr {
+    private final BinaryOp op;
+    private final Expr lhs;
+    private final Expr rhs;
+    private final VectorMatching matching;
+    private final boolean returnBool;
+
+    public BinaryExpr(int position, BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool) {
+        super(position);
+        this.op = op;
+        this.lhs = lhs;
+        this.rhs = rhs;
+        this.matching = matching;
+        this.returnBool = returnBool;
+    }
+
+    public BinaryOp op() {
+        return op;
+    }
+
+    public Expr lhs() {
+        return lhs;
+    }
+
+    public Expr rhs() {
+        return rhs;
+    }
+
+    public VectorMatching matching() {
+        return matching;
+    }
+
+    public boolean returnBool() {
+        return returnBool;
+    }
+
+    @Override
+    public ValueType type() {
+        return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+    }
+
+    @Override
+    public List<Expr> children() {
+        return List.of(lhs, rhs);
+    }
+
+    @Override
+    public String toString() {
+        return lhs + " " + op.symbol() + (returnBool ? " bool" : "") + (matching == null ? "" : matching.render()) + " " + rhs;
+    }
+}

@@ -1,0 +1,2 @@
+/** Immutable PromQL syntax tree; {@code toString()} prints canonical PromQL. */
+package dev.kedaotel.query.ast;

@@ -1,0 +1,2 @@
+/** Hand-written PromQL lexer and parser with Prometheus-style positioned errors. */
+package dev.kedaotel.query.parser;

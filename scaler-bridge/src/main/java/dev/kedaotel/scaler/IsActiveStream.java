@@ -1,0 +1,154 @@
+package dev.kedaotel.scaler;
+
+import dev.kedaotel.scaler.externalscaler.IsActiveResponse;
+import dev.kedaotel.query.standing.Answer;
+import dev.kedaotel.query.standing.AnswerListener;
+import dev.kedaotel.query.standing.StandingQueryHandle;
+import dev.kedaotel.query.standing.Subscription;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * One open StreamIsActive call: sends the active flag when the stream opens and then only when it
+ * flips (plus, optionally, periodic re-sends), driven by the standing query's change notifications.
+ *
+ * <p>Concurrency: answers arrive on the evaluator thread ({@link #onAnswer}), re-send requests on the
+ * service's scheduler thread, readiness and cancellation on gRPC threads. All state and every call on
+ * the (non-thread-safe) response observer is guarded by {@code this}. Sending never waits: when the
+ * transport is not ready the stream only remembers the latest flag ({@code desired}) and
+ * {@link #drain()} sends it from the on-ready callback, so a slow client coalesces to the newest
+ * answer and cannot hold up the evaluator. Evaluation errors are logged and counted and the last
+ * answer stands: the stream is never ended by an error (kedify ended it, pushing KEDA's reconnect
+ * backoff towards 60 s). If the very first answer is an error (or not-found under errorIfNotFound)
+ * nothing is sent until there is a definite answer, rather than inventing one.
+ */
+final class IsActiveStream implements AnswerListener {
+    private static final Logger LOG = System.getLogger(IsActiveStream.class.getName());
+
+    private final ServerCallStreamObserver<IsActiveResponse> call;
+    private final ScaledObjectState scaledObject;
+    private final ScalerConfig config;
+    private final ScalerObserver observer;
+    private final Runnable onClose;
+    private StandingQueryHandle handle;
+    private Subscription subscription;
+
+    // Guarded by this.
+    private boolean closed;
+    private Answer lastAnswer;
+    private boolean hasDesired;
+    private boolean desired;
+    private boolean hasSent;
+    private boolean lastSent;
+    private boolean resendPending;
+    private String lastError;
+
+    IsActiveStream(ServerCallStreamObserver<IsActiveResponse> call, ScaledObjectState scaledObject,
+            ScalerConfig config, ScalerObserver observer, Runnable onClose) {
+        this.call = call;
+        this.scaledObject = scaledObject;
+        this.config = config;
+        this.observer = observer;
+        this.onClose = onClose;
+    }
+
+    /** Must run inside the gRPC method call (handlers can only be set there). */
+    void open() {
+        call.setOnCancelHandler(this::close);
+        call.setOnReadyHandler(this::drain);
+        handle = scaledObject.handle().share();
+        scaledObject.streamOpened(config.clockMs().getAsLong());
+        subscription = handle.subscribe(this);
+        onAnswer(handle.current());
+    }
+
+    @Override
+    public void onAnswer(Answer answer) {
+        ScalerValue value;
+        synchronized (this) {
+            if (closed || !answer.supersedes(lastAnswer)) {
+                return;
+            }
+            lastAnswer = answer;
+            value = ScalerValue.of(answer, scaledObject.parsed(), config);
+            if (!value.isError()) {
+                lastError = null;
+                desired = value.active();
+                hasDesired = true;
+                drain();
+                return;
+            }
+            if (value.error().getDescription().equals(lastError)) {
+                return;
+            }
+            lastError = value.error().getDescription();
+        }
+        observer.onError("StreamIsActive", value.error().getCode());
+        LOG.log(Level.WARNING, "StreamIsActive " + scaledObject.key() + " keeps its last answer: "
+                + value.error().getCode() + " " + value.error().getDescription());
+    }
+
+    /** Scheduler thread: send the current flag again even if unchanged. */
+    synchronized void resend() {
+        if (hasSent) {
+            resendPending = true;
+            drain();
+        }
+    }
+
+    private synchronized void drain() {
+        if (closed || !hasDesired || !call.isReady()) {
+            return;
+        }
+        if (hasSent && desired == lastSent && !resendPending) {
+            return;
+        }
+        try {
+            call.onNext(IsActiveResponse.newBuilder().setResult(desired).build());
+        } catch (RuntimeException e) {
+            // The call was cancelled under us; the cancel handler cleans up.
+            LOG.log(Level.DEBUG, "StreamIsActive " + scaledObject.key() + " send failed: " + e);
+            return;
+        }
+        hasSent = true;
+        lastSent = desired;
+        resendPending = false;
+    }
+
+    /** Client cancelled (or the server is shutting down): stop listening and release the query. */
+    void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (handle != null) {
+            handle.close();
+        }
+        scaledObject.streamClosed(config.clockMs().getAsLong());
+        onClose.run();
+    }
+
+    /** Server shutdown: end the stream cleanly so KEDA reconnects without backoff growth. */
+    void complete() {
+        synchronized (this) {
+            if (!closed) {
+                try {
+                    call.onCompleted();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "StreamIsActive " + scaledObject.key() + " completion failed: " + e);
+                }
+            }
+        }
+        close();
+    }
+
+    ScaledObjectKey key() {
+        return scaledObject.key();
+    }
+}

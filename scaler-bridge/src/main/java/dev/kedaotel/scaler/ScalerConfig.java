@@ -1,0 +1,126 @@
+package dev.kedaotel.scaler;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Settings of {@link ExternalScalerService}. Immutable; build with {@link #builder()}.
+ */
+public final class ScalerConfig {
+    private final double valueIfNotFound;
+    private final boolean errorIfNotFound;
+    private final long resendIntervalMs;
+    private final long retentionMs;
+    private final long idleTimeoutMs;
+    private final boolean streamMetricSpecEnabled;
+    private final LongSupplier clockMs;
+
+    private ScalerConfig(Builder b) {
+        this.valueIfNotFound = b.valueIfNotFound;
+        this.errorIfNotFound = b.errorIfNotFound;
+        this.resendIntervalMs = b.resendIntervalMs;
+        this.retentionMs = b.retentionMs;
+        this.idleTimeoutMs = b.idleTimeoutMs;
+        this.streamMetricSpecEnabled = b.streamMetricSpecEnabled;
+        this.clockMs = b.clockMs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Value reported when no fresh series matches ({@code METRIC_STORE_VALUE_IF_NOT_FOUND}); never clamped. */
+    public double valueIfNotFound() {
+        return valueIfNotFound;
+    }
+
+    /** Answer NOT_FOUND instead of {@link #valueIfNotFound()} ({@code METRIC_STORE_ERROR_IF_NOT_FOUND}), so KEDA's fallback applies. */
+    public boolean errorIfNotFound() {
+        return errorIfNotFound;
+    }
+
+    /**
+     * StreamIsActive re-sends the current answer this often; 0 sends only on change. Set from
+     * {@code IS_ACTIVE_POLLING_INTERVAL_MS} only when the user sets it.
+     */
+    public long resendIntervalMs() {
+        return resendIntervalMs;
+    }
+
+    /** The kedify operationOverTime window ({@code METRIC_STORE_RETENTION_SECONDS}). */
+    public long retentionMs() {
+        return retentionMs;
+    }
+
+    /** A ScaledObject not asked about for this long, and with no open stream, is forgotten. */
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
+    /** When false StreamMetricSpec answers UNIMPLEMENTED, which makes KEDA stop trying. */
+    public boolean streamMetricSpecEnabled() {
+        return streamMetricSpecEnabled;
+    }
+
+    /** Clock for idle tracking (tests inject a fake one). */
+    public LongSupplier clockMs() {
+        return clockMs;
+    }
+
+    public static final class Builder {
+        private double valueIfNotFound = 0;
+        private boolean errorIfNotFound = false;
+        private long resendIntervalMs = 0;
+        private long retentionMs = 120_000;
+        private long idleTimeoutMs = 600_000;
+        private boolean streamMetricSpecEnabled = true;
+        private LongSupplier clockMs = System::currentTimeMillis;
+
+        public Builder valueIfNotFound(double v) {
+            valueIfNotFound = v;
+            return this;
+        }
+
+        public Builder errorIfNotFound(boolean v) {
+            errorIfNotFound = v;
+            return this;
+        }
+
+        public Builder resendIntervalMs(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("resendIntervalMs must be >= 0, got " + v);
+            }
+            resendIntervalMs = v;
+            return this;
+        }
+
+        public Builder retentionMs(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("retentionMs must be positive, got " + v);
+            }
+            retentionMs = v;
+            return this;
+        }
+
+        public Builder idleTimeoutMs(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("idleTimeoutMs must be positive, got " + v);
+            }
+            idleTimeoutMs = v;
+            return this;
+        }
+
+        public Builder streamMetricSpecEnabled(boolean v) {
+            streamMetricSpecEnabled = v;
+            return this;
+        }
+
+        public Builder clockMs(LongSupplier v) {
+            clockMs = v;
+            return this;
+        }
+
+        public ScalerConfig build() {
+            return new ScalerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kedaotel.scaler;
+
+import dev.kedaotel.query.standing.Answer;
+import io.grpc.Status;
+
+/**
+ * What the scaler reports for one standing-query answer under one ScaledObject's metadata: a value
+ * and whether it is active, or the gRPC status to fail with.
+ *
+ * <ul>
+ *   <li>found: the value clamped (clampMin, then clampMax); active ⇔ value > activationTargetValue;</li>
+ *   <li>not found: NOT_FOUND "no fresh series match &lt;query&gt;" when errorIfNotFound (so KEDA's
+ *       fallback applies), otherwise valueIfNotFound, unclamped as in kedify;</li>
+ *   <li>evaluation error: INVALID_ARGUMENT for query problems (bad query, more than one series),
+ *       DEADLINE_EXCEEDED / CANCELLED for those kinds, INTERNAL otherwise; with the message.</li>
+ * </ul>
+ */
+public final class ScalerValue {
+    private final double value;
+    private final boolean found;
+    private final boolean active;
+    private final Status error;
+
+    private ScalerValue(double value, boolean found, boolean active, Status error) {
+        this.value = value;
+        this.found = found;
+        this.active = active;
+        this.error = error;
+    }
+
+    public static ScalerValue of(Answer answer, ScalerMetadata metadata, ScalerConfig config) {
+        if (answer.isError()) {
+            return new ScalerValue(Double.NaN, false, false, statusOf(answer).withDescription(
+                    "evaluating metricQuery \"" + metadata.metricQuery() + "\": " + answer.error().getMessage()));
+        }
+        if (!answer.found()) {
+            if (config.errorIfNotFound()) {
+                return new ScalerValue(Double.NaN, false, false, Status.NOT_FOUND.withDescription(
+                        "no fresh series match " + metadata.metricQuery()));
+            }
+            double v = config.valueIfNotFound();
+            return new ScalerValue(v, false, v > metadata.activationTargetValue(), null);
+        }
+        double v = metadata.clamp(answer.value());
+        return new ScalerValue(v, true, v > metadata.activationTargetValue(), null);
+    }
+
+    private static Status statusOf(Answer answer) {
+        switch (answer.errorKind()) {
+            case "BAD_DATA":
+            case "EXECUTION":
+                return Status.INVALID_ARGUMENT;
+            case "TIMEOUT":
+                return Status.DEADLINE_EXCEEDED;
+            case "CANCELED":
+                return Status.CANCELLED;
+            default:
+                return Status.INTERNAL;
+        }
+    }
+
+    public boolean isError() {
+        return error != null;
+    }
+
+    /** The status to fail the RPC with, or null. */
+    public Status error() {
+        return error;
+    }
+
+    public double value() {
+        return value;
+    }
+
+    /** False when the value is valueIfNotFound. */
+    public boolean found() {
+        return found;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    /** KEDA's deprecated integer field: ceil of the value (NaN becomes 0, huge values saturate). */
+    public static long ceil(double value) {
+        return (long) Math.ceil(value);
+    }
+}

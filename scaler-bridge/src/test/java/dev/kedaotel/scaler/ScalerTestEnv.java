@@ -1,0 +1,121 @@
+package dev.kedaotel.scaler;
+
+import dev.kedaotel.query.EngineConfig;
+import dev.kedaotel.query.QueryEngine;
+import dev.kedaotel.scaler.externalscaler.ExternalScalerGrpc;
+import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
+import dev.kedaotel.query.standing.StandingQueries;
+import dev.kedaotel.query.standing.StandingQueriesConfig;
+import dev.kedaotel.tsdb.Appender;
+import dev.kedaotel.tsdb.AppendResult;
+import dev.kedaotel.tsdb.StoreConfig;
+import dev.kedaotel.tsdb.SymbolTable;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A real store and engine behind a real ExternalScalerService on a loopback gRPC server (port 0),
+ * with a client channel. Store and scaler share one fake clock the test advances.
+ */
+final class ScalerTestEnv implements AutoCloseable {
+    static final long START_MS = 1_700_000_000_000L;
+    static final long RETENTION_MS = 120_000;
+
+    final AtomicLong clock = new AtomicLong(START_MS);
+    final TimeSeriesStore store;
+    final QueryEngine engine;
+    final StandingQueries queries;
+    final RecordingObserver observer = new RecordingObserver();
+    final ExternalScalerService service;
+    final Server server;
+    final ManagedChannel channel;
+    private final Appender appender;
+
+    private ScalerTestEnv(Consumer<ScalerConfig.Builder> tweak) throws IOException {
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(RETENTION_MS).clockMs(clock::get).build());
+        // A short lookback so a test can make a series stale by moving the clock.
+        engine = new QueryEngine(store, EngineConfig.builder().lookbackDeltaMs(30_000).build());
+        queries = StandingQueries.start(store, engine, new StandingQueriesConfig(200, null));
+        ScalerConfig.Builder config = ScalerConfig.builder().retentionMs(RETENTION_MS).clockMs(clock::get);
+        tweak.accept(config);
+        service = new ExternalScalerService(queries, config.build(), observer);
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
+                .build();
+        appender = store.newAppender();
+    }
+
+    static ScalerTestEnv start() throws IOException {
+        return new ScalerTestEnv(c -> { });
+    }
+
+    static ScalerTestEnv start(Consumer<ScalerConfig.Builder> tweak) throws IOException {
+        return new ScalerTestEnv(tweak);
+    }
+
+    ExternalScalerGrpc.ExternalScalerBlockingStub blocking() {
+        return ExternalScalerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    ExternalScalerGrpc.ExternalScalerStub async() {
+        return ExternalScalerGrpc.newStub(channel);
+    }
+
+    /** Moves the clock forward {@code stepMs}, then appends one sample at the new time and commits. */
+    void put(long stepMs, String metric, double value, String... labelPairs) {
+        clock.addAndGet(stepMs);
+        append(metric, value, labelPairs);
+        appender.commit();
+    }
+
+    /** Appends (at the current clock time) without committing; call {@link #commit()} after. */
+    void append(String metric, double value, String... labelPairs) {
+        SymbolTable symbols = store.symbols();
+        appender.labels().clear();
+        appender.labels().add(symbols.intern("__name__"), symbols.intern(metric));
+        for (int i = 0; i < labelPairs.length; i += 2) {
+            appender.labels().add(symbols.intern(labelPairs[i]), symbols.intern(labelPairs[i + 1]));
+        }
+        int result = appender.append(clock.get(), value);
+        if (result != AppendResult.APPENDED) {
+            throw new AssertionError("append of " + metric + " returned " + AppendResult.describe(result));
+        }
+    }
+
+    void commit() {
+        appender.commit();
+    }
+
+    static ScaledObjectRef ref(String namespace, String name, String... metadataPairs) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (int i = 0; i < metadataPairs.length; i += 2) {
+            metadata.put(metadataPairs[i], metadataPairs[i + 1]);
+        }
+        return ScaledObjectRef.newBuilder().setNamespace(namespace).setName(name).putAllScalerMetadata(metadata).build();
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        service.close();
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queries.close();
+        store.close();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.kedaotel.server;
+
+import dev.kedaotel.query.EngineConfig;
+import dev.kedaotel.query.QueryEngine;
+import dev.kedaotel.receiver.HttpReply;
+import dev.kedaotel.receiver.OtlpGrpcService;
+import dev.kedaotel.receiver.OtlpHttpHandler;
+import dev.kedaotel.receiver.OtlpIngestor;
+import dev.kedaotel.receiver.ReceiverConfig;
+import dev.kedaotel.receiver.ReceiverStats;
+import dev.kedaotel.scaler.ExternalScalerService;
+import dev.kedaotel.scaler.ScalerConfig;
+import dev.kedaotel.query.standing.StandingQueries;
+import dev.kedaotel.query.standing.StandingQueriesConfig;
+import dev.kedaotel.server.http.HttpApiServer;
+import dev.kedaotel.server.http.HttpReplies;
+import dev.kedaotel.server.http.HttpRequest;
+import dev.kedaotel.server.http.JsonWriter;
+import dev.kedaotel.server.http.MemstoreApi;
+import dev.kedaotel.server.http.PrometheusApi;
+import dev.kedaotel.server.metrics.ScalerMetrics;
+import dev.kedaotel.server.metrics.SelfMetrics;
+import dev.kedaotel.tsdb.StoreConfig;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The composition root: builds the store, receiver, query engine, standing queries and scaler from
+ * a {@link Config}, binds the four ports, and tears everything down in reverse order on close.
+ * Nothing else in the service knows how the modules are wired.
+ */
+public final class KedaOtelScaler implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(KedaOtelScaler.class.getName());
+    /** gRPC requests in flight are given this long to finish on shutdown (SIGTERM). */
+    private static final long GRACE_MS = 5_000;
+
+    private final Config config;
+    private final LongSupplier clock = System::currentTimeMillis;
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
+    private final ExecutorService otlpExecutor;
+    private final ExecutorService scalerExecutor;
+    private TimeSeriesStore store;
+    private QueryEngine engine;
+    private StandingQueries standing;
+    private ExternalScalerService scaler;
+    private SelfMetrics selfMetrics;
+    private Server otlpServer;
+    private Server scalerServer;
+    private HttpApiServer http;
+    private HttpApiServer metricsHttp;
+    private volatile boolean ready;
+
+    private KedaOtelScaler(Config config) {
+        this.config = config;
+        int cores = Runtime.getRuntime().availableProcessors();
+        // Bounded: each ingest thread keeps its own decoder scratch space and store appender.
+        this.otlpExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("otlp-grpc"));
+        this.scalerExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("keda-grpc"));
+    }
+
+    public static KedaOtelScaler start(Config config) throws IOException {
+        KedaOtelScaler app = new KedaOtelScaler(config);
+        try {
+            app.startAll();
+        } catch (IOException | RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    private void startAll() throws IOException {
+        store = new TimeSeriesStore(StoreConfig.builder()
+                .retentionMs(config.retentionMs())
+                .maxSeries(config.integer(Setting.METRIC_STORE_MAX_SERIES))
+                .maxSamplesPerSeries(config.integer(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
+                .clockMs(clock)
+                .build());
+        maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+
+        engine = new QueryEngine(store, EngineConfig.builder()
+                .lookbackDeltaMs(config.lookbackDeltaMs())
+                .timeoutMs(config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L)
+                .maxSamples(config.longValue(Setting.QUERY_MAX_SAMPLES))
+                .build());
+
+        selfMetrics = new SelfMetrics().bindJvm().bindStore(store);
+
+        ReceiverStats receiverStats = new ReceiverStats();
+        int maxMessage = config.integer(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
+        OtlpIngestor ingestor = OtlpIngestor.forStore(store, ReceiverConfig.builder()
+                .promotedResourceAttributes(config.list(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
+                .promoteJobAndInstance(config.bool(Setting.OTLP_PROMOTE_JOB_INSTANCE))
+                .maxMessageBytes(maxMessage)
+                .build(), receiverStats);
+        selfMetrics.bindReceiver(receiverStats);
+
+        standing = StandingQueries.start(store, engine,
+                new StandingQueriesConfig(config.longValue(Setting.STANDING_QUERY_AGEING_MS), clock));
+        scaler = new ExternalScalerService(standing, ScalerConfig.builder()
+                .valueIfNotFound(config.number(Setting.METRIC_STORE_VALUE_IF_NOT_FOUND))
+                .errorIfNotFound(config.bool(Setting.METRIC_STORE_ERROR_IF_NOT_FOUND))
+                .resendIntervalMs(config.resendIntervalMs())
+                .retentionMs(config.retentionMs())
+                .idleTimeoutMs(config.longValue(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
+                .clockMs(clock)
+                .build(), new ScalerMetrics(selfMetrics.registry()));
+        selfMetrics.bindScaler(scaler, standing);
+
+        otlpServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.integer(Setting.OTLP_RECEIVER_PORT)))
+                .addService(OtlpGrpcService.definition(ingestor))
+                .maxInboundMessageSize(maxMessage)
+                .executor(otlpExecutor)
+                .build().start();
+        scalerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.integer(Setting.KEDA_EXTERNAL_SCALER_PORT)))
+                .addService(scaler)
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .executor(scalerExecutor)
+                .build().start();
+
+        OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
+        http = new HttpApiServer("api");
+        new PrometheusApi(engine, store, clock, config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
+        new MemstoreApi(store, engine, clock, config.retentionMs()).register(http);
+        http.route(OtlpHttpHandler.PATH, Set.of("POST"), r -> {
+            HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"),
+                    r.exchange().getRequestBody(), maxMessage);
+            HttpReplies.send(r.exchange(), reply.status(), reply.contentType(), reply.body());
+        });
+        Set<String> get = Set.of("GET");
+        for (String path : new String[] {"/healthz", "/-/healthy"}) {
+            http.route(path, get, r -> HttpReplies.text(r.exchange(), 200, "ok\n"));
+        }
+        for (String path : new String[] {"/readyz", "/-/ready"}) {
+            http.route(path, get, r -> HttpReplies.text(r.exchange(), ready ? 200 : 503, ready ? "ready\n" : "not ready\n"));
+        }
+        http.route("/info", get, this::info);
+        http.route("/", get, this::index);
+        http.start("0.0.0.0", config.integer(Setting.REST_API_PORT), Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+
+        metricsHttp = new HttpApiServer("metrics");
+        metricsHttp.route("/metrics", get, r -> HttpReplies.send(r.exchange(), 200,
+                "text/plain; version=0.0.4; charset=utf-8", selfMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        metricsHttp.start("0.0.0.0", config.integer(Setting.INTERNAL_METRICS_PORT), 2);
+
+        ready = true;
+        LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",
+                Integer.toString(otlpPort()), Integer.toString(scalerPort()), Integer.toString(httpPort()),
+                Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000));
+    }
+
+    private void expire() {
+        try {
+            store.expire();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "retention pass failed; will retry", e);
+        }
+    }
+
+    private void info(HttpRequest r) throws IOException {
+        JsonWriter w = new JsonWriter().beginObject()
+                .name("version").value(version())
+                .name("javaVersion").value(System.getProperty("java.version"))
+                .name("arch").value(System.getProperty("os.arch"))
+                .name("os").value(System.getProperty("os.name"))
+                .name("retentionSeconds").value(config.retentionMs() / 1000)
+                .name("scalerPort").value(scalerPort())
+                .name("otlpPort").value(otlpPort())
+                .name("internalMetricsPort").value(metricsPort())
+                .name("restApiPort").value(httpPort())
+                .name("activeSeries").value(store.seriesCount())
+                .name("standingQueries").value(standing.size())
+                .endObject();
+        HttpReplies.json(r.exchange(), 200, w.toString());
+    }
+
+    private void index(HttpRequest r) throws IOException {
+        HttpReplies.text(r.exchange(), 200, "keda-otel-scaler " + version() + "\n\n"
+                + "GET|POST /api/v1/query, /api/v1/query_range, /api/v1/series, /api/v1/labels\n"
+                + "GET      /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo\n"
+                + "POST     /v1/metrics                      OTLP/HTTP (protobuf or JSON)\n"
+                + "GET      /memstore/names, /memstore/data   kedify debug views\n"
+                + "POST     /memstore/query, /memstore/reset\n"
+                + "GET      /healthz, /readyz, /info\n");
+    }
+
+    public static String version() {
+        String v = KedaOtelScaler.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    public int otlpPort() {
+        return otlpServer.getPort();
+    }
+
+    public int scalerPort() {
+        return scalerServer.getPort();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int metricsPort() {
+        return metricsHttp.port();
+    }
+
+    public TimeSeriesStore store() {
+        return store;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Graceful stop: refuse new work, let in-flight RPCs finish (bounded), then free everything. */
+    @Override
+    public void close() {
+        ready = false;
+        shutdown(otlpServer);
+        shutdown(scalerServer);
+        awaitTermination(otlpServer);
+        awaitTermination(scalerServer);
+        if (http != null) {
+            http.close();
+        }
+        if (metricsHttp != null) {
+            metricsHttp.close();
+        }
+        if (scaler != null) {
+            scaler.close();
+        }
+        if (standing != null) {
+            standing.close();
+        }
+        maintenance.shutdownNow();
+        otlpExecutor.shutdownNow();
+        scalerExecutor.shutdownNow();
+        if (selfMetrics != null) {
+            selfMetrics.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static void shutdown(Server s) {
+        if (s != null) {
+            s.shutdown();
+        }
+    }
+
+    private static void awaitTermination(Server s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            if (!s.awaitTermination(GRACE_MS, TimeUnit.MILLISECONDS)) {
+                s.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            s.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

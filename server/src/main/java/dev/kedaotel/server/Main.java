@@ -1,0 +1,57 @@
+package dev.kedaotel.server;
+
+import dev.kedaotel.server.demo.Demo;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar keda-otel-scaler.jar [--flag=value ...]}: start, serve until SIGTERM/SIGINT, stop gracefully. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.print(Config.helpText());
+                return;
+            }
+        }
+        Config config;
+        try {
+            config = Config.load(args, System.getenv());
+        } catch (Config.ConfigException e) {
+            System.err.println("keda-otel-scaler: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logging.configure(config.logLevel());
+        if (!config.bool(Setting.NO_BANNER)) {
+            System.out.println("keda-otel-scaler " + KedaOtelScaler.version() + " — KEDA external scaler fed by OpenTelemetry metrics (--help for settings)");
+        }
+        KedaOtelScaler app;
+        try {
+            app = KedaOtelScaler.start(config);
+        } catch (java.io.IOException e) {
+            System.err.println("keda-otel-scaler: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Demo demo = null;
+        if (config.bool(Setting.DEMO)) {
+            demo = new Demo(app.otlpPort(), app.scalerPort(), System.out);
+            demo.start();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        final Demo runningDemo = demo;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // java.util.logging resets its handlers in its own shutdown hook, so say this directly.
+            System.err.println("keda-otel-scaler: shutting down (in-flight requests get up to 5 s)");
+            if (runningDemo != null) {
+                runningDemo.close();
+            }
+            app.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,342 @@
+package dev.kedaotel.server.http;
+
+import dev.kedaotel.query.PromQLException;
+import dev.kedaotel.query.QueryEngine;
+import dev.kedaotel.query.QueryOptions;
+import dev.kedaotel.query.QueryResult;
+import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.VectorSelector;
+import dev.kedaotel.tsdb.IntList;
+import dev.kedaotel.tsdb.LabelMatcher;
+import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * The Prometheus HTTP API subset that Grafana, promtool and KEDA's prometheus trigger call, with
+ * Prometheus' envelope, error types and status codes (bad_data 400, execution 422, timeout 503,
+ * canceled 499). Queries and selections run against the live window in the store.
+ */
+public final class PrometheusApi {
+    /** Prometheus refuses range queries with more points than this per series. */
+    static final long MAX_POINTS_PER_SERIES = 11_000;
+
+    private final QueryEngine engine;
+    private final TimeSeriesStore store;
+    private final LongSupplier clockMs;
+    private final long defaultTimeoutMs;
+    private final String version;
+
+    public PrometheusApi(QueryEngine engine, TimeSeriesStore store, LongSupplier clockMs, long defaultTimeoutMs, String version) {
+        this.engine = engine;
+        this.store = store;
+        this.clockMs = clockMs;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+        this.version = version;
+    }
+
+    public void register(HttpApiServer http) {
+        Set<String> getPost = Set.of("GET", "POST");
+        http.route("/api/v1/query", getPost, this::query);
+        http.route("/api/v1/query_range", getPost, this::queryRange);
+        http.route("/api/v1/series", getPost, this::series);
+        http.route("/api/v1/labels", getPost, this::labels);
+        http.prefixRoute("/api/v1/label/", Set.of("GET"), this::labelValues);
+        http.route("/api/v1/metadata", Set.of("GET"), r -> success(r, w -> w.beginObject().endObject()));
+        http.route("/api/v1/query_exemplars", getPost, r -> success(r, w -> w.beginArray().endArray()));
+        http.route("/api/v1/format_query", getPost, this::formatQuery);
+        http.route("/api/v1/status/buildinfo", Set.of("GET"), this::buildInfo);
+    }
+
+    private interface DataWriter {
+        void write(JsonWriter w);
+    }
+
+    private static void success(HttpRequest r, DataWriter data) throws IOException {
+        JsonWriter w = new JsonWriter();
+        w.beginObject().name("status").value("success").name("data");
+        data.write(w);
+        w.endObject();
+        HttpReplies.json(r.exchange(), 200, w.toString());
+    }
+
+    private static void badData(HttpRequest r, String msg) throws IOException {
+        HttpReplies.promError(r.exchange(), 400, "bad_data", msg);
+    }
+
+    private static void queryError(HttpRequest r, PromQLException e) throws IOException {
+        switch (e.kind()) {
+            case BAD_DATA: HttpReplies.promError(r.exchange(), 400, "bad_data", e.getMessage()); break;
+            case TIMEOUT: HttpReplies.promError(r.exchange(), 503, "timeout", e.getMessage()); break;
+            case CANCELED: HttpReplies.promError(r.exchange(), 499, "canceled", e.getMessage()); break;
+            default: HttpReplies.promError(r.exchange(), 422, "execution", e.getMessage());
+        }
+    }
+
+    private QueryOptions options(HttpRequest r) {
+        long timeout = defaultTimeoutMs;
+        String t = r.param("timeout");
+        if (t != null && !t.isEmpty()) {
+            timeout = Math.min(timeout, PromFormat.parseDuration("timeout", t));
+        }
+        QueryOptions.Builder b = QueryOptions.builder().timeoutMs(timeout);
+        String lb = r.param("lookback_delta");
+        if (lb != null && !lb.isEmpty()) {
+            b.lookbackDeltaMs(PromFormat.parseDuration("lookback_delta", lb));
+        }
+        return b.build();
+    }
+
+    private void query(HttpRequest r) throws IOException {
+        String q = r.param("query");
+        if (q == null || q.isEmpty()) {
+            badData(r, "invalid parameter \"query\": query must not be empty");
+            return;
+        }
+        long time;
+        QueryOptions opts;
+        try {
+            String ts = r.param("time");
+            time = ts == null || ts.isEmpty() ? clockMs.getAsLong() : PromFormat.parseTime("time", ts);
+            opts = options(r);
+        } catch (IllegalArgumentException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        try {
+            Expr expr = engine.parse(q);
+            QueryResult res = engine.instant(expr, time, opts);
+            success(r, w -> QueryResultJson.write(w, res));
+        } catch (PromQLException e) {
+            queryError(r, e);
+        }
+    }
+
+    private void queryRange(HttpRequest r) throws IOException {
+        String q = r.param("query");
+        long start;
+        long end;
+        long step;
+        QueryOptions opts;
+        try {
+            if (q == null || q.isEmpty()) {
+                throw new IllegalArgumentException("invalid parameter \"query\": query must not be empty");
+            }
+            start = PromFormat.parseTime("start", required(r, "start"));
+            end = PromFormat.parseTime("end", required(r, "end"));
+            step = PromFormat.parseDuration("step", required(r, "step"));
+            if (end < start) {
+                throw new IllegalArgumentException("invalid parameter \"end\": end timestamp must not be before start time");
+            }
+            if (step <= 0) {
+                throw new IllegalArgumentException("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
+            }
+            if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+                throw new IllegalArgumentException("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+            }
+            opts = options(r);
+        } catch (IllegalArgumentException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        try {
+            Expr expr = engine.parse(q);
+            QueryResult res = engine.range(expr, start, end, step, opts);
+            success(r, w -> QueryResultJson.write(w, res));
+        } catch (PromQLException e) {
+            queryError(r, e);
+        }
+    }
+
+    private static String required(HttpRequest r, String name) {
+        String v = r.param(name);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("invalid parameter \"" + name + "\": missing");
+        }
+        return v;
+    }
+
+    /** Parses every match[] selector into matcher lists; an absent match[] yields null. */
+    private List<List<LabelMatcher>> matchers(HttpRequest r, boolean required) throws PromQLException {
+        List<String> ms = r.params("match[]");
+        if (ms.isEmpty()) {
+            if (required) {
+                throw new IllegalArgumentException("no match[] parameter provided");
+            }
+            return null;
+        }
+        List<List<LabelMatcher>> out = new ArrayList<>();
+        for (String m : ms) {
+            out.add(selectorMatchers(m));
+        }
+        return out;
+    }
+
+    /** A match[] value must be a plain series selector, as in Prometheus. */
+    private List<LabelMatcher> selectorMatchers(String text) throws PromQLException {
+        Expr e = engine.parse(text);
+        if (!(e instanceof VectorSelector)) {
+            throw PromQLException.badData("invalid parameter \"match[]\": " + text + " is not a series selector");
+        }
+        return ((VectorSelector) e).matchers();
+    }
+
+    /** Series refs matching any of the selectors (or every series when there are none), with their labels. */
+    private List<Labels> selectLabels(List<List<LabelMatcher>> selectors) {
+        TreeSet<Labels> out = new TreeSet<>();
+        IntList refs = new IntList();
+        if (selectors == null) {
+            selectors = List.of(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")));
+        }
+        for (List<LabelMatcher> sel : selectors) {
+            refs.clear();
+            store.select(sel, refs);
+            for (int i = 0; i < refs.size(); i++) {
+                Labels l = store.labels(refs.get(i));
+                if (l != null) {
+                    out.add(l);
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private void series(HttpRequest r) throws IOException {
+        List<Labels> result;
+        try {
+            result = selectLabels(matchers(r, true));
+        } catch (IllegalArgumentException e) {
+            badData(r, e.getMessage());
+            return;
+        } catch (PromQLException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        success(r, w -> {
+            w.beginArray();
+            for (Labels l : result) {
+                QueryResultJson.labels(w, l);
+            }
+            w.endArray();
+        });
+    }
+
+    private void labels(HttpRequest r) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try {
+            List<List<LabelMatcher>> sel = matchers(r, false);
+            if (sel == null) {
+                names.addAll(store.labelNames());
+            } else {
+                for (Labels l : selectLabels(sel)) {
+                    for (int i = 0; i < l.size(); i++) {
+                        names.add(l.name(i));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | PromQLException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        success(r, w -> stringArray(w, names));
+    }
+
+    private void labelValues(HttpRequest r) throws IOException {
+        String path = r.path();
+        if (!path.endsWith("/values")) {
+            HttpReplies.promError(r.exchange(), 404, "not_found", "no endpoint " + path);
+            return;
+        }
+        String name = java.net.URLDecoder.decode(path.substring("/api/v1/label/".length(), path.length() - "/values".length()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        if (name.startsWith("U__")) {
+            name = decodeUtf8LabelName(name);
+        }
+        Set<String> values = new TreeSet<>();
+        try {
+            List<List<LabelMatcher>> sel = matchers(r, false);
+            if (sel == null) {
+                values.addAll(store.labelValues(name));
+            } else {
+                for (Labels l : selectLabels(sel)) {
+                    String v = l.get(name);
+                    if (!v.isEmpty()) {
+                        values.add(v);
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | PromQLException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        success(r, w -> stringArray(w, values));
+    }
+
+    /** Prometheus' escaping of non-legacy label names in this URL path: U__ then _XX_ hex code points. */
+    static String decodeUtf8LabelName(String s) {
+        StringBuilder sb = new StringBuilder();
+        String body = s.substring(3);
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '_') {
+                int end = body.indexOf('_', i + 1);
+                if (end > i + 1) {
+                    try {
+                        sb.appendCodePoint(Integer.parseInt(body.substring(i + 1, end), 16));
+                        i = end;
+                        continue;
+                    } catch (NumberFormatException ignored) {
+                        // not an escape: keep the underscore
+                    }
+                }
+                if (end == i + 1) {
+                    sb.append('_');
+                    i = end;
+                    continue;
+                }
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    private static void stringArray(JsonWriter w, Iterable<String> values) {
+        w.beginArray();
+        for (String v : values) {
+            w.value(v);
+        }
+        w.endArray();
+    }
+
+    private void formatQuery(HttpRequest r) throws IOException {
+        String q = r.param("query");
+        if (q == null || q.isEmpty()) {
+            badData(r, "invalid parameter \"query\": query must not be empty");
+            return;
+        }
+        try {
+            String formatted = engine.parse(q).toString();
+            success(r, w -> w.value(formatted));
+        } catch (PromQLException e) {
+            queryError(r, e);
+        }
+    }
+
+    private void buildInfo(HttpRequest r) throws IOException {
+        // No "features" key: Grafana would otherwise classify the source as Mimir and enable its ruler.
+        success(r, w -> w.beginObject()
+                .name("version").value(version)
+                .name("revision").value("")
+                .name("branch").value("")
+                .name("buildUser").value("keda-otel-scaler")
+                .name("buildDate").value("")
+                .name("goVersion").value("java" + System.getProperty("java.version"))
+                .endObject());
+    }
+}

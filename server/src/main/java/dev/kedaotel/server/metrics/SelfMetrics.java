@@ -1,0 +1,105 @@
+package dev.kedaotel.server.metrics;
+
+import dev.kedaotel.receiver.ReceiverStats;
+import dev.kedaotel.scaler.ExternalScalerService;
+import dev.kedaotel.query.standing.StandingQueries;
+import dev.kedaotel.tsdb.AppendResult;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The service's own metrics, served on the internal metrics port. Modules keep plain counters
+ * (LongAdders, store counts) and know nothing of Micrometer; this class binds them as function
+ * counters and gauges read at scrape time, so the hot paths never touch a meter.
+ */
+public final class SelfMetrics implements AutoCloseable {
+    public static final String PREFIX = "keda_otel_scaler_";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private JvmGcMetrics gcMetrics;
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public SelfMetrics bindJvm() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return this;
+    }
+
+    public SelfMetrics bindStore(TimeSeriesStore store) {
+        FunctionCounter.builder(PREFIX + "points_stored", store, s -> s.appendCount(AppendResult.APPENDED))
+                .description("Samples appended to the window store").register(registry);
+        FunctionCounter.builder(PREFIX + "points_duplicate", store, s -> s.appendCount(AppendResult.DUPLICATE))
+                .description("Samples ignored because the series already had a sample at that timestamp (exporter retries)").register(registry);
+        for (int code = 0; code < AppendResult.COUNT; code++) {
+            if (!AppendResult.isRejection(code)) {
+                continue;
+            }
+            final int c = code;
+            FunctionCounter.builder(PREFIX + "points_rejected", store, s -> s.appendCount(c))
+                    .tag("reason", AppendResult.describe(code))
+                    .description("Samples the store refused, by reason").register(registry);
+        }
+        Gauge.builder(PREFIX + "active_series", store, TimeSeriesStore::seriesCount)
+                .description("Series with a sample inside the retention window").register(registry);
+        return this;
+    }
+
+    public SelfMetrics bindReceiver(ReceiverStats stats) {
+        for (ReceiverStats.Transport t : ReceiverStats.Transport.values()) {
+            FunctionCounter.builder(PREFIX + "otlp_requests", stats, s -> s.requests(t))
+                    .tag("transport", t.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("OTLP export requests received").register(registry);
+        }
+        FunctionCounter.builder(PREFIX + "otlp_points_received", stats, ReceiverStats::pointsReceived)
+                .description("Data points decoded from OTLP requests").register(registry);
+        FunctionCounter.builder(PREFIX + "otlp_malformed_requests", stats, ReceiverStats::malformedRequests)
+                .description("OTLP requests refused as malformed (INVALID_ARGUMENT / 400)").register(registry);
+        FunctionCounter.builder(PREFIX + "otlp_oversized_requests", stats, ReceiverStats::oversizedRequests)
+                .description("OTLP requests refused for size (RESOURCE_EXHAUSTED / 413)").register(registry);
+        for (String reason : ReceiverStats.rejectionReasons()) {
+            FunctionCounter.builder(PREFIX + "otlp_points_rejected", stats, s -> s.rejected(reason))
+                    .tag("reason", reason).description("Data points reported back as rejected in OTLP partial success").register(registry);
+        }
+        return this;
+    }
+
+    public SelfMetrics bindScaler(ExternalScalerService scaler, StandingQueries standing) {
+        Gauge.builder(PREFIX + "standing_queries", standing, StandingQueries::size)
+                .description("Distinct compiled queries kept for ScaledObjects").register(registry);
+        Gauge.builder(PREFIX + "scaled_objects", scaler, ExternalScalerService::scaledObjectCount)
+                .description("ScaledObjects KEDA asked about within the idle timeout").register(registry);
+        Gauge.builder(PREFIX + "is_active_streams", scaler, ExternalScalerService::openIsActiveStreams)
+                .description("Open StreamIsActive streams").register(registry);
+        return this;
+    }
+
+    /** Prometheus text exposition of everything registered. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        registry.close();
+    }
+}

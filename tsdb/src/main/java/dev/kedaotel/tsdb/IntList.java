@@ -1,0 +1,45 @@
+package dev.kedaotel.tsdb;
+
+import java.util.Arrays;
+
+/** A reusable growable int list (series refs), so selections do not box or allocate per element. */
+public final class IntList {
+    private int[] data;
+    private int size;
+
+    public IntList() {
+        this(16);
+    }
+
+    public IntList(int capacity) {
+        data = new int[Math.max(1, capacity)];
+    }
+
+    public void add(int v) {
+        if (size == data.length) {
+            data = Arrays.copyOf(data, size * 2);
+        }
+        data[size++] = v;
+    }
+
+    public int get(int i) {
+        return data[i];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void clear() {
+        size = 0;
+    }
+
+    public int[] toArray() {
+        return Arrays.copyOf(data, size);
+    }
+
+    /** Backing array; valid up to {@link #size()}. */
+    public int[] array() {
+        return data;
+    }
+}

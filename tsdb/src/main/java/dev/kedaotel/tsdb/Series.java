@@ -1,0 +1,54 @@
+package dev.kedaotel.tsdb;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The heap side of one live series: its identity (ref, generation), registry key, {@link Labels} and
+ * where its off-heap ring header lives. Immutable; created once by the store under its write lock and
+ * published through the registry with release semantics. The mutable state (ring slot, head, last
+ * timestamp, writer lock, liveness) is in the off-heap header, see {@link SampleRings}.
+ */
+final class Series {
+    final int ref;
+    /** Unique per creation; the header holds it while this series owns the ref, 0 once removed. */
+    final int generation;
+    final int hash;
+    /** Canonical key: name0, value0, name1, value1, ... sorted by name symbol. */
+    final int[] key;
+    final Labels labels;
+    /** Symbol of the {@code __name__} value, or -1 for a series without a metric name. */
+    final int metricNameSymbol;
+    final UnsafeBuffer header;
+    final int headerOffset;
+
+    Series(int ref, int generation, int hash, int[] key, Labels labels, int metricNameSymbol,
+           UnsafeBuffer header, int headerOffset) {
+        this.ref = ref;
+        this.generation = generation;
+        this.hash = hash;
+        this.key = key;
+        this.labels = labels;
+        this.metricNameSymbol = metricNameSymbol;
+        this.header = header;
+        this.headerOffset = headerOffset;
+    }
+
+    /** The value symbol of label {@code nameSymbol}, or {@link SymbolTable#EMPTY} when absent. */
+    int valueOf(int nameSymbol) {
+        int lo = 0;
+        int hi = (key.length >> 1) - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int n = key[mid << 1];
+            if (n == nameSymbol) {
+                return key[(mid << 1) + 1];
+            }
+            if (n < nameSymbol) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return SymbolTable.EMPTY;
+    }
+}

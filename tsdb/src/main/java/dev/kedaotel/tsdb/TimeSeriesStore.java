@@ -1,0 +1,344 @@
+package dev.kedaotel.tsdb;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The in-memory window store: series registry, inverted label index and per-series off-heap rings.
+ *
+ * <p>Series are addressed by an int "series ref"; a ref names one series until that series is removed
+ * by retention, and is not reused for {@link StoreConfig#reuseGraceMs()} after that.
+ *
+ * <p>Concurrency:
+ * <ul>
+ *   <li>Appends to existing series take no store lock: registry lookup is lock-free
+ *       ({@link SeriesRegistry}), the ring write takes only the series' own writer CAS
+ *       ({@link SampleRings}).</li>
+ *   <li>Creating and removing series serialise on one write lock held by the creating appender or the
+ *       retention thread; under it the registry, the label index (whose own lock excludes concurrent
+ *       selections) and the epoch change.</li>
+ *   <li>Reads ({@link #read}, {@link #lastTimestamp}, {@link #labels}) take no lock; {@link #select} and the
+ *       label listings take the index' read lock.</li>
+ *   <li>Listeners are a copy-on-write array; they are called on the committing or expiring thread.</li>
+ * </ul>
+ * {@link #close()} frees off-heap memory: call it only once no thread uses the store any more.
+ */
+public final class TimeSeriesStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TimeSeriesStore.class.getName());
+
+    private final StoreConfig config;
+    private final LongSupplier clock;
+    private final SymbolTable symbols = new SymbolTable();
+    private final int metricNameLabel;
+    private final SampleRings rings;
+    private final SeriesRegistry registry;
+    private final LabelIndex index;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final LongAdder[] counts = new LongAdder[AppendResult.COUNT];
+    private final Object listenerLock = new Object();
+    private volatile ChangeListener[] listeners = new ChangeListener[0];
+    private volatile long epoch;
+    private volatile boolean closed;
+    private int nextGeneration = 1;
+
+    public TimeSeriesStore(StoreConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is required");
+        }
+        this.config = config;
+        this.clock = config.clockMs();
+        this.metricNameLabel = symbols.intern(Labels.METRIC_NAME);
+        this.rings = new SampleRings(config);
+        this.registry = new SeriesRegistry(config.reuseGraceMs());
+        this.index = new LabelIndex(symbols);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    /** A new write handle; keep one per ingest thread. */
+    public Appender newAppender() {
+        return new Appender(this);
+    }
+
+    public void addListener(ChangeListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is required");
+        }
+        synchronized (listenerLock) {
+            ChangeListener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
+            ls[ls.length - 1] = listener;
+            listeners = ls;
+        }
+    }
+
+    public void removeListener(ChangeListener listener) {
+        synchronized (listenerLock) {
+            ChangeListener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i] == listener) {
+                    ChangeListener[] out = new ChangeListener[ls.length - 1];
+                    System.arraycopy(ls, 0, out, 0, i);
+                    System.arraycopy(ls, i + 1, out, i, ls.length - i - 1);
+                    listeners = out;
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- read side -------------------------------------------------------------------------------
+
+    /**
+     * Appends to {@code out} the refs of live series matching all matchers (AND), in ascending ref
+     * order (not label order: callers that need label order sort, most queries aggregate and do not).
+     * Matchers follow {@link LabelMatcher} semantics (absent label = ""). An empty matcher list selects
+     * nothing. A selected series may be removed by retention right afterwards: {@link #labels} then
+     * returns null and {@link #read} copies nothing, so callers skip such refs.
+     */
+    public void select(List<LabelMatcher> matchers, IntList out) {
+        index.select(matchers, out);
+    }
+
+    /** The label set of a live series (the same instance on every call); null if the ref is not live. */
+    public Labels labels(int seriesRef) {
+        Series s = registry.get(seriesRef);
+        return s == null ? null : s.labels;
+    }
+
+    /**
+     * Copies the series' samples with {@code minTs <= t <= maxTs} into {@code out} (appending, oldest
+     * first) and returns how many were copied. Never blocks writers; never returns a torn sample.
+     * Staleness markers are included (see {@link StaleMarker}).
+     */
+    public int read(int seriesRef, long minTs, long maxTs, SampleBuffer out) {
+        Series s = registry.get(seriesRef);
+        if (s == null || minTs > maxTs || closed) {
+            return 0;
+        }
+        return rings.read(s, minTs, maxTs, out);
+    }
+
+    /** Timestamp of the series' newest sample, or Long.MIN_VALUE if it has none or is not live. */
+    public long lastTimestamp(int seriesRef) {
+        Series s = registry.get(seriesRef);
+        return s == null || closed ? Long.MIN_VALUE : rings.lastTimestamp(s);
+    }
+
+    /** All label names of live series, sorted. */
+    public List<String> labelNames() {
+        return index.labelNames();
+    }
+
+    /** All values of one label over live series, sorted. */
+    public List<String> labelValues(String name) {
+        return index.labelValues(name);
+    }
+
+    /** Number of live series. */
+    public int seriesCount() {
+        return registry.live();
+    }
+
+    /** Incremented whenever a series is created or removed, so readers can cache selections. */
+    public long seriesEpoch() {
+        return epoch;
+    }
+
+    /** Per-outcome counts since start, indexed by {@link AppendResult} codes. */
+    public long appendCount(int appendResult) {
+        if (appendResult < 0 || appendResult >= counts.length) {
+            throw new IllegalArgumentException("unknown append result code " + appendResult);
+        }
+        return counts[appendResult].sum();
+    }
+
+    /** Off-heap bytes reserved for rings so far (self-metrics). */
+    public long ringBytesReserved() {
+        return rings.slabs().bytesReserved();
+    }
+
+    // ---- retention -------------------------------------------------------------------------------
+
+    /** Removes series with no sample newer than now minus retention, notifies listeners; returns how many. */
+    public int expire() {
+        long now = clock.getAsLong();
+        return removeSeries(now - config.retentionMs(), false, now);
+    }
+
+    /** Drops everything (kedify's POST /memstore/reset). */
+    public void reset() {
+        long now = clock.getAsLong();
+        int n = removeSeries(Long.MAX_VALUE, true, now);
+        LOG.log(System.Logger.Level.INFO, "store reset: removed {0} series", n);
+    }
+
+    /** Frees the off-heap memory. */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            rings.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Picks candidates without the write lock (lock-free registry reads), then, under it, marks each one
+     * dead through its writer CAS (re-checking its newest timestamp, so a concurrent append wins) and
+     * removes it from registry and index. Killing and removing under the same lock means an appender that
+     * sees its series dead and re-creates it (under that lock) never finds the dead one again.
+     */
+    private int removeSeries(long cutoffMs, boolean force, long now) {
+        if (closed) {
+            return 0;
+        }
+        List<Series> candidates = new ArrayList<>();
+        int limit = registry.refLimit();
+        for (int ref = 0; ref < limit; ref++) {
+            Series s = registry.get(ref);
+            if (s != null && (force || rings.lastTimestamp(s) < cutoffMs)) {
+                candidates.add(s);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        List<Series> removed = new ArrayList<>(candidates.size());
+        writeLock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            for (Series s : candidates) {
+                if (rings.kill(s, cutoffMs, force, now)) {
+                    registry.remove(s, now);
+                    removed.add(s);
+                }
+            }
+            if (removed.isEmpty()) {
+                return 0;
+            }
+            index.removeAll(removed);
+            epoch++;
+        } finally {
+            writeLock.unlock();
+        }
+        IntSet names = new IntSet();
+        for (Series s : removed) {
+            if (s.metricNameSymbol >= 0) {
+                names.add(s.metricNameSymbol);
+            }
+        }
+        notifyListeners(names.elements(), names.size());
+        return removed.size();
+    }
+
+    // ---- appender support (package-private) ------------------------------------------------------
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    long nowMs() {
+        return clock.getAsLong();
+    }
+
+    SeriesRegistry registry() {
+        return registry;
+    }
+
+    SampleRings rings() {
+        return rings;
+    }
+
+    int count(int appendResult) {
+        counts[appendResult].increment();
+        return appendResult;
+    }
+
+    /** Finds or creates the series of a canonical label set; null when at the series limit. */
+    Series getOrCreate(LabelSetBuilder labels, long now) {
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store is closed");
+            }
+            Series s = registry.lookup(labels);
+            if (s != null) {
+                return s;
+            }
+            if (registry.live() >= config.maxSeries()) {
+                return null;
+            }
+            int ref = registry.allocateRef(now);
+            int generation = nextGeneration++;
+            if (nextGeneration == 0) {
+                nextGeneration = 1; // 0 marks a removed series in ring headers
+            }
+            UnsafeBuffer header = rings.headerPage(ref);
+            int headerOffset = SampleRings.headerOffset(ref);
+            rings.initialise(header, headerOffset, generation, now);
+            s = new Series(ref, generation, labels.hash(), labels.toKey(), toLabels(labels),
+                    metricNameOf(labels), header, headerOffset);
+            registry.insert(s);
+            index.add(s);
+            epoch++;
+            return s;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private int metricNameOf(LabelSetBuilder labels) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.name(i) == metricNameLabel) {
+                return labels.value(i);
+            }
+        }
+        return -1;
+    }
+
+    private Labels toLabels(LabelSetBuilder labels) {
+        int n = labels.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> symbols.symbol(labels.name(a)).compareTo(symbols.symbol(labels.name(b))));
+        String[] pairs = new String[n * 2];
+        for (int i = 0; i < n; i++) {
+            pairs[i * 2] = symbols.symbol(labels.name(order[i]));
+            pairs[i * 2 + 1] = symbols.symbol(labels.value(order[i]));
+        }
+        return Labels.ofSortedPairsUnsafe(pairs);
+    }
+
+    void notifyListeners(int[] metricNameSymbols, int count) {
+        for (ChangeListener l : listeners) {
+            try {
+                l.metricsChanged(metricNameSymbols, count);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "change listener " + l + " failed", e);
+            }
+        }
+    }
+}

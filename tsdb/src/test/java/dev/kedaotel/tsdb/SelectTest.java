@@ -1,0 +1,199 @@
+package dev.kedaotel.tsdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Registry identity and label-matcher selection with Prometheus semantics. */
+class SelectTest {
+    private static final long NOW = 1_700_000_000_000L;
+    private StoreFixture f;
+
+    @BeforeEach
+    void setUp() {
+        f = StoreFixture.withDefaults(NOW);
+        f.append(NOW, 1, "__name__", "http_requests", "job", "api", "pod", "api-1");
+        f.append(NOW, 1, "__name__", "http_requests", "job", "api", "pod", "api-2");
+        f.append(NOW, 1, "__name__", "http_requests", "job", "web");            // no pod label
+        f.append(NOW, 1, "__name__", "queue_depth", "queue", "orders");
+        f.append(NOW, 1, "__name__", "queue_depth", "queue", "orders-dlq", "pod", "worker");
+        f.commit();
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    @Test
+    void sameLabelsInAnyOrderResolveToTheSameSeries() {
+        int before = f.store.seriesCount();
+        assertEquals(AppendResult.APPENDED,
+                f.append(NOW + 1, 2, "pod", "api-1", "job", "api", "__name__", "http_requests"));
+        assertEquals(before, f.store.seriesCount());
+        int ref = f.ref("__name__", "http_requests", "job", "api", "pod", "api-1");
+        assertEquals(2, f.readAll(ref).size());
+        assertSame(f.store.labels(ref), f.store.labels(ref));
+        assertEquals("http_requests{job=\"api\", pod=\"api-1\"}", f.store.labels(ref).toString());
+    }
+
+    @Test
+    void differentLabelsMakeDifferentSeries() {
+        int a = f.ref("__name__", "http_requests", "job", "api", "pod", "api-1");
+        int b = f.ref("__name__", "http_requests", "job", "api", "pod", "api-2");
+        assertNotEquals(-1, a);
+        assertNotEquals(-1, b);
+        assertNotEquals(a, b);
+        assertEquals(5, f.store.seriesCount());
+    }
+
+    @Test
+    void duplicateNameKeepsLastValueAndEmptyValuesAreDropped() {
+        SymbolTable sym = f.store.symbols();
+        LabelSetBuilder b = f.appender.labels();
+        b.clear();
+        b.add(sym.intern("__name__"), sym.intern("queue_depth"));
+        b.add(sym.intern("queue"), sym.intern("ignored"));
+        b.add(sym.intern("queue"), sym.intern("orders"));
+        b.add(sym.intern("zone"), sym.intern(""));
+        assertEquals(2, b.size());
+        assertEquals(AppendResult.APPENDED, f.appender.append(NOW + 5, 3));
+        assertEquals(5, f.store.seriesCount());
+        assertEquals(2, f.readAll(f.ref("__name__", "queue_depth", "queue", "orders")).size());
+
+        b.clear();
+        b.add(sym.intern("__name__"), sym.intern("queue_depth"));
+        b.add(sym.intern("queue"), sym.intern("orders"));
+        b.add(sym.intern("pod"), sym.intern("worker"));
+        b.add(sym.intern("pod"), sym.intern("")); // last duplicate wins: pod is absent
+        assertEquals(AppendResult.APPENDED, f.appender.append(NOW + 6, 4));
+        assertEquals(5, f.store.seriesCount());
+    }
+
+    @Test
+    void equalityMatchers() {
+        assertEquals(Set.of("http_requests{job=\"api\", pod=\"api-1\"}", "http_requests{job=\"api\", pod=\"api-2\"}"),
+                select(m("__name__", "=", "http_requests"), m("job", "=", "api")));
+        assertEquals(Set.of(), select(m("job", "=", "nope")));
+        assertEquals(Set.of(), select(m("no_such_label", "=", "x")));
+    }
+
+    @Test
+    void emptyValueEqualitySelectsSeriesWithoutTheLabel() {
+        assertEquals(Set.of("http_requests{job=\"web\"}"), select(m("__name__", "=", "http_requests"), m("pod", "=", "")));
+        assertEquals(5, select(m("no_such_label", "=", "")).size());
+    }
+
+    @Test
+    void notEqualIncludesSeriesWithoutTheLabel() {
+        assertEquals(Set.of("http_requests{job=\"api\", pod=\"api-2\"}", "http_requests{job=\"web\"}"),
+                select(m("__name__", "=", "http_requests"), m("pod", "!=", "api-1")));
+    }
+
+    @Test
+    void notEqualEmptySelectsSeriesThatHaveTheLabel() {
+        assertEquals(Set.of("http_requests{job=\"api\", pod=\"api-1\"}", "http_requests{job=\"api\", pod=\"api-2\"}",
+                        "queue_depth{pod=\"worker\", queue=\"orders-dlq\"}"),
+                select(m("pod", "!=", "")));
+    }
+
+    @Test
+    void regexMatchersAreFullyAnchored() {
+        assertEquals(Set.of(), select(m("queue", "=~", "order")));
+        assertEquals(Set.of("queue_depth{queue=\"orders\"}"), select(m("queue", "=~", "orders")));
+        assertEquals(2, select(m("queue", "=~", "orders.*")).size());
+        assertEquals(2, select(m("pod", "=~", "api-.")).size());
+        assertEquals(Set.of("http_requests{job=\"api\", pod=\"api-1\"}", "http_requests{job=\"api\", pod=\"api-2\"}"),
+                select(m("__name__", "=~", "http.*"), m("pod", "=~", "api-1|api-2")));
+    }
+
+    @Test
+    void regexMatchingEmptyAlsoSelectsSeriesWithoutTheLabel() {
+        assertEquals(Set.of("http_requests{job=\"api\", pod=\"api-1\"}", "http_requests{job=\"web\"}"),
+                select(m("__name__", "=", "http_requests"), m("pod", "=~", "api-1|")));
+        assertEquals(3, select(m("__name__", "=", "http_requests"), m("pod", "=~", ".*")).size());
+    }
+
+    @Test
+    void negativeRegex() {
+        assertEquals(Set.of("http_requests{job=\"web\"}"),
+                select(m("__name__", "=", "http_requests"), m("pod", "!~", "api-.*")));
+        // Not anchored would exclude "orders-dlq" too; anchored "orders" rejects only the exact value.
+        assertEquals(Set.of("queue_depth{pod=\"worker\", queue=\"orders-dlq\"}"),
+                select(m("__name__", "=", "queue_depth"), m("queue", "!~", "orders")));
+        // !~ that rejects "" selects only series that have the label.
+        assertEquals(3, select(m("pod", "!~", "")).size());
+    }
+
+    @Test
+    void combinedNarrowingAndFilteringMatchersLeaveThePostingsIntact() {
+        Set<String> expected = Set.of("http_requests{job=\"api\", pod=\"api-2\"}");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(expected, select(m("job", "=", "api"), m("__name__", "=", "http_requests"),
+                    m("pod", "!=", "api-1"), m("job", "=", "api")));
+        }
+        assertEquals(2, select(m("job", "=", "api")).size());
+        assertEquals(3, select(m("__name__", "=", "http_requests")).size());
+        assertEquals(5, select(m("job", "!=", "nope")).size());
+    }
+
+    @Test
+    void emptyMatcherListSelectsNothing() {
+        IntList out = new IntList();
+        f.store.select(List.of(), out);
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void selectionIsInAscendingRefOrder() {
+        IntList out = new IntList();
+        f.store.select(List.of(m("__name__", "=~", ".+")), out);
+        assertEquals(5, out.size());
+        for (int i = 1; i < out.size(); i++) {
+            assertEquals(true, out.get(i - 1) < out.get(i));
+        }
+    }
+
+    @Test
+    void labelNamesAndValuesCoverLiveSeries() {
+        assertEquals(List.of("__name__", "job", "pod", "queue"), f.store.labelNames());
+        assertEquals(List.of("api-1", "api-2", "worker"), f.store.labelValues("pod"));
+        assertEquals(List.of(), f.store.labelValues("nothing"));
+    }
+
+    @Test
+    void unknownRefsReadAsNotLive() {
+        assertNull(f.store.labels(12345));
+        assertNull(f.store.labels(-1));
+        assertEquals(Long.MIN_VALUE, f.store.lastTimestamp(12345));
+        assertEquals(0, f.store.read(12345, 0, Long.MAX_VALUE, new SampleBuffer()));
+    }
+
+    private static LabelMatcher m(String name, String op, String value) {
+        for (LabelMatcher.Type t : LabelMatcher.Type.values()) {
+            if (t.symbol.equals(op)) {
+                return LabelMatcher.of(t, name, value);
+            }
+        }
+        throw new IllegalArgumentException(op);
+    }
+
+    private Set<String> select(LabelMatcher... matchers) {
+        IntList out = new IntList();
+        f.store.select(List.of(matchers), out);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            names.add(f.store.labels(out.get(i)).toString());
+        }
+        return new TreeSet<>(names);
+    }
+}

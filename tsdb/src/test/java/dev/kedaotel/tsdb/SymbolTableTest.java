@@ -1,0 +1,95 @@
+package dev.kedaotel.tsdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SymbolTableTest {
+
+    @Test
+    void emptyStringIsSymbolZeroAndIdsAreDense() {
+        SymbolTable t = new SymbolTable();
+        assertEquals(SymbolTable.EMPTY, t.intern(""));
+        assertEquals(1, t.intern("job"));
+        assertEquals(2, t.intern("pod"));
+        assertEquals(1, t.intern("job"));
+        assertEquals(3, t.size());
+        assertEquals("pod", t.symbol(2));
+        assertEquals(-1, t.lookup("never"));
+        assertEquals(2, t.lookup("pod"));
+    }
+
+    @Test
+    void internUtf8FindsTheSameIdAsTheStringFromAnyOffset() {
+        SymbolTable t = new SymbolTable();
+        int id = t.intern("größe");
+        byte[] framed = ("xx" + "größe" + "yy").getBytes(StandardCharsets.UTF_8);
+        int len = "größe".getBytes(StandardCharsets.UTF_8).length;
+        assertEquals(id, t.internUtf8(framed, 2, len));
+        int other = t.internUtf8(framed, 0, 2);
+        assertNotEquals(id, other);
+        assertEquals("xx", t.symbol(other));
+        assertEquals("größe", t.symbol(id));
+    }
+
+    @Test
+    void manySymbolsSurviveTableGrowth() {
+        SymbolTable t = new SymbolTable();
+        for (int i = 0; i < 50_000; i++) {
+            assertEquals(i + 1, t.intern("value-" + i));
+        }
+        for (int i = 0; i < 50_000; i++) {
+            byte[] b = ("value-" + i).getBytes(StandardCharsets.UTF_8);
+            assertEquals(i + 1, t.internUtf8(b, 0, b.length));
+            assertEquals("value-" + i, t.symbol(i + 1));
+        }
+    }
+
+    @Test
+    void concurrentInternersAgreeOnIds() throws Exception {
+        SymbolTable t = new SymbolTable();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                Callable<int[]> job = () -> {
+                    int[] ids = new int[20_000];
+                    for (int i = 0; i < ids.length; i++) {
+                        byte[] b = ("s" + i).getBytes(StandardCharsets.UTF_8);
+                        ids[i] = t.internUtf8(b, 0, b.length);
+                    }
+                    return ids;
+                };
+                results.add(pool.submit(job));
+            }
+            int[] first = results.get(0).get(30, TimeUnit.SECONDS);
+            for (Future<int[]> f : results) {
+                int[] ids = f.get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < ids.length; i++) {
+                    assertEquals(first[i], ids[i]);
+                    assertEquals("s" + i, t.symbol(ids[i]));
+                }
+            }
+            assertEquals(20_001, t.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        SymbolTable t = new SymbolTable();
+        assertThrows(IllegalArgumentException.class, () -> t.symbol(99));
+        assertThrows(IndexOutOfBoundsException.class, () -> t.internUtf8(new byte[4], 2, 5));
+    }
+}
