@@ -1,0 +1,15 @@
+/**
+ * The in-memory window store. Public API: {@link dev.kedaotel.tsdb.TimeSeriesStore} (the facade:
+ * appenders, selection, reads, retention, change listeners), {@link dev.kedaotel.tsdb.Appender} and
+ * {@link dev.kedaotel.tsdb.LabelSetBuilder} (the allocation-free write path),
+ * {@link dev.kedaotel.tsdb.SymbolTable}, and the value types {@link dev.kedaotel.tsdb.Labels},
+ * {@link dev.kedaotel.tsdb.LabelMatcher}, {@link dev.kedaotel.tsdb.SampleBuffer},
+ * {@link dev.kedaotel.tsdb.IntList}, {@link dev.kedaotel.tsdb.StaleMarker},
+ * {@link dev.kedaotel.tsdb.AppendResult}, {@link dev.kedaotel.tsdb.PrometheusNames}.
+ *
+ * <p>Everything else is package-private: {@code SampleRings} (off-heap ring layout and the lock-free
+ * read protocol), {@code SlabAllocator} (size-classed ring slots), {@code SampleCodec} (sample
+ * encoding), the registry and the label index. Their Javadoc documents memory layouts and who writes,
+ * who reads, and how each write is published.
+ */
+package dev.kedaotel.tsdb;
