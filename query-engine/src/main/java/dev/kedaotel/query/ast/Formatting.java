@@ -3,7 +3,7 @@ package dev.kedaotel.query.ast;
 import dev.kedaotel.tsdb.LabelMatcher;
 import dev.kedaotel.tsdb.PrometheusNames;
 
-import java.math.BigDecimal;
+import dev.kedaotel.query.GoFloats;
 
 /** Printing helpers that reproduce Prometheus' canonical text for numbers, strings and durations. */
 public final class Formatting {
@@ -16,40 +16,9 @@ public final class Formatting {
     private Formatting() {
     }
 
-    /**
-     * Go's {@code %v} of a float64: shortest digits, plain notation unless the decimal exponent is below -4
-     * or at least 21, {@code +Inf}/{@code -Inf}/{@code NaN}.
-     */
+    /** Go's {@code %v} of a float64, as Prometheus prints number literals (see {@link GoFloats#formatG}). */
     public static String formatNumber(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v) < 0 ? "-0" : "0";
-        }
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        int exponent = d.precision() - d.scale() - 1;
-        if (exponent < -4 || exponent >= 21) {
-            String digits = d.unscaledValue().abs().toString();
-            StringBuilder sb = new StringBuilder();
-            if (v < 0) {
-                sb.append('-');
-            }
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
-            }
-            sb.append('e').append(exponent < 0 ? '-' : '+');
-            int abs = Math.abs(exponent);
-            if (abs < 10) {
-                sb.append('0');
-            }
-            return sb.append(abs).toString();
-        }
-        return d.toPlainString();
+        return GoFloats.formatG(v);
     }
 
     /** Prometheus' model.Duration text: {@code 1h30m}, {@code 500ms}, {@code 1w}; years and weeks only when exact. */

@@ -6,7 +6,6 @@ import dev.kedaotel.query.ast.AggregateOp;
 import dev.kedaotel.tsdb.Labels;
 import dev.kedaotel.tsdb.PrometheusNames;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,29 +117,130 @@ final class Aggregations {
         return out;
     }
 
+    /**
+     * topk/bottomk exactly as Prometheus 2.42 selects: per group a binary heap (Go's container/heap
+     * algorithm) of at most k elements, filled in label order; a later element replaces the heap's root
+     * only when strictly better (or the root is NaN). Which of several equal values survive therefore
+     * depends on input order and heap shape, and matches Prometheus only when both are the same.
+     */
     private static Vec topk(AggregateExpr a, Vec in, double param, boolean top) {
-        long k = (long) param;
         Vec out = Vec.empty();
-        if (k < 1 || in.size() == 0) {
+        if (!(param >= 1) || in.size() == 0) {
             return out;
         }
+        int k = (int) Math.min(param, in.size());
         List<List<Integer>> groups = collect(a, in);
         for (List<Integer> members : groups) {
-            members.sort((x, y) -> {
+            // Which of equal values survive depends on input order; Prometheus' selectors yield series in
+            // label order, so feed the heap in that order (selections here are in ingestion order and
+            // are not sorted up front: that would cost every query, topk is the one that needs it).
+            members.sort((x, y) -> in.rawLabels(x).compareTo(in.rawLabels(y)));
+            KHeap heap = new KHeap(in, Math.min(k, members.size()), top);
+            for (int i : members) {
+                heap.offer(i);
+            }
+            // Prometheus emits each group best first (topk: descending, bottomk: ascending), NaN last.
+            Integer[] order = new Integer[heap.size];
+            for (int j = 0; j < heap.size; j++) {
+                order[j] = heap.items[j];
+            }
+            java.util.Arrays.sort(order, (x, y) -> {
                 double vx = in.value(x);
                 double vy = in.value(y);
-                // NaN ranks last for both topk and bottomk.
                 if (Double.isNaN(vx) || Double.isNaN(vy)) {
                     return Boolean.compare(Double.isNaN(vx), Double.isNaN(vy));
                 }
                 return top ? Double.compare(vy, vx) : Double.compare(vx, vy);
             });
-            for (int j = 0; j < Math.min(k, members.size()); j++) {
-                int i = members.get(j);
+            for (int i : order) {
                 out.add(in.labels(i), in.value(i));
             }
         }
         return out;
+    }
+
+    /** The k-element heap of topk (root = smallest kept, NaN smaller than all) or bottomk (mirrored). */
+    private static final class KHeap {
+        final Vec in;
+        final int[] items;
+        final boolean top;
+        int size;
+
+        KHeap(Vec in, int k, boolean top) {
+            this.in = in;
+            this.items = new int[k];
+            this.top = top;
+        }
+
+        /** Go's Less of vectorByValueHeap (topk) / vectorByReverseValueHeap (bottomk). */
+        private boolean less(int i, int j) {
+            double a = in.value(items[i]);
+            double b = in.value(items[j]);
+            if (Double.isNaN(a)) {
+                return true;
+            }
+            return top ? a < b : a > b;
+        }
+
+        /**
+         * Prometheus 2.42: admit when not full, when strictly better than the root, or when the root is
+         * NaN; a full heap makes room by Pop (root out) then Push, except k = 1 which replaces in place.
+         */
+        void offer(int idx) {
+            if (size == items.length) {
+                double root = in.value(items[0]);
+                double v = in.value(idx);
+                if (!(top ? root < v : root > v) && !Double.isNaN(root)) {
+                    return;
+                }
+                if (items.length == 1) {
+                    items[0] = idx;
+                    return;
+                }
+                swap(0, size - 1);
+                down(0, size - 1);
+                size--;
+            }
+            items[size++] = idx;
+            up(size - 1);
+        }
+
+        private void swap(int i, int j) {
+            int t = items[i];
+            items[i] = items[j];
+            items[j] = t;
+        }
+
+        private void up(int j) {
+            while (true) {
+                int i = (j - 1) / 2;
+                if (i == j || !less(j, i)) {
+                    break;
+                }
+                swap(i, j);
+                j = i;
+            }
+        }
+
+        private void down(int i0, int n) {
+            int i = i0;
+            while (true) {
+                int j1 = 2 * i + 1;
+                if (j1 >= n) {
+                    break;
+                }
+                int j = j1;
+                int j2 = j1 + 1;
+                if (j2 < n && less(j2, j1)) {
+                    j = j2;
+                }
+                if (!less(j, i)) {
+                    break;
+                }
+                swap(i, j);
+                i = j;
+            }
+        }
     }
 
     private static Vec quantile(AggregateExpr a, Vec in, double q) {
@@ -180,16 +280,7 @@ final class Aggregations {
 
     /** Go's FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
     static String formatPlain(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return dev.kedaotel.query.GoFloats.formatF(v);
     }
 
     private static GroupIndex groupIndex(AggregateExpr a, Vec in) {

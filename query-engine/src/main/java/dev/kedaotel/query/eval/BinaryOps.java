@@ -128,11 +128,8 @@ final class BinaryOps {
         Map<Labels, Integer> oneSide = new HashMap<>();
         for (int i = 0; i < one.size(); i++) {
             Labels sig = signature(one.labels(i), m);
-            Integer prev = oneSide.putIfAbsent(sig, i);
-            if (prev != null) {
-                throw PromQLException.execution("found duplicate series for the match group " + sig
-                        + " on the " + (swapped ? "left" : "right") + " hand-side of the operation: ["
-                        + one.labels(prev) + ", " + one.labels(i) + "];many-to-many matching not allowed: matching labels must be unique on one side");
+            if (oneSide.putIfAbsent(sig, i) != null) {
+                throw duplicateSeries(one, m, swapped);
             }
         }
         Map<Labels, Set<Labels>> matched = new HashMap<>();
@@ -178,6 +175,54 @@ final class BinaryOps {
             out.add(metric, value);
         }
         return out;
+    }
+
+    /**
+     * Prometheus' many-to-many error names the first clash met in its input order, which for selectors is
+     * label order: the later series first, then the earlier, in labels.String() form. Only this error
+     * path pays for sorting.
+     */
+    private static PromQLException duplicateSeries(Vec one, VectorMatching m, boolean swapped) {
+        Integer[] order = new Integer[one.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> one.rawLabels(x).compareTo(one.rawLabels(y)));
+        Map<Labels, Integer> seen = new HashMap<>();
+        for (int i : order) {
+            Labels sig = signature(one.labels(i), m);
+            Integer prev = seen.putIfAbsent(sig, i);
+            if (prev != null) {
+                return PromQLException.execution("found duplicate series for the match group " + goLabels(sig)
+                        + " on the " + (swapped ? "left" : "right") + " hand-side of the operation: ["
+                        + goLabels(one.labels(i)) + ", " + goLabels(one.labels(prev))
+                        + "];many-to-many matching not allowed: matching labels must be unique on one side");
+            }
+        }
+        throw new IllegalStateException("no duplicate found on the second pass");
+    }
+
+    /** Prometheus' labels.String(): {@code {__name__="m", a="b"}}, every label, Go-quoted values. */
+    static String goLabels(Labels l) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int k = 0; k < l.size(); k++) {
+            if (k > 0) {
+                sb.append(", ");
+            }
+            sb.append(l.name(k)).append("=\"");
+            String v = l.value(k);
+            for (int c = 0; c < v.length(); c++) {
+                char ch = v.charAt(c);
+                switch (ch) {
+                    case '"': sb.append("\\\""); break;
+                    case '\\': sb.append("\\\\"); break;
+                    case '\n': sb.append("\\n"); break;
+                    default: sb.append(ch);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append('}').toString();
     }
 
     /** The labels two elements are matched on: the {@code on} labels, or all but the ignored ones and the name. */

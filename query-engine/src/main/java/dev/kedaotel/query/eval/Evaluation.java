@@ -33,7 +33,7 @@ import java.util.Map;
 /**
  * One query's evaluation (instant, or each step of a range query) with Prometheus 2.42 semantics.
  *
- * <p>Selectors: an instant selector returns, per series, the latest sample in {@code (t − lookback, t]}
+ * <p>Selectors: an instant selector returns, per series, the latest sample in {@code [t − lookback, t]}
  * (t shifted by {@code offset}/pinned by {@code @}), unless that sample is a staleness marker; a range
  * selector returns the samples in {@code [t − range, t]}, markers excluded. Each selector's series are
  * selected once per query (cached by AST node identity) and samples are copied into one reusable
@@ -262,20 +262,21 @@ public final class Evaluation {
     private Vec selectInstant(VectorSelector vs, long t) throws PromQLException {
         Selection sel = selection(vs);
         long refT = referenceTime(vs.at(), vs.offsetMs(), t);
-        long oldestExcluded = refT - lookbackMs;
+        // Prometheus 2.42 includes a sample exactly lookback old: the window is [refT − lookback, refT].
+        long oldest = refT - lookbackMs;
         Vec out = new Vec(sel.refs.length);
         for (int i = 0; i < sel.refs.length; i++) {
             tick();
             int ref = sel.refs[i];
             long last = store.lastTimestamp(ref);
-            if (last == Long.MIN_VALUE || last <= oldestExcluded) {
+            if (last == Long.MIN_VALUE || last < oldest) {
                 continue;
             }
             buf.clear();
             // Usually the newest sample is the one wanted: read just it instead of the whole look-back window.
             if (last > refT || store.read(ref, last, last, buf) == 0) {
                 buf.clear();
-                store.read(ref, oldestExcluded + 1, refT, buf);
+                store.read(ref, oldest, refT, buf);
             }
             int n = buf.size();
             if (n == 0) {
@@ -283,7 +284,7 @@ public final class Evaluation {
             }
             long ts = buf.timestamp(n - 1);
             double v = buf.value(n - 1);
-            if (ts > refT || ts <= oldestExcluded || StaleMarker.isStale(v)) {
+            if (ts > refT || ts < oldest || StaleMarker.isStale(v)) {
                 continue;
             }
             out.addWithTimestamp(sel.labels[i], v, ts);
@@ -350,7 +351,7 @@ public final class Evaluation {
         if (first < start) {
             first += step;
         }
-        Map<Labels, SeriesBuilder> out = new HashMap<>();
+        Map<Labels, SeriesBuilder> out = new java.util.LinkedHashMap<>();
         for (long ts = first; ts <= refT; ts += step) {
             tick();
             Vec v = evalVector(sq.expr(), ts);
@@ -373,12 +374,6 @@ public final class Evaluation {
         } else if (name.equals("holt_winters")) {
             p.a = evalScalar(c.args().get(1), t);
             p.b = evalScalar(c.args().get(2), t);
-            if (p.a <= 0 || p.a >= 1) {
-                throw PromQLException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + p.a);
-            }
-            if (p.b <= 0 || p.b >= 1) {
-                throw PromQLException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + p.b);
-            }
         } else if (name.equals("predict_linear")) {
             p.a = evalScalar(c.args().get(1), t);
         }
@@ -395,6 +390,7 @@ public final class Evaluation {
             for (int i = 0; i < sel.refs.length; i++) {
                 tick();
                 int n = readRange(sel.refs[i], p.rangeStart, p.rangeEnd);
+                checkHoltWintersFactors(p, n);
                 if (n >= p.function.minSamples && compute(p, n)) {
                     out.add(sel.labels[i], p.result);
                 }
@@ -413,6 +409,7 @@ public final class Evaluation {
                 for (int k = 0; k < s.size; k++) {
                     buf.add(s.ts[k], s.values[k]);
                 }
+                checkHoltWintersFactors(p, s.size);
                 if (s.size >= p.function.minSamples && compute(p, s.size)) {
                     out.add(s.labels, p.result);
                 }
@@ -431,6 +428,27 @@ public final class Evaluation {
         // last_over_time returns a stored sample unchanged, so it keeps the metric name (Prometheus 2.42).
         out.dropName = !name.equals("last_over_time");
         return out;
+    }
+
+    /**
+     * Prometheus validates holt_winters' factors inside the per-series call, which only happens for a
+     * series with samples in the window: with no such series the answer is empty, not an error.
+     */
+    private static void checkHoltWintersFactors(RangeParams p, int n) throws PromQLException {
+        if (p.function != RangeFunction.HOLT_WINTERS || n == 0) {
+            return;
+        }
+        if (p.a <= 0 || p.a >= 1) {
+            throw PromQLException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goFloat(p.a));
+        }
+        if (p.b <= 0 || p.b >= 1) {
+            throw PromQLException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goFloat(p.b));
+        }
+    }
+
+    /** Go's %f. */
+    private static String goFloat(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : String.format(java.util.Locale.ROOT, "%f", v);
     }
 
     /** Parameters and output of one range function evaluation. */

@@ -37,13 +37,24 @@ final class HistogramQuantile {
         return out;
     }
 
+    /**
+     * Go's strconv.ParseFloat, as Prometheus reads {@code le}: case-insensitive {@code inf}/{@code infinity}
+     * with an optional sign and {@code nan}; no surrounding spaces, no Java-only {@code d}/{@code f}
+     * suffixes. Throws NumberFormatException for what Go would reject (the bucket is then ignored).
+     */
     static double parseBound(String le) {
-        switch (le) {
-            case "+Inf": case "Inf": case "+inf": case "inf": return Double.POSITIVE_INFINITY;
-            case "-Inf": case "-inf": return Double.NEGATIVE_INFINITY;
-            case "NaN": return Double.NaN;
-            default: return Double.parseDouble(le);
+        String body = le.startsWith("+") || le.startsWith("-") ? le.substring(1) : le;
+        if (body.equalsIgnoreCase("inf") || body.equalsIgnoreCase("infinity")) {
+            return le.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
+        if (le.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        if (le.isEmpty() || Character.isWhitespace(le.charAt(0)) || Character.isWhitespace(le.charAt(le.length() - 1))
+                || "dDfF".indexOf(le.charAt(le.length() - 1)) >= 0 && !le.startsWith("0x") && !le.startsWith("0X")) {
+            throw new NumberFormatException("not a Go float: " + le);
+        }
+        return Double.parseDouble(le);
     }
 
     static double bucketQuantile(double q, List<double[]> buckets) {

@@ -90,6 +90,10 @@ final class InstantFunctions {
                 }
                 return map(in, name, Double.NaN, Double.NaN);
             }
+            case "histogram_count": case "histogram_sum": case "histogram_fraction":
+                // Prometheus would answer an empty vector over float series; that reads as "no traffic".
+                throw PromQLException.execution("function \"" + name + "\" is not supported: native histograms are not stored "
+                        + "(OTLP exponential histograms become _sum and _count series); use histogram_quantile over _bucket series");
             default:
                 throw PromQLException.execution("function \"" + name + "\" is not supported");
         }
@@ -113,9 +117,9 @@ final class InstantFunctions {
         java.util.Arrays.sort(idx, (x, y) -> {
             double vx = in.value(x);
             double vy = in.value(y);
-            // Prometheus orders NaN first for both sort and sort_desc.
+            // Prometheus 2.42 puts NaN at the bottom for both sort and sort_desc.
             if (Double.isNaN(vx) || Double.isNaN(vy)) {
-                return Boolean.compare(Double.isNaN(vy), Double.isNaN(vx));
+                return Boolean.compare(Double.isNaN(vx), Double.isNaN(vy));
             }
             return descending ? Double.compare(vy, vx) : Double.compare(vx, vy);
         });

@@ -241,12 +241,27 @@ final class RangeMath {
         if (q > 1) {
             return Double.POSITIVE_INFINITY;
         }
-        Arrays.sort(values, 0, n);
+        sortNaNFirst(values, n);
         double rank = q * (n - 1);
         double lower = Math.max(0, Math.floor(rank));
         double upper = Math.min(n - 1, lower + 1);
         double weight = rank - Math.floor(rank);
         return values[(int) lower] * (1 - weight) + values[(int) upper] * weight;
+    }
+
+    /**
+     * Prometheus sorts quantile inputs with a "less" that calls NaN smaller than everything, so NaNs
+     * come first and take part in the rank interpolation (Java's sort would put them last).
+     */
+    private static void sortNaNFirst(double[] values, int n) {
+        int nans = 0;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(values[i])) {
+                values[i] = values[nans];
+                values[nans++] = Double.NaN;
+            }
+        }
+        Arrays.sort(values, nans, n);
     }
 
     /** Double exponential smoothing (n ≥ 2). */

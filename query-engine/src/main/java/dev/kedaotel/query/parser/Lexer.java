@@ -81,14 +81,15 @@ final class Lexer {
             case ')':
                 parenDepth--;
                 if (parenDepth < 0) {
-                    throw ParseErrors.at(in, pos, "unexpected right parenthesis ')'");
+                    // Prometheus' lexer reports this one after the parenthesis.
+                    throw ParseErrors.at(in, pos + 1, "unexpected right parenthesis ')'");
                 }
                 return single(TokenType.RIGHT_PAREN);
             case '{':
                 braceOpen = true;
                 return single(TokenType.LEFT_BRACE);
             case '}':
-                throw ParseErrors.at(in, pos, "unexpected right brace '}'");
+                throw ParseErrors.at(in, pos, "unexpected character: '}'");
             case '[':
                 if (bracketOpen) {
                     throw ParseErrors.at(in, pos, "unexpected left bracket '['");
@@ -258,7 +259,7 @@ final class Lexer {
                 throw ParseErrors.at(in, start, "unterminated quoted string");
             }
             if (quote != '`' && c == '\\') {
-                pos = Escapes.unescape(in, pos, quote, value);
+                pos = Escapes.unescape(in, pos, quote, value, start);
                 continue;
             }
             value.append(c);

@@ -292,7 +292,7 @@ public final class Parser {
                         throw unexpected(value, "label matching", "string");
                     }
                     next();
-                    matchers.add(matcher(op, labelName, value.value));
+                    matchers.add(matcher(t, op, labelName, value.value));
                 } else {
                     throw unexpected(t, "label matching", "identifier or \"}\"");
                 }
@@ -320,7 +320,7 @@ public final class Parser {
         return new VectorSelector(pos, name, matchers, 0, null);
     }
 
-    private LabelMatcher matcher(Token op, String name, String value) throws PromQLException {
+    private LabelMatcher matcher(Token nameTok, Token op, String name, String value) throws PromQLException {
         LabelMatcher.Type type;
         switch (op.type) {
             case EQL: type = LabelMatcher.Type.EQ; break;
@@ -328,11 +328,44 @@ public final class Parser {
             case EQL_REGEX: type = LabelMatcher.Type.RE; break;
             default: type = LabelMatcher.Type.NRE; break;
         }
+        if (type == LabelMatcher.Type.RE || type == LabelMatcher.Type.NRE) {
+            String re2 = Re2Syntax.unsupported(value);
+            if (re2 != null) {
+                throw ParseErrors.at(input, nameTok.pos, "error parsing regexp: " + re2);
+            }
+        }
         try {
             return LabelMatcher.of(type, name, value);
         } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof java.util.regex.PatternSyntaxException) {
+                // Prometheus reports a bad regex at the matcher's label name, in RE2's words.
+                throw ParseErrors.at(input, nameTok.pos, "error parsing regexp: "
+                        + goRegexError((java.util.regex.PatternSyntaxException) e.getCause(), value));
+            }
             throw ParseErrors.at(input, op.pos, e.getMessage());
         }
+    }
+
+    /**
+     * RE2's wording for the common regex mistakes (Prometheus compiles {@code ^(?:re)$}); other errors
+     * keep java.util.regex's description, since the two engines' messages do not map one to one.
+     */
+    static String goRegexError(java.util.regex.PatternSyntaxException e, String re) {
+        String anchored = "^(?:" + re + ")$";
+        String d = e.getDescription();
+        if (d.startsWith("Unclosed group")) {
+            return "missing closing ): `" + anchored + "`";
+        }
+        if (d.startsWith("Unmatched closing ')'")) {
+            return "unexpected ): `" + anchored + "`";
+        }
+        if (d.startsWith("Unclosed character class")) {
+            return "missing closing ]: `" + anchored.substring(anchored.lastIndexOf('[')) + "`";
+        }
+        if (d.startsWith("Dangling meta character")) {
+            return "missing argument to repetition operator: `" + d.charAt(d.length() - 2) + "`";
+        }
+        return d;
     }
 
     private Expr parseCall() throws PromQLException {
@@ -370,7 +403,9 @@ public final class Parser {
     private List<Expr> parseArgs(String context) throws PromQLException {
         Token open = peek();
         if (open.type != TokenType.LEFT_PAREN) {
-            throw unexpected(open, context, "\"(\"");
+            // Prometheus' grammar names no expectation for a second grouping clause.
+            boolean grouping = open.type == TokenType.BY || open.type == TokenType.WITHOUT;
+            throw unexpected(open, context, grouping && context.equals("aggregation") ? null : "\"(\"");
         }
         next();
         List<Expr> args = new ArrayList<>();
@@ -425,7 +460,9 @@ public final class Parser {
     private List<String> parseLabelList(String context) throws PromQLException {
         Token open = peek();
         if (open.type != TokenType.LEFT_PAREN) {
-            throw unexpected(open, context, "\"(\"");
+            // Prometheus' grammar names no expectation for a second grouping clause.
+            boolean grouping = open.type == TokenType.BY || open.type == TokenType.WITHOUT;
+            throw unexpected(open, context, grouping && context.equals("aggregation") ? null : "\"(\"");
         }
         next();
         List<String> labels = new ArrayList<>();
@@ -483,7 +520,7 @@ public final class Parser {
         if (t.type == TokenType.RIGHT_BRACKET) {
             next();
             if (!(e instanceof VectorSelector)) {
-                throw ParseErrors.at(input, e.position(), "ranges only allowed for vector selectors");
+                throw ParseErrors.at(input, open.pos, "ranges only allowed for vector selectors");
             }
             VectorSelector vs = (VectorSelector) e;
             if (vs.offsetMs() != 0) {
@@ -503,13 +540,17 @@ public final class Parser {
             step = durationToken("subquery selector", true);
         }
         Token close = peek();
+        if (close.type == TokenType.COLON) {
+            // Prometheus' lexer rejects a second colon inside brackets before the grammar sees it.
+            throw ParseErrors.at(input, close.pos, "unexpected colon ':'");
+        }
         if (close.type != TokenType.RIGHT_BRACKET) {
             throw unexpected(close, "subquery selector", "\"]\"");
         }
         next();
         if (e.type() != ValueType.VECTOR) {
             throw ParseErrors.at(input, e.position(), "subquery is only allowed on instant vector, got "
-                    + e.type().documentedName() + " instead");
+                    + (e.type() == ValueType.MATRIX ? "matrix" : e.type().documentedName()) + " instead");
         }
         return new SubqueryExpr(e.position(), e, range, step, 0, null);
     }
@@ -563,55 +604,56 @@ public final class Parser {
         return AtModifier.at((long) ms);
     }
 
+    /** Prometheus reports misplaced or repeated modifiers at the modified expression, not the keyword. */
     private Expr withOffset(Expr e, long ms, Token at) throws PromQLException {
         if (e instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) e;
-            checkOffsetUnset(vs.offsetMs(), at);
+            checkOffsetUnset(vs.offsetMs(), e.position());
             return vs.withOffset(ms);
         }
         if (e instanceof MatrixSelector) {
             MatrixSelector m = (MatrixSelector) e;
-            checkOffsetUnset(m.selector().offsetMs(), at);
+            checkOffsetUnset(m.selector().offsetMs(), e.position());
             return m.withSelector(m.selector().withOffset(ms));
         }
         if (e instanceof SubqueryExpr) {
             SubqueryExpr s = (SubqueryExpr) e;
-            checkOffsetUnset(s.offsetMs(), at);
+            checkOffsetUnset(s.offsetMs(), e.position());
             return s.withOffset(ms);
         }
-        throw ParseErrors.at(input, at.pos,
+        throw ParseErrors.at(input, e.position(),
                 "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
     }
 
-    private void checkOffsetUnset(long current, Token at) throws PromQLException {
+    private void checkOffsetUnset(long current, int pos) throws PromQLException {
         if (current != 0) {
-            throw ParseErrors.at(input, at.pos, "offset may not be set multiple times");
+            throw ParseErrors.at(input, pos, "offset may not be set multiple times");
         }
     }
 
     private Expr withAt(Expr e, AtModifier a, Token at) throws PromQLException {
         if (e instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) e;
-            checkAtUnset(vs.at(), at);
+            checkAtUnset(vs.at(), e.position());
             return vs.withAt(a);
         }
         if (e instanceof MatrixSelector) {
             MatrixSelector m = (MatrixSelector) e;
-            checkAtUnset(m.selector().at(), at);
+            checkAtUnset(m.selector().at(), e.position());
             return m.withSelector(m.selector().withAt(a));
         }
         if (e instanceof SubqueryExpr) {
             SubqueryExpr s = (SubqueryExpr) e;
-            checkAtUnset(s.at(), at);
+            checkAtUnset(s.at(), e.position());
             return s.withAt(a);
         }
-        throw ParseErrors.at(input, at.pos,
+        throw ParseErrors.at(input, e.position(),
                 "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery");
     }
 
-    private void checkAtUnset(AtModifier current, Token at) throws PromQLException {
+    private void checkAtUnset(AtModifier current, int pos) throws PromQLException {
         if (current != null) {
-            throw ParseErrors.at(input, at.pos, "@ <timestamp> may not be set multiple times");
+            throw ParseErrors.at(input, pos, "@ <timestamp> may not be set multiple times");
         }
     }
 

@@ -23,6 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpApiServer.class.getName());
 
+    static {
+        // The JDK server leaves Nagle's algorithm on; with the delayed ACKs of a kept-alive client
+        // (Grafana, KEDA, promtool) every small reply then waits ~40 ms. It reads this property once,
+        // when its configuration class loads, so it must be set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Map<String, Entry> exact = new LinkedHashMap<>();
     private final Map<String, Entry> prefixes = new LinkedHashMap<>();
     private final String name;

@@ -1,13 +1,12 @@
 package dev.kedaotel.server.http;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * Prometheus' text conventions for the HTTP API: sample values as Go's shortest 'f' formatting
- * ("1", "0.5", "NaN", "+Inf"), timestamps as unix seconds with millisecond precision, and the
+ * Prometheus' text conventions for the HTTP API: sample values as Prometheus writes them
+ * ("1", "0.5", "1e-07", "NaN", "+Inf"), timestamps as unix seconds with millisecond precision, and the
  * parsing of {@code time}/{@code start}/{@code end} (RFC 3339 or unix seconds) and of durations
  * ({@code step}, {@code timeout}: float seconds or {@code 1m30s}).
  */
@@ -15,21 +14,9 @@ public final class PromFormat {
     private PromFormat() {
     }
 
+    /** A sample value exactly as Prometheus writes it (see {@link dev.kedaotel.query.GoFloats#formatSample}). */
     public static String value(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (v == Double.POSITIVE_INFINITY) {
-            return "+Inf";
-        }
-        if (v == Double.NEGATIVE_INFINITY) {
-            return "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        // Double.toString gives the shortest digits that round-trip; print them without an exponent.
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return dev.kedaotel.query.GoFloats.formatSample(v);
     }
 
     /** Unix seconds with up to three decimals, as a JSON number. */
@@ -48,6 +35,13 @@ public final class PromFormat {
 
     /** Parses a Prometheus time parameter to epoch ms; throws IllegalArgumentException naming the value. */
     public static long parseTime(String name, String s) {
+        // What Prometheus' own clients send for "no bound" (its min/max time, RFC 3339 formatted).
+        if (s.equals("-292275055-05-16T16:47:04.192Z")) {
+            return Long.MIN_VALUE;
+        }
+        if (s.equals("292277025-08-18T07:12:54.999Z")) {
+            return Long.MAX_VALUE;
+        }
         try {
             double d = Double.parseDouble(s);
             if (!Double.isFinite(d)) {

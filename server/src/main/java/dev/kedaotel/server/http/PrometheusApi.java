@@ -59,9 +59,17 @@ public final class PrometheusApi {
     }
 
     private static void success(HttpRequest r, DataWriter data) throws IOException {
+        success(r, data, List.of());
+    }
+
+    private static void success(HttpRequest r, DataWriter data, List<String> warnings) throws IOException {
         JsonWriter w = new JsonWriter();
         w.beginObject().name("status").value("success").name("data");
         data.write(w);
+        if (!warnings.isEmpty()) {
+            w.name("warnings");
+            stringArray(w, warnings);
+        }
         w.endObject();
         HttpReplies.json(r.exchange(), 200, w.toString());
     }
@@ -101,7 +109,9 @@ public final class PrometheusApi {
         }
         long time;
         QueryOptions opts;
+        int limit;
         try {
+            limit = limit(r);
             String ts = r.param("time");
             time = ts == null || ts.isEmpty() ? clockMs.getAsLong() : PromFormat.parseTime("time", ts);
             opts = options(r);
@@ -109,10 +119,18 @@ public final class PrometheusApi {
             badData(r, e.getMessage());
             return;
         }
+        Expr expr;
         try {
-            Expr expr = engine.parse(q);
+            expr = engine.parse(q);
+        } catch (PromQLException e) {
+            // Prometheus' instant-query handler reports a query that does not parse as an invalid
+            // parameter (the range handler does not; see queryRange).
+            badData(r, "invalid parameter \"query\": " + e.getMessage());
+            return;
+        }
+        try {
             QueryResult res = engine.instant(expr, time, opts);
-            success(r, w -> QueryResultJson.write(w, res));
+            writeResult(r, res, limit);
         } catch (PromQLException e) {
             queryError(r, e);
         }
@@ -124,7 +142,9 @@ public final class PrometheusApi {
         long end;
         long step;
         QueryOptions opts;
+        int limit;
         try {
+            limit = limit(r);
             if (q == null || q.isEmpty()) {
                 throw new IllegalArgumentException("invalid parameter \"query\": query must not be empty");
             }
@@ -148,10 +168,19 @@ public final class PrometheusApi {
         try {
             Expr expr = engine.parse(q);
             QueryResult res = engine.range(expr, start, end, step, opts);
-            success(r, w -> QueryResultJson.write(w, res));
+            writeResult(r, res, limit);
         } catch (PromQLException e) {
             queryError(r, e);
         }
+    }
+
+    /** Writes a query result, keeping at most {@code limit} series (0 = all) with Prometheus' warning. */
+    private static void writeResult(HttpRequest r, QueryResult res, int limit) throws IOException {
+        int size = res.type() == dev.kedaotel.query.ValueType.MATRIX ? res.series().size()
+                : res.type() == dev.kedaotel.query.ValueType.VECTOR ? res.size() : 0;
+        boolean truncated = limit > 0 && size > limit;
+        int keep = truncated ? limit : Integer.MAX_VALUE;
+        success(r, w -> QueryResultJson.write(w, res, keep), truncated ? List.of("results truncated due to limit") : List.of());
     }
 
     private static String required(HttpRequest r, String name) {
@@ -187,21 +216,73 @@ public final class PrometheusApi {
         return ((VectorSelector) e).matchers();
     }
 
-    /** Series refs matching any of the selectors (or every series when there are none), with their labels. */
-    private List<Labels> selectLabels(List<List<LabelMatcher>> selectors) {
+    /** The {@code [start, end]} of a metadata call in ms; absent bounds are unbounded, as in Prometheus. */
+    private static long[] timeBounds(HttpRequest r) {
+        String s = r.param("start");
+        String e = r.param("end");
+        long start = s == null || s.isEmpty() ? Long.MIN_VALUE : PromFormat.parseTime("start", s);
+        long end = e == null || e.isEmpty() ? Long.MAX_VALUE : PromFormat.parseTime("end", e);
+        if (end < start) {
+            throw new IllegalArgumentException("invalid parameter \"end\": end timestamp must not be before start time");
+        }
+        return new long[] {start, end};
+    }
+
+    /** Prometheus' {@code limit} of metadata calls: a non-negative integer, 0 = no limit. */
+    private static int limit(HttpRequest r) {
+        String s = r.param("limit");
+        if (s == null || s.isEmpty()) {
+            return 0;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid parameter \"limit\": strconv.Atoi: parsing \"" + s + "\": invalid syntax");
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException("invalid parameter \"limit\": limit must be non-negative");
+        }
+        return n;
+    }
+
+    /** Cuts a sorted answer to {@code limit} entries, adding Prometheus' warning when it did. */
+    private static <T> List<T> truncate(List<T> all, int limit, List<String> warnings) {
+        if (limit > 0 && all.size() > limit) {
+            warnings.add("results truncated due to limit");
+            return all.subList(0, limit);
+        }
+        return all;
+    }
+
+    /**
+     * Series matching any of the selectors (or every series when there are none) that have a sample
+     * in {@code bounds}, with their labels, sorted.
+     */
+    private List<Labels> selectLabels(List<List<LabelMatcher>> selectors, long[] bounds) {
         TreeSet<Labels> out = new TreeSet<>();
         IntList refs = new IntList();
         if (selectors == null) {
             selectors = List.of(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")));
         }
+        boolean bounded = bounds[0] != Long.MIN_VALUE || bounds[1] != Long.MAX_VALUE;
+        dev.kedaotel.tsdb.SampleBuffer buf = bounded ? new dev.kedaotel.tsdb.SampleBuffer(64) : null;
         for (List<LabelMatcher> sel : selectors) {
             refs.clear();
             store.select(sel, refs);
             for (int i = 0; i < refs.size(); i++) {
-                Labels l = store.labels(refs.get(i));
-                if (l != null) {
-                    out.add(l);
+                int ref = refs.get(i);
+                Labels l = store.labels(ref);
+                if (l == null) {
+                    continue;
                 }
+                if (bounded) {
+                    buf.clear();
+                    if (store.read(ref, bounds[0], bounds[1], buf) == 0) {
+                        continue;
+                    }
+                }
+                out.add(l);
             }
         }
         return new ArrayList<>(out);
@@ -209,8 +290,11 @@ public final class PrometheusApi {
 
     private void series(HttpRequest r) throws IOException {
         List<Labels> result;
+        List<String> warnings = new ArrayList<>();
         try {
-            result = selectLabels(matchers(r, true));
+            long[] bounds = timeBounds(r);
+            int limit = limit(r);
+            result = truncate(selectLabels(matchers(r, true), bounds), limit, warnings);
         } catch (IllegalArgumentException e) {
             badData(r, e.getMessage());
             return;
@@ -224,17 +308,21 @@ public final class PrometheusApi {
                 QueryResultJson.labels(w, l);
             }
             w.endArray();
-        });
+        }, warnings);
     }
 
     private void labels(HttpRequest r) throws IOException {
         Set<String> names = new TreeSet<>();
+        List<String> warnings = new ArrayList<>();
+        int limit;
         try {
+            long[] bounds = timeBounds(r);
+            limit = limit(r);
             List<List<LabelMatcher>> sel = matchers(r, false);
-            if (sel == null) {
+            if (sel == null && bounds[0] == Long.MIN_VALUE && bounds[1] == Long.MAX_VALUE) {
                 names.addAll(store.labelNames());
             } else {
-                for (Labels l : selectLabels(sel)) {
+                for (Labels l : selectLabels(sel, bounds)) {
                     for (int i = 0; i < l.size(); i++) {
                         names.add(l.name(i));
                     }
@@ -244,7 +332,8 @@ public final class PrometheusApi {
             badData(r, e.getMessage());
             return;
         }
-        success(r, w -> stringArray(w, names));
+        List<String> out = truncate(new ArrayList<>(names), limit, warnings);
+        success(r, w -> stringArray(w, out), warnings);
     }
 
     private void labelValues(HttpRequest r) throws IOException {
@@ -259,12 +348,16 @@ public final class PrometheusApi {
             name = decodeUtf8LabelName(name);
         }
         Set<String> values = new TreeSet<>();
+        List<String> warnings = new ArrayList<>();
+        int limit;
         try {
+            long[] bounds = timeBounds(r);
+            limit = limit(r);
             List<List<LabelMatcher>> sel = matchers(r, false);
-            if (sel == null) {
+            if (sel == null && bounds[0] == Long.MIN_VALUE && bounds[1] == Long.MAX_VALUE) {
                 values.addAll(store.labelValues(name));
             } else {
-                for (Labels l : selectLabels(sel)) {
+                for (Labels l : selectLabels(sel, bounds)) {
                     String v = l.get(name);
                     if (!v.isEmpty()) {
                         values.add(v);
@@ -275,7 +368,8 @@ public final class PrometheusApi {
             badData(r, e.getMessage());
             return;
         }
-        success(r, w -> stringArray(w, values));
+        List<String> out = truncate(new ArrayList<>(values), limit, warnings);
+        success(r, w -> stringArray(w, out), warnings);
     }
 
     /** Prometheus' escaping of non-legacy label names in this URL path: U__ then _XX_ hex code points. */
@@ -321,7 +415,7 @@ public final class PrometheusApi {
             return;
         }
         try {
-            String formatted = engine.parse(q).toString();
+            String formatted = dev.kedaotel.query.ast.Prettier.pretty(engine.parse(q));
             success(r, w -> w.value(formatted));
         } catch (PromQLException e) {
             queryError(r, e);

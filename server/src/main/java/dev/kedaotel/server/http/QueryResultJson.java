@@ -3,6 +3,8 @@ package dev.kedaotel.server.http;
 import dev.kedaotel.query.QueryResult;
 import dev.kedaotel.tsdb.Labels;
 
+import java.util.List;
+
 /**
  * Writes a query result as Prometheus' {@code data} object: {@code {"resultType":…,"result":…}},
  * with timestamps as unix-second numbers and sample values as strings.
@@ -12,12 +14,17 @@ final class QueryResultJson {
     }
 
     static void write(JsonWriter w, QueryResult r) {
+        write(w, r, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #write(JsonWriter, QueryResult)}, writing at most {@code maxSeries} vector elements or matrix series. */
+    static void write(JsonWriter w, QueryResult r, int maxSeries) {
         w.beginObject();
         switch (r.type()) {
             case VECTOR:
                 w.name("resultType").value("vector").name("result").beginArray();
                 String ts = PromFormat.timestamp(r.timestampMs());
-                for (int i = 0; i < r.size(); i++) {
+                for (int i = 0; i < Math.min(r.size(), maxSeries); i++) {
                     w.beginObject().name("metric");
                     labels(w, r.labels(i));
                     w.name("value").beginArray().raw(ts).value(PromFormat.value(r.value(i))).endArray();
@@ -35,7 +42,8 @@ final class QueryResultJson {
                 break;
             case MATRIX:
                 w.name("resultType").value("matrix").name("result").beginArray();
-                for (QueryResult.Series s : r.series()) {
+                List<QueryResult.Series> all = r.series();
+                for (QueryResult.Series s : all.subList(0, Math.min(all.size(), maxSeries))) {
                     w.beginObject().name("metric");
                     labels(w, s.labels());
                     w.name("values").beginArray();
