@@ -46,6 +46,7 @@ final class MetricMapper {
     private final ResourceLabels resource;
     private final PointAttributes attrs = new PointAttributes();
     private final FloatLabels floats = new FloatLabels();
+    private final LabelNameCache labelNames = new LabelNameCache();
     private final int nameLabel;
     private final int leLabel;
     private final int quantileLabel;
@@ -458,14 +459,22 @@ final class MetricMapper {
 
     private int labelName(int off, int len) {
         byte[] buf = c.buf;
+        int cached = labelNames.get(buf, off, len);
+        if (cached >= 0) {
+            return cached;
+        }
+        int sym;
         if (PrometheusNames.isValidUtf8(buf, off, len, false)) {
-            return sink.internUtf8(buf, off, len);
+            sym = sink.internUtf8(buf, off, len);
+        } else {
+            if (nameScratch.length < len + 4) {
+                nameScratch = new byte[(len + 4) * 2];
+            }
+            int n = PrometheusNames.sanitizeUtf8(buf, off, len, nameScratch, false);
+            sym = sink.internUtf8(nameScratch, 0, n);
         }
-        if (nameScratch.length < len + 4) {
-            nameScratch = new byte[(len + 4) * 2];
-        }
-        int n = PrometheusNames.sanitizeUtf8(buf, off, len, nameScratch, false);
-        return sink.internUtf8(nameScratch, 0, n);
+        labelNames.put(buf, off, len, sym);
+        return sym;
     }
 
     private void quantile() throws MalformedOtlpException {

@@ -6,14 +6,18 @@ package dev.kedaotel.tsdb;
  * metric names changed. Not thread-safe; obtain one per thread from {@link TimeSeriesStore#newAppender()}
  * and reuse it. Allocation-free for samples of existing series.
  *
- * <p>Resolution: the builder is canonicalised and looked up lock-free in the registry; an unknown label
- * set is created under the store's write lock. If the ring reports the series removed (retention raced
+ * <p>Resolution: the builder is canonicalised and compared with the series that followed the previous
+ * one last time ({@link Series#nextHint}: exporters repeat their order, so this usually hits and skips
+ * the registry probe), else looked up lock-free in the registry; an unknown label set is created under
+ * the store's write lock. If the ring reports the series removed (retention raced
  * with this append) the label set is resolved again under that lock, which re-creates it.
  */
 public final class Appender {
     private final TimeSeriesStore store;
     private final LabelSetBuilder labels = new LabelSetBuilder();
     private final IntSet touchedMetricNames = new IntSet();
+    /** The series of this appender's previous successful append (for {@link Series#nextHint}). */
+    private Series previous;
 
     Appender(TimeSeriesStore store) {
         this.store = store;
@@ -62,7 +66,10 @@ public final class Appender {
         }
         labels.canonicalize();
         long now = store.nowMs();
-        Series s = store.registry().lookup(labels);
+        Series s = predicted();
+        if (s == null) {
+            s = store.registry().lookup(labels);
+        }
         while (true) {
             if (s == null) {
                 if (!create) {
@@ -85,7 +92,22 @@ public final class Appender {
             if (result == AppendResult.APPENDED && s.metricNameSymbol >= 0) {
                 touchedMetricNames.add(s.metricNameSymbol);
             }
+            Series p = previous;
+            if (p != null && p.nextHint != s) {
+                p.nextHint = s;
+            }
+            previous = s;
             return store.count(result);
         }
+    }
+
+    /**
+     * The series that followed the previous one last time, if it has exactly this label set. It may have
+     * been removed meanwhile: the ring's generation check then reports it dead and the append re-resolves.
+     */
+    private Series predicted() {
+        Series p = previous;
+        Series guess = p == null ? null : p.nextHint;
+        return guess != null && guess.hash == labels.hash() && labels.sameAs(guess.key) ? guess : null;
     }
 }

@@ -147,16 +147,57 @@ final class LabelIndex {
             Postings p = v < 0 ? null : values.get(v);
             return p == null ? RefSet.EMPTY : RefSet.view(p);
         }
-        RefSet union = new RefSet(16);
-        int[] lists = {0};
+        List<Postings> hits = new ArrayList<>();
         values.forEachInt((valueSym, p) -> {
             if (m.matches(symbols.symbol(valueSym)) == accepted) {
-                union.append(p);
-                lists[0]++;
+                hits.add(p);
             }
         });
-        if (lists[0] > 1) {
-            // Values of one label partition its series, so the concatenation has no duplicates.
+        return union(hits);
+    }
+
+    /**
+     * The sorted union of postings lists of one label's values (disjoint: values of one label partition
+     * its series). Dense unions (at least one ref in 64 of the range) go through a bitmap over the ref
+     * range, linear in refs + range / 64; sparse ones are concatenated and sorted.
+     */
+    private static RefSet union(List<Postings> hits) {
+        if (hits.isEmpty()) {
+            return RefSet.EMPTY;
+        }
+        if (hits.size() == 1) {
+            return RefSet.view(hits.get(0));
+        }
+        int total = 0;
+        int maxRef = 0;
+        for (Postings p : hits) {
+            total += p.size();
+            if (p.size() > 0) {
+                maxRef = Math.max(maxRef, p.get(p.size() - 1));
+            }
+        }
+        RefSet union = new RefSet(total);
+        if ((long) total * 64 >= maxRef) {
+            long[] bits = new long[(maxRef >>> 6) + 1];
+            for (Postings p : hits) {
+                int[] refs = p.array();
+                for (int i = 0, n = p.size(); i < n; i++) {
+                    bits[refs[i] >>> 6] |= 1L << refs[i];
+                }
+            }
+            int w = 0;
+            for (int word = 0; word < bits.length; word++) {
+                long b = bits[word];
+                while (b != 0) {
+                    union.a[w++] = (word << 6) + Long.numberOfTrailingZeros(b);
+                    b &= b - 1;
+                }
+            }
+            union.n = w;
+        } else {
+            for (Postings p : hits) {
+                union.append(p);
+            }
             Arrays.sort(union.a, 0, union.n);
         }
         return union;
@@ -238,26 +279,60 @@ final class LabelIndex {
             return a;
         }
 
+        /**
+         * Keeps the refs also in {@code o}. Works from the smaller side into an array of the smaller
+         * size (a selective matcher against a whole metric's postings copies 100 refs, not 100k), and
+         * gallops through the bigger side when the sizes differ a lot.
+         */
         RefSet intersect(RefSet o) {
-            int[] src = a;
-            int[] dst = n == 0 ? a : target();
-            int i = 0;
-            int j = 0;
+            RefSet small = n <= o.n ? this : o;
+            RefSet big = small == this ? o : this;
+            int[] s = small.a;
+            int[] b = big.a;
+            int sn = small.n;
+            int bn = big.n;
+            // In place when this set is private and the smaller one; else a fresh array of the smaller size.
+            int[] dst = small == this && !view ? a : new int[sn];
             int w = 0;
-            while (i < n && j < o.n) {
-                int x = src[i];
-                int y = o.a[j];
-                if (x == y) {
-                    dst[w++] = x;
-                    i++;
-                    j++;
-                } else if (x < y) {
-                    i++;
-                } else {
-                    j++;
+            if ((long) sn * 16 < bn) {
+                int lo = 0;
+                for (int i = 0; i < sn && lo < bn; i++) {
+                    int x = s[i];
+                    int step = 1;
+                    int hi = lo;
+                    while (hi < bn && b[hi] < x) { // gallop to a bracket, then binary search inside it
+                        lo = hi + 1;
+                        hi += step;
+                        step <<= 1;
+                    }
+                    int found = Arrays.binarySearch(b, lo, Math.min(hi + 1, bn), x);
+                    if (found >= 0) {
+                        dst[w++] = x;
+                        lo = found + 1;
+                    } else {
+                        lo = -found - 1;
+                    }
+                }
+            } else {
+                int i = 0;
+                int j = 0;
+                while (i < sn && j < bn) {
+                    int x = s[i];
+                    int y = b[j];
+                    if (x == y) {
+                        dst[w++] = x;
+                        i++;
+                        j++;
+                    } else if (x < y) {
+                        i++;
+                    } else {
+                        j++;
+                    }
                 }
             }
+            a = dst;
             n = w;
+            view = false;
             return this;
         }
 

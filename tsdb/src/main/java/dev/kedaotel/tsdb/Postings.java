@@ -8,7 +8,8 @@ import java.util.BitSet;
  * arrive in increasing order, so adding is usually an append. Guarded by {@link LabelIndex}'s lock.
  */
 final class Postings {
-    private int[] refs = new int[4];
+    /** Starts at one ref: most label values of a big store (pod names, series ids) have one or few series. */
+    private int[] refs = new int[1];
     private int size;
     /** Scratch flag for batch removal (write lock held). */
     boolean touched;

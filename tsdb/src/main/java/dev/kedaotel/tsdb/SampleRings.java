@@ -25,8 +25,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li><b>slot descriptor</b>: which slab slot holds the samples ({@link SlabAllocator} encoding,
  *       includes the size class and hence the capacity {@code cap}).</li>
  *   <li><b>head</b>: number of samples ever appended (published); logical sample {@code i} lives at
- *       position {@code i mod cap} of the slot, each {@link SampleCodec#BYTES} long.</li>
- *   <li><b>tail</b>: the oldest logical index the current slot holds (set when the ring moves to a bigger
+ *       position {@code i mod cap} of the slot (layout in {@link SampleCodec}: 12 bytes per sample plus
+ *       an 8-byte base timestamp per slot).</li>
+ *   <li><b>tail</b>: the oldest logical index the current slot holds (set when the ring moves to another
  *       slot, whose lower positions hold nothing useful yet).</li>
  *   <li><b>last timestamp</b>: timestamp of sample {@code head - 1}, {@code Long.MIN_VALUE} when empty;
  *       read by duplicate/out-of-order checks, {@link #lastTimestamp} and retention.</li>
@@ -40,6 +41,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * window. When the ring is full and its oldest sample is still inside the retention window, copy the
  * samples into a slot of the next size class, store <b>tail</b>, publish the new descriptor (release)
  * and send the old slot to quarantine; at the largest class the oldest sample is overwritten instead.
+ * A sample whose timestamp is more than ±24.8 days from the slot's base timestamp (a series living that
+ * long in one slot) moves the ring the same way into a fresh slot of the same class based at that
+ * timestamp, dropping older samples that cannot be expressed against it. The base of a slot is written
+ * before its descriptor is published and never changes while the descriptor is current.
  * Then store <b>write intent</b> = {@code head + 1}, {@link VarHandle#storeStoreFence()}, write the
  * sample at position {@code head mod cap} with plain stores, and publish {@code head + 1} and the new
  * last timestamp with release stores.
@@ -121,6 +126,7 @@ final class SampleRings implements AutoCloseable {
     /** Gives a new series an empty smallest ring; the generation store (release) makes it live. */
     void initialise(UnsafeBuffer h, int o, int generation, long nowMs) {
         long slot = slabs.allocate(0, nowMs);
+        SampleCodec.writeBase(slabs.chunk(SlabAllocator.chunkIndex(slot)), SlabAllocator.offset(slot), nowMs);
         // The lock word is left alone: it is 0 unless a stale writer of the ref's previous owner holds it
         // for a moment, and that writer will see a generation mismatch and release it.
         h.putLong(o + SLOT_OFFSET, slot);
@@ -158,24 +164,37 @@ final class SampleRings implements AutoCloseable {
             }
             long slot = h.getLong(o + SLOT_OFFSET);
             long head = h.getLong(o + HEAD_OFFSET);
+            long tail = h.getLong(o + TAIL_OFFSET);
             int cap = slabs.capacityOf(SlabAllocator.sizeClass(slot));
             UnsafeBuffer data = slabs.chunk(SlabAllocator.chunkIndex(slot));
-            int base = SlabAllocator.offset(slot);
+            int at = SlabAllocator.offset(slot);
+            long base = SampleCodec.base(data, at);
             if (mode == MODE_DELTA) {
-                value += latestValue(data, base, cap, head, h.getLong(o + TAIL_OFFSET));
+                value += latestValue(data, at, cap, head, tail);
             }
-            if (head - h.getLong(o + TAIL_OFFSET) >= cap && SlabAllocator.sizeClass(slot) < slabs.maxClass()) {
-                long oldestTs = SampleCodec.timestamp(data, base + position(head - cap, cap));
+            int sizeClass = SlabAllocator.sizeClass(slot);
+            long moved = SlabAllocator.NO_SLOT;
+            if (head - tail >= cap && sizeClass < slabs.maxClass()) {
+                long oldestTs = SampleCodec.timestamp(data, at, position(head - cap, cap), base);
                 if (oldestTs >= minValid) {
-                    slot = grow(h, o, slot, head, nowMs);
-                    cap = slabs.capacityOf(SlabAllocator.sizeClass(slot));
-                    data = slabs.chunk(SlabAllocator.chunkIndex(slot));
-                    base = SlabAllocator.offset(slot);
+                    int target = growthClass(sizeClass, cap, timestampMs - oldestTs);
+                    moved = move(h, o, slot, head, tail, target, base, nowMs);
                 }
+            }
+            if (!SampleCodec.fits(timestampMs, base)) {
+                moved = move(h, o, moved != SlabAllocator.NO_SLOT ? moved : slot, head,
+                        h.getLong(o + TAIL_OFFSET), SlabAllocator.sizeClass(moved != SlabAllocator.NO_SLOT ? moved : slot),
+                        timestampMs, nowMs);
+            }
+            if (moved != SlabAllocator.NO_SLOT) {
+                cap = slabs.capacityOf(SlabAllocator.sizeClass(moved));
+                data = slabs.chunk(SlabAllocator.chunkIndex(moved));
+                at = SlabAllocator.offset(moved);
+                base = SampleCodec.base(data, at);
             }
             h.putLong(o + WRITE_INTENT_OFFSET, head + 1);
             VarHandle.storeStoreFence(); // readers that see any byte of the new sample also see the intent
-            SampleCodec.write(data, base + position(head, cap), timestampMs, value);
+            SampleCodec.write(data, at, cap, position(head, cap), base, timestampMs, value);
             h.putLongRelease(o + HEAD_OFFSET, head + 1);
             h.putLongRelease(o + LAST_TS_OFFSET, timestampMs);
             return AppendResult.APPENDED;
@@ -184,28 +203,53 @@ final class SampleRings implements AutoCloseable {
         }
     }
 
+    /**
+     * The class a full ring of {@code cap} samples moves to: big enough for a whole retention window at
+     * the rate the ring was filled ({@code cap} samples plus the new one spanning {@code spanMs}), at
+     * most 4× bigger, at least the next class. Jumping straight to the needed size (8 → 24 samples for a
+     * 2-minute window at 5 s) leaves one small dead slot per series instead of one per class in between,
+     * which matters when many series grow together and nothing reuses the small slots.
+     */
+    private int growthClass(int sizeClass, int cap, long spanMs) {
+        double needed = spanMs <= 0 ? Double.MAX_VALUE : Math.ceil(retentionMs * (double) cap / spanMs);
+        int want = (int) Math.min(needed, 4.0 * cap);
+        return Math.max(sizeClass + 1, slabs.classFor(want));
+    }
+
     /** The value of sample {@code head - 1}, or 0 for an empty ring or a staleness marker. */
-    private static double latestValue(UnsafeBuffer data, int base, int cap, long head, long tail) {
+    private static double latestValue(UnsafeBuffer data, int at, int cap, long head, long tail) {
         if (head <= tail) {
             return 0;
         }
-        double v = SampleCodec.value(data, base + position(head - 1, cap));
+        double v = SampleCodec.value(data, at, cap, position(head - 1, cap));
         return StaleMarker.isStale(v) ? 0 : v;
     }
 
-    /** Moves a full ring to the next size class; returns the new descriptor (already published). */
-    private long grow(UnsafeBuffer h, int o, long oldSlot, long head, long nowMs) {
+    /**
+     * Moves the ring into a new slot of {@code newClass} based at {@code newBase}, copying the samples
+     * the old slot holds (except leading ones too far from {@code newBase} to be expressed against it),
+     * and returns the new descriptor, already published: tail (release), then descriptor (release).
+     */
+    private long move(UnsafeBuffer h, int o, long oldSlot, long head, long tail, int newClass, long newBase, long nowMs) {
         int oldCap = slabs.capacityOf(SlabAllocator.sizeClass(oldSlot));
-        long newSlot = slabs.allocate(SlabAllocator.sizeClass(oldSlot) + 1, nowMs);
-        int newCap = slabs.capacityOf(SlabAllocator.sizeClass(newSlot));
+        long newSlot = slabs.allocate(newClass, nowMs);
+        int newCap = slabs.capacityOf(newClass);
         UnsafeBuffer from = slabs.chunk(SlabAllocator.chunkIndex(oldSlot));
-        int fromBase = SlabAllocator.offset(oldSlot);
+        int fromAt = SlabAllocator.offset(oldSlot);
+        long fromBase = SampleCodec.base(from, fromAt);
         UnsafeBuffer to = slabs.chunk(SlabAllocator.chunkIndex(newSlot));
-        int toBase = SlabAllocator.offset(newSlot);
-        for (long i = head - oldCap; i < head; i++) {
-            SampleCodec.copy(from, fromBase + position(i, oldCap), to, toBase + position(i, newCap));
+        int toAt = SlabAllocator.offset(newSlot);
+        SampleCodec.writeBase(to, toAt, newBase);
+        long first = Math.max(tail, head - oldCap);
+        while (first < head && !SampleCodec.fits(SampleCodec.timestamp(from, fromAt, position(first, oldCap), fromBase), newBase)) {
+            first++;
         }
-        h.putLongRelease(o + TAIL_OFFSET, head - oldCap);
+        for (long i = first; i < head; i++) {
+            int p = position(i, oldCap);
+            SampleCodec.write(to, toAt, newCap, position(i, newCap), newBase,
+                    SampleCodec.timestamp(from, fromAt, p, fromBase), SampleCodec.value(from, fromAt, oldCap, p));
+        }
+        h.putLongRelease(o + TAIL_OFFSET, first);
         h.putLongRelease(o + SLOT_OFFSET, newSlot);
         slabs.release(oldSlot, nowMs);
         return newSlot;
@@ -273,20 +317,21 @@ final class SampleRings implements AutoCloseable {
             long tail = h.getLongVolatile(o + TAIL_OFFSET);
             int cap = slabs.capacityOf(SlabAllocator.sizeClass(slot));
             UnsafeBuffer data = slabs.chunk(SlabAllocator.chunkIndex(slot));
-            int base = SlabAllocator.offset(slot);
+            int at = SlabAllocator.offset(slot);
+            long base = SampleCodec.base(data, at);
 
             long first = Math.max(tail, Math.max(0, head - cap) + skip);
-            long from = lowerBound(data, base, cap, first, head, minTs);
+            long from = lowerBound(data, at, cap, base, first, head, minTs);
             if (from < head) {
                 out.ensureCapacity(out.size() + (int) (head - from));
             }
             for (long i = from; i < head; i++) {
-                int p = base + position(i, cap);
-                long ts = SampleCodec.timestamp(data, p);
+                int p = position(i, cap);
+                long ts = SampleCodec.timestamp(data, at, p, base);
                 if (ts > maxTs) {
                     break;
                 }
-                out.add(ts, SampleCodec.value(data, p));
+                out.add(ts, SampleCodec.value(data, at, cap, p));
             }
             VarHandle.loadLoadFence();
             if (h.getIntVolatile(o + GENERATION_OFFSET) != s.generation) {
@@ -310,10 +355,10 @@ final class SampleRings implements AutoCloseable {
     }
 
     /** First logical index in [lo, hi) whose timestamp is >= minTs (hi if none). */
-    private static long lowerBound(UnsafeBuffer data, int base, int cap, long lo, long hi, long minTs) {
+    private static long lowerBound(UnsafeBuffer data, int at, int cap, long base, long lo, long hi, long minTs) {
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            if (SampleCodec.timestamp(data, base + position(mid, cap)) < minTs) {
+            if (SampleCodec.timestamp(data, at, position(mid, cap), base) < minTs) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -322,10 +367,9 @@ final class SampleRings implements AutoCloseable {
         return lo;
     }
 
-    /** Byte offset of logical sample {@code i} inside a slot of {@code cap} samples. */
+    /** Position of logical sample {@code i} inside a slot of {@code cap} samples. */
     private static int position(long i, int cap) {
-        long p = (cap & (cap - 1)) == 0 ? (i & (cap - 1)) : (i % cap);
-        return (int) p << SampleCodec.SHIFT;
+        return (int) ((cap & (cap - 1)) == 0 ? (i & (cap - 1)) : (i % cap));
     }
 
     @Override

@@ -20,6 +20,13 @@ final class Series {
     final int metricNameSymbol;
     final UnsafeBuffer header;
     final int headerOffset;
+    /**
+     * The series some appender wrote right after this one last time: exporters send their series in the
+     * same order every time, so it predicts the next lookup and saves the registry probe (see
+     * {@link Appender}). A plain, racy hint: any thread may overwrite it, a stale or wrong value only
+     * costs a failed comparison, and the fields it leads to are final (safely published).
+     */
+    Series nextHint;
 
     Series(int ref, int generation, int hash, int[] key, Labels labels, int metricNameSymbol,
            UnsafeBuffer header, int headerOffset) {

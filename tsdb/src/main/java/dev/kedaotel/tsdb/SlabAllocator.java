@@ -4,9 +4,10 @@ import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Carves large off-heap chunks into ring slots by size class. Class {@code k} holds
- * {@code min(MIN_SAMPLES << k, maxSamplesPerSeries)} samples; the last class is exactly the per-series
- * maximum. A slot is named by a <em>descriptor</em>, one long, so a reader learns which memory and how
+ * Carves large off-heap chunks into ring slots by size class. Capacities go 8, 12, 16, 24, 32, 48, 64,
+ * … (powers of two and 1.5× powers of two, at most 50% over-allocation instead of 100%, so e.g. a
+ * 2-minute window at 5 s, 24 samples, fits a slot exactly), capped by and ending exactly at the
+ * per-series maximum. Slot bytes are {@link SampleCodec#slotBytes}. A slot is named by a <em>descriptor</em>, one long, so a reader learns which memory and how
  * much of it with a single atomic load:
  * <pre>
  *   63      56 55                    32 31                              0
@@ -45,23 +46,42 @@ final class SlabAllocator implements AutoCloseable {
     private boolean closed;
 
     SlabAllocator(int maxSamplesPerSeries, long reuseGraceMs) {
-        if (maxSamplesPerSeries > (Integer.MAX_VALUE >> SampleCodec.SHIFT) / 2) {
+        if (maxSamplesPerSeries > SampleCodec.maxCapacity() / 2) {
             throw new IllegalArgumentException("maxSamplesPerSeries " + maxSamplesPerSeries + " is too large");
         }
-        int classes = 1;
-        while (Math.min((long) MIN_SAMPLES << (classes - 1), maxSamplesPerSeries) < maxSamplesPerSeries) {
-            classes++;
-        }
-        classCapacity = new int[classes];
-        for (int k = 0; k < classes; k++) {
-            classCapacity[k] = (int) Math.min((long) MIN_SAMPLES << k, maxSamplesPerSeries);
-        }
-        int maxSlotBytes = classCapacity[classes - 1] << SampleCodec.SHIFT;
+        classCapacity = capacities(maxSamplesPerSeries);
+        int classes = classCapacity.length;
+        int maxSlotBytes = SampleCodec.slotBytes(classCapacity[classes - 1]);
         this.chunkBytes = Math.max(MIN_CHUNK_BYTES, maxSlotBytes);
         this.reuseGraceMs = reuseGraceMs;
         this.freeSlots = new long[classes][16];
         this.freeCount = new int[classes];
         this.bumpOffset = chunkBytes; // forces a chunk on first use
+    }
+
+    /** 8, 12, 16, 24, 32, …: alternately ×1.5 and ×4/3, the last one exactly {@code max}. */
+    static int[] capacities(int max) {
+        int[] caps = new int[64];
+        int n = 0;
+        long c = MIN_SAMPLES;
+        while (true) {
+            caps[n++] = (int) Math.min(c, max);
+            if (c >= max) {
+                break;
+            }
+            c = (n & 1) == 1 ? c * 3 / 2 : c * 4 / 3;
+        }
+        return Arrays.copyOf(caps, n);
+    }
+
+    /** The smallest class holding at least {@code samples}, or the largest class. */
+    int classFor(int samples) {
+        for (int k = 0; k < classCapacity.length; k++) {
+            if (classCapacity[k] >= samples) {
+                return k;
+            }
+        }
+        return classCapacity.length - 1;
     }
 
     int classCount() {
@@ -101,7 +121,7 @@ final class SlabAllocator implements AutoCloseable {
         if (freeCount[sizeClass] > 0) {
             return freeSlots[sizeClass][--freeCount[sizeClass]];
         }
-        int bytes = classCapacity[sizeClass] << SampleCodec.SHIFT;
+        int bytes = SampleCodec.slotBytes(classCapacity[sizeClass]);
         if (bumpOffset + bytes > chunkBytes) {
             newChunk();
         }

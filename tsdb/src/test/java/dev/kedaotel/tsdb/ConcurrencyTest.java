@@ -57,6 +57,10 @@ class ConcurrencyTest {
                                 assertTrue(r == AppendResult.APPENDED || r == AppendResult.OUT_OF_ORDER, "shared: " + r);
                             } else {
                                 ownTs++;
+                                if (i % 3001 == 1) {
+                                    // Too far from the slot's base timestamp: the ring moves to a rebased slot.
+                                    ownTs += 30L * 86_400_000L;
+                                }
                                 // A new private series every 10k samples exercises registry growth and index writes.
                                 StoreFixture.setLabels(store, app, "__name__", "private", "writer", id,
                                         "gen", Integer.toString(i / 10_000));

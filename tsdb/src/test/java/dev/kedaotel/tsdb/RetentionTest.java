@@ -132,4 +132,25 @@ class RetentionTest {
             g.close();
         }
     }
+    @Test
+    void aPredictedNextSeriesThatRetentionRemovedIsCreatedAgain() {
+        StoreFixture g = new StoreFixture(1_700_000_000_000L, StoreConfig.builder().retentionMs(10_000).reuseGraceMs(0));
+        try {
+            long t = 1_700_000_000_000L;
+            g.append(t, 1, "__name__", "a");
+            g.append(t, 1, "__name__", "b"); // the appender now predicts b after a
+            g.clock.set(t + 5_000);
+            g.append(t + 5_000, 2, "__name__", "a");
+            g.clock.set(t + 12_000);
+            assertEquals(1, g.store.expire(), "b is older than the window");
+            g.append(t + 12_000, 3, "__name__", "a");
+            assertEquals(AppendResult.APPENDED, g.append(t + 12_000, 4, "__name__", "b"));
+            SampleBuffer b = g.readAll(g.ref("__name__", "b"));
+            assertEquals(1, b.size());
+            assertEquals(4.0, b.value(0));
+            assertEquals(2, g.store.seriesCount());
+        } finally {
+            g.close();
+        }
+    }
 }

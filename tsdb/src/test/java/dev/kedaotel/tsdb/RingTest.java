@@ -48,8 +48,8 @@ class RingTest {
             assertEquals(AppendResult.APPENDED, f.append(NOW + i * 1000L, i, SERIES));
             ref = ref < 0 ? f.ref(SERIES) : ref;
         }
-        // 11 samples fit the 10 s window: one growth from 8 to 16, then the ring wraps.
-        assertEquals(16, capacity(ref));
+        // 11 samples fit the 10 s window: one growth from 8 to 12, then the ring wraps.
+        assertEquals(12, capacity(ref));
         SampleBuffer s = new SampleBuffer();
         f.store.read(ref, NOW + 189_000, NOW + 199_000, s);
         assertEquals(11, s.size());
@@ -64,7 +64,7 @@ class RingTest {
             f.append(NOW - 100_000 + i * 10L, i, SERIES);
         }
         int ref = f.ref(SERIES);
-        assertEquals(20, capacity(ref), "classes are 8, 16, then exactly maxSamplesPerSeries");
+        assertEquals(20, capacity(ref), "classes are 8, 12, 16, then exactly maxSamplesPerSeries");
         SampleBuffer s = f.readAll(ref);
         assertEquals(20, s.size());
         for (int i = 0; i < s.size(); i++) {
@@ -90,7 +90,7 @@ class RingTest {
         f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(1_000_000).reuseGraceMs(5_000));
         SlabAllocator slabs = f.store.rings().slabs();
         for (int i = 0; i < 9; i++) {
-            f.append(NOW - 1000 + i, i, SERIES); // 9th sample moves the ring from class 8 to 16
+            f.append(NOW - 1000 + i, i, SERIES); // 9th sample moves the ring from class 8 to 12
         }
         assertEquals(1, slabs.quarantined());
         f.clock.addAndGet(4_999);
@@ -100,5 +100,46 @@ class RingTest {
         f.append(NOW, 1, "__name__", "third");
         assertEquals(0, slabs.quarantined());
         assertTrue(f.store.ringBytesReserved() > 0);
+    }
+    @Test
+    void aTwoMinuteWindowAtFiveSecondsFitsASlotOf24Samples() {
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(120_000));
+        int ref = -1;
+        for (int i = 0; i < 60; i++) {
+            long ts = NOW + i * 5000L;
+            f.clock.set(ts + 1); // samples arrive just after they are taken
+            assertEquals(AppendResult.APPENDED, f.append(ts, i, SERIES));
+            ref = ref < 0 ? f.ref(SERIES) : ref;
+        }
+        assertEquals(24, capacity(ref));
+        SampleBuffer s = f.readAll(ref);
+        assertEquals(24, s.size());
+        assertEquals(NOW + 36 * 5000L, s.timestamp(0));
+        assertEquals(59.0, s.value(23));
+    }
+
+    @Test
+    void aTimestampTooFarFromTheSlotBaseMovesTheRingAndDropsWhatCannotBeExpressed() {
+        long day = 86_400_000L;
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(100 * day));
+        assertEquals(AppendResult.APPENDED, f.append(NOW - 20 * day, 1, SERIES)); // base is the creation time: fits
+        assertEquals(AppendResult.APPENDED, f.append(NOW, 2, SERIES));
+        int ref = f.ref(SERIES);
+        SampleBuffer s = f.readAll(ref);
+        assertEquals(2, s.size());
+        assertEquals(NOW - 20 * day, s.timestamp(0));
+        assertEquals(NOW, s.timestamp(1));
+
+        f.clock.set(NOW + 30 * day);
+        assertEquals(AppendResult.APPENDED, f.append(NOW + 30 * day, 3, SERIES)); // 30 days past the base: moves
+        s = f.readAll(ref);
+        assertEquals(1, s.size(), "samples 30 and 50 days before the new base cannot be expressed against it");
+        assertEquals(NOW + 30 * day, s.timestamp(0));
+        assertEquals(3.0, s.value(0));
+        assertEquals(AppendResult.APPENDED, f.append(NOW + 30 * day + 1, 4, SERIES));
+        s = f.readAll(ref);
+        assertEquals(2, s.size());
+        assertEquals(NOW + 30 * day + 1, s.timestamp(1));
+        assertEquals(NOW + 30 * day + 1, f.store.lastTimestamp(ref));
     }
 }

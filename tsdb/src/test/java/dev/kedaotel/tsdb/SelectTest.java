@@ -196,4 +196,33 @@ class SelectTest {
         }
         return new TreeSet<>(names);
     }
+    @Test
+    void intersectionsOfVeryDifferentSizesMatchABruteForceFilter() {
+        // 3,000 series of one metric: a selective matcher (30 series) against the whole metric (3,000)
+        // takes the galloping path; a broad regex (~1,000) against it the merge path.
+        for (int i = 0; i < 3000; i++) {
+            f.append(NOW, i, "__name__", "wide", "pod", "p" + (i % 100), "shard", "s" + (i % 3), "id", "i" + i);
+        }
+        f.commit();
+        List<LabelMatcher> selective = List.of(LabelMatcher.eq("__name__", "wide"), LabelMatcher.eq("pod", "p42"));
+        List<LabelMatcher> broad = List.of(LabelMatcher.eq("__name__", "wide"),
+                LabelMatcher.of(LabelMatcher.Type.RE, "shard", "s[01]"), LabelMatcher.eq("pod", "p7"));
+        for (List<LabelMatcher> ms : List.of(selective, broad)) {
+            IntList out = new IntList();
+            f.store.select(ms, out);
+            List<Integer> expected = new ArrayList<>();
+            for (int ref = 0; ref < 100_000; ref++) {
+                Labels l = f.store.labels(ref);
+                if (l != null && ms.stream().allMatch(m -> m.matches(l.get(m.name()) == null ? "" : l.get(m.name())))) {
+                    expected.add(ref);
+                }
+            }
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < out.size(); i++) {
+                got.add(out.get(i));
+            }
+            assertEquals(expected, got, ms.toString());
+            assertNotEquals(0, got.size());
+        }
+    }
 }

@@ -58,6 +58,8 @@ public final class SelfMetrics implements AutoCloseable {
         }
         Gauge.builder(PREFIX + "active_series", store, TimeSeriesStore::seriesCount)
                 .description("Series with a sample inside the retention window").register(registry);
+        Gauge.builder(PREFIX + "ring_bytes_reserved", store, TimeSeriesStore::ringBytesReserved)
+                .baseUnit("bytes").description("Off-heap memory reserved for sample rings").register(registry);
         return this;
     }
 
