@@ -1,6 +1,6 @@
 package dev.kedaotel.receiver;
 
-import java.math.BigDecimal;
+import dev.kedaotel.tsdb.GoFloats;
 
 /**
  * Formats {@code le} and {@code quantile} label values the way Prometheus' OTLP translator does (Go's
@@ -23,21 +23,8 @@ final class FloatLabels {
         return sym;
     }
 
+    /** Go's shortest 'f' formatting, as Prometheus' OTLP translation writes {@code le} and {@code quantile}. */
     static String format(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        // Double.toString gives the shortest round-tripping digits (possibly with an exponent);
-        // BigDecimal re-renders them without exponent and without trailing zeros.
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return GoFloats.formatF(v);
     }
 }

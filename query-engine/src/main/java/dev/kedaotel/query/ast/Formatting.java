@@ -3,7 +3,7 @@ package dev.kedaotel.query.ast;
 import dev.kedaotel.tsdb.LabelMatcher;
 import dev.kedaotel.tsdb.PrometheusNames;
 
-import dev.kedaotel.query.GoFloats;
+import dev.kedaotel.tsdb.GoFloats;
 
 /** Printing helpers that reproduce Prometheus' canonical text for numbers, strings and durations. */
 public final class Formatting {

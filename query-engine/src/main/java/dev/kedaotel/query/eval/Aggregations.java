@@ -280,7 +280,7 @@ final class Aggregations {
 
     /** Go's FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
     static String formatPlain(double v) {
-        return dev.kedaotel.query.GoFloats.formatF(v);
+        return dev.kedaotel.tsdb.GoFloats.formatF(v);
     }
 
     private static GroupIndex groupIndex(AggregateExpr a, Vec in) {

@@ -14,9 +14,9 @@ public final class PromFormat {
     private PromFormat() {
     }
 
-    /** A sample value exactly as Prometheus writes it (see {@link dev.kedaotel.query.GoFloats#formatSample}). */
+    /** A sample value exactly as Prometheus writes it (see {@link dev.kedaotel.tsdb.GoFloats#formatSample}). */
     public static String value(double v) {
-        return dev.kedaotel.query.GoFloats.formatSample(v);
+        return dev.kedaotel.tsdb.GoFloats.formatSample(v);
     }
 
     /** Unix seconds with up to three decimals, as a JSON number. */

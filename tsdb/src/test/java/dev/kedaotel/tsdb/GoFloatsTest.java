@@ -1,4 +1,4 @@
-package dev.kedaotel.query;
+package dev.kedaotel.tsdb;
 
 import org.junit.jupiter.api.Test;
 
