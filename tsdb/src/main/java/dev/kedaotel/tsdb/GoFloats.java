@@ -40,22 +40,17 @@ public final class GoFloats {
      * ({@code 1e+06}, {@code 1.7092512e+09}, {@code 1e-05}), plain otherwise.
      */
     public static String formatG(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
+        String nonFinite = nonFiniteOrZero(v);
+        if (nonFinite != null) {
+            return nonFinite;
         }
         Decimal d = shortest(Math.abs(v));
         int exponent = d.e + digitCount(d.m) - 1;
         return layout(v, exponent < -4 || exponent >= 6);
     }
 
-    /** NaN, infinities, zeros and small integers, which need no digit search; null otherwise. */
-    private static String special(double v) {
+    /** Go's text for NaN, the infinities and the two zeros, which every format shares; null otherwise. */
+    private static String nonFiniteOrZero(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }
@@ -64,6 +59,15 @@ public final class GoFloats {
         }
         if (v == 0) {
             return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
+        }
+        return null;
+    }
+
+    /** NaN, infinities, zeros and small integers, which need no digit search; null otherwise. */
+    private static String special(double v) {
+        String nonFinite = nonFiniteOrZero(v);
+        if (nonFinite != null) {
+            return nonFinite;
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
