@@ -6,19 +6,11 @@ import org.junit.jupiter.api.Test;
 
 class FloatLabelsTest {
     @Test
-    void formatsLikeGoShortestFixedPoint() {
+    void leAndQuantileValuesUseGoFixedPointFormatting() {
+        // The formatting itself is GoFloatsTest's; this pins that le/quantile labels use the 'f' form.
         assertEquals("1", FloatLabels.format(1.0));
-        assertEquals("0.005", FloatLabels.format(0.005));
-        assertEquals("2.5", FloatLabels.format(2.5));
-        assertEquals("1000000", FloatLabels.format(1e6));
         assertEquals("0.000000001", FloatLabels.format(1e-9));
-        assertEquals("1000000000000000000000", FloatLabels.format(1e21));
-        assertEquals("0.1", FloatLabels.format(0.1));
-        assertEquals("-3.75", FloatLabels.format(-3.75));
-        assertEquals("0", FloatLabels.format(0.0));
         assertEquals("+Inf", FloatLabels.format(Double.POSITIVE_INFINITY));
-        assertEquals("-Inf", FloatLabels.format(Double.NEGATIVE_INFINITY));
-        assertEquals("NaN", FloatLabels.format(Double.NaN));
     }
 
     @Test

@@ -34,5 +34,18 @@ class GoFloatsTest {
         assertEquals("0.0000001", GoFloats.formatF(1e-7));
         assertEquals("70896679940719430", GoFloats.formatF(7.0896679940719432E16));
         assertEquals("0.25", GoFloats.formatF(0.25));
+        // Histogram bounds as Prometheus' OTLP translation writes them in le labels.
+        assertEquals("1", GoFloats.formatF(1.0));
+        assertEquals("0.005", GoFloats.formatF(0.005));
+        assertEquals("2.5", GoFloats.formatF(2.5));
+        assertEquals("1000000", GoFloats.formatF(1e6));
+        assertEquals("0.000000001", GoFloats.formatF(1e-9));
+        assertEquals("1000000000000000000000", GoFloats.formatF(1e21));
+        assertEquals("-3.75", GoFloats.formatF(-3.75));
+        assertEquals("0", GoFloats.formatF(0.0));
+        assertEquals("-0", GoFloats.formatF(-0.0));
+        assertEquals("+Inf", GoFloats.formatF(Double.POSITIVE_INFINITY));
+        assertEquals("-Inf", GoFloats.formatF(Double.NEGATIVE_INFINITY));
+        assertEquals("NaN", GoFloats.formatF(Double.NaN));
     }
 }
