@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.eval.Evaluation;
+import dev.kedaotel.query.eval.SelectionCache;
 import dev.kedaotel.query.parser.Parser;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
@@ -62,6 +63,15 @@ public final class QueryEngine {
     }
 
     /**
+     * Evaluates at one instant reusing {@code selections} (made for this very {@code expr}) across calls,
+     * as long as no series was created or removed since they were taken; for expressions evaluated again
+     * and again, such as standing queries.
+     */
+    public QueryResult instant(Expr expr, long timeMs, SelectionCache selections) throws PromQLException {
+        return new Evaluation(store, config, QueryOptions.DEFAULT, timeMs, timeMs, 0, selections).instant(expr);
+    }
+
+    /**
      * Evaluates at {@code start, start+step, ... <= end}; the result is a matrix sorted by labels. Only scalar
      * and instant-vector expressions are allowed, as in Prometheus.
      */
@@ -88,7 +98,12 @@ public final class QueryEngine {
      * its value; more elements are an EXECUTION error asking for an aggregation.
      */
     public ScalarOutcome evaluateToScalar(Expr expr, long timeMs) throws PromQLException {
-        QueryResult r = instant(expr, timeMs);
+        return evaluateToScalar(expr, timeMs, null);
+    }
+
+    /** {@link #evaluateToScalar(Expr, long)} reusing {@code selections} (may be null) made for this {@code expr}. */
+    public ScalarOutcome evaluateToScalar(Expr expr, long timeMs, SelectionCache selections) throws PromQLException {
+        QueryResult r = selections == null ? instant(expr, timeMs) : instant(expr, timeMs, selections);
         switch (r.type()) {
             case SCALAR:
                 return ScalarOutcome.of(r.scalar());

@@ -54,6 +54,7 @@ public final class Evaluation {
     private final long stepMs;
     private final long defaultSubqueryStepMs;
     private final IdentityHashMap<VectorSelector, Selection> selections = new IdentityHashMap<>();
+    private final SelectionCache sharedSelections;
     private final SampleBuffer buf = new SampleBuffer(256);
     private final double[] pair = new double[2];
     private double[] scratch = new double[64];
@@ -63,19 +64,16 @@ public final class Evaluation {
     private long outputSamples;
     private int checkCounter;
 
-    /** The series a selector picked: refs and their label sets, in ref order. */
-    private static final class Selection {
-        final int[] refs;
-        final Labels[] labels;
-
-        Selection(int[] refs, Labels[] labels) {
-            this.refs = refs;
-            this.labels = labels;
-        }
-    }
 
     public Evaluation(TimeSeriesStore store, EngineConfig config, QueryOptions opts, long startMs, long endMs, long stepMs) {
+        this(store, config, opts, startMs, endMs, stepMs, null);
+    }
+
+    /** @param sharedSelections selections kept across evaluations of the same expression, or null */
+    public Evaluation(TimeSeriesStore store, EngineConfig config, QueryOptions opts, long startMs, long endMs, long stepMs,
+                      SelectionCache sharedSelections) {
         this.store = store;
+        this.sharedSelections = sharedSelections;
         this.lookbackMs = opts.lookbackDeltaMs() > 0 ? opts.lookbackDeltaMs() : config.lookbackDeltaMs();
         this.maxSamples = opts.maxSamples() > 0 ? opts.maxSamples() : config.maxSamples();
         long timeout = opts.timeoutMs() > 0 ? opts.timeoutMs() : config.timeoutMs();
@@ -235,7 +233,11 @@ public final class Evaluation {
 
     private Selection selection(VectorSelector vs) {
         Selection s = selections.get(vs);
+        if (s == null && sharedSelections != null) {
+            s = sharedSelections.get(vs, store.seriesEpoch());
+        }
         if (s == null) {
+            long epoch = store.seriesEpoch(); // before selecting: see SelectionCache
             IntList refs = new IntList();
             store.select(vs.matchers(), refs);
             int[] live = new int[refs.size()];
@@ -249,9 +251,12 @@ public final class Evaluation {
                     n++;
                 }
             }
-            s = new Selection(java.util.Arrays.copyOf(live, n), java.util.Arrays.copyOf(labels, n));
-            selections.put(vs, s);
+            s = new Selection(epoch, java.util.Arrays.copyOf(live, n), java.util.Arrays.copyOf(labels, n));
+            if (sharedSelections != null) {
+                sharedSelections.put(vs, s);
+            }
         }
+        selections.put(vs, s);
         return s;
     }
 

@@ -3,6 +3,7 @@ package dev.kedaotel.query.standing;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ScalarOutcome;
 import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.eval.SelectionCache;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Set;
@@ -43,6 +44,8 @@ public final class StandingQuery {
     int refCount;
 
     private final AtomicLong changeVersion = new AtomicLong();
+    /** The selectors' series, reused by every evaluation until a series is created or removed. */
+    private final SelectionCache selections = new SelectionCache();
     /** True while this query sits in the evaluator's queue (keeps it there at most once). */
     final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicReference<Answer> latest = new AtomicReference<>();
@@ -139,7 +142,7 @@ public final class StandingQuery {
         long now = owner.nowMs();
         Answer answer;
         try {
-            ScalarOutcome outcome = owner.engine().evaluateToScalar(expr, now);
+            ScalarOutcome outcome = owner.engine().evaluateToScalar(expr, now, selections);
             answer = outcome.found() ? Answer.found(outcome.value(), version, now) : Answer.notFound(version, now);
         } catch (PromQLException e) {
             answer = Answer.failed(e, version, now);
