@@ -165,9 +165,9 @@ public final class TimeSeriesStore implements AutoCloseable {
         return counts[appendResult].sum();
     }
 
-    /** Off-heap bytes reserved for rings so far (self-metrics). */
+    /** Off-heap bytes reserved for sample blocks so far (self-metrics; series headers not included). */
     public long ringBytesReserved() {
-        return rings.slabs().bytesReserved();
+        return rings.pool().bytesReserved();
     }
 
     // ---- retention -------------------------------------------------------------------------------
