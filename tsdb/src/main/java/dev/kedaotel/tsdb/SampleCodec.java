@@ -92,22 +92,37 @@ final class SampleCodec {
         return fitsSigned(dod, 24) ? 28 : 68;
     }
 
-    /** Bits the value code for {@code bits} after {@code prev} takes, given the cursor's window. */
-    static int valueBits(long prev, long bits, int cursor) {
+    private static final int SAME = 0;
+    private static final int INT8 = 1;
+    private static final int INT24 = 2;
+    private static final int IN_WINDOW = 3;
+    private static final int NEW_WINDOW = 4;
+
+    /**
+     * The shortest value code for {@code bits} after {@code prev} given the cursor's window:
+     * {@code kind << 8 | size in bits}; pass it to {@link #putValue}. {@link #codeBits} extracts the size.
+     */
+    static int valueCode(long prev, long bits, int cursor) {
         if (prev == bits) {
-            return 1;
+            return SAME << 8 | 1;
         }
         long d = integerDelta(prev, bits);
-        int best = d == NO_DELTA ? 128 : fitsSigned(d, 8) ? 10 : fitsSigned(d, 24) ? 27 : 128;
+        int best = d == NO_DELTA ? NEW_WINDOW << 8 | 255
+                : fitsSigned(d, 8) ? INT8 << 8 | 10 : fitsSigned(d, 24) ? INT24 << 8 | 27 : NEW_WINDOW << 8 | 255;
         long x = prev ^ bits;
         int lead = Long.numberOfLeadingZeros(x);
         int trail = Long.numberOfTrailingZeros(x);
         int wLead = (cursor >>> 16) & 0xFF;
         int wLen = cursor >>> 24;
-        if (wLen != 0 && lead >= wLead && trail >= 64 - wLead - wLen) {
-            best = Math.min(best, 4 + wLen);
+        if (wLen != 0 && lead >= wLead && trail >= 64 - wLead - wLen && 4 + wLen < (best & 0xFF)) {
+            best = IN_WINDOW << 8 | (4 + wLen);
         }
-        return Math.min(best, 16 + 64 - lead - trail);
+        int fresh = 16 + 64 - lead - trail;
+        return fresh < (best & 0xFF) ? NEW_WINDOW << 8 | fresh : best;
+    }
+
+    static int codeBits(int valueCode) {
+        return valueCode & 0xFF;
     }
 
     private static final long NO_DELTA = Long.MIN_VALUE;
@@ -145,38 +160,35 @@ final class SampleCodec {
     }
 
     /**
-     * Writes the value code (the shortest, as {@link #valueBits} measured) at the cursor's position;
+     * Writes {@code code} (from {@link #valueCode} for the same arguments) at the cursor's position;
      * returns the new cursor (position and window). The caller checked the fit.
      */
-    static int putValue(UnsafeBuffer b, int at, int cursor, long prev, long bits) {
+    static int putValue(UnsafeBuffer b, int at, int cursor, long prev, long bits, int code) {
         int pos = position(cursor);
         int window = cursor & 0xFFFF_0000;
-        if (prev == bits) {
-            return window | put(b, at, pos, 0, 1);
+        switch (code >>> 8) {
+            case SAME:
+                return window | put(b, at, pos, 0, 1);
+            case INT8:
+                return window | put(b, at, pos, (0b10L << 8) | (integerDelta(prev, bits) & 0xFF), 10);
+            case INT24:
+                return window | put(b, at, pos, (0b110L << 24) | (integerDelta(prev, bits) & 0xFF_FFFF), 27);
+            case IN_WINDOW: {
+                int wLead = (cursor >>> 16) & 0xFF;
+                int wLen = cursor >>> 24;
+                pos = put(b, at, pos, 0b1110, 4);
+                return window | put(b, at, pos, (prev ^ bits) >>> (64 - wLead - wLen), wLen);
+            }
+            default: {
+                long x = prev ^ bits;
+                int lead = Long.numberOfLeadingZeros(x);
+                int trail = Long.numberOfTrailingZeros(x);
+                int len = 64 - lead - trail;
+                pos = put(b, at, pos, (0b1111L << 12) | ((long) lead << 6) | (len - 1), 16);
+                pos = put(b, at, pos, x >>> trail, len);
+                return (len << 24) | (lead << 16) | pos;
+            }
         }
-        long d = integerDelta(prev, bits);
-        int intBits = d == NO_DELTA ? 128 : fitsSigned(d, 8) ? 10 : fitsSigned(d, 24) ? 27 : 128;
-        long x = prev ^ bits;
-        int lead = Long.numberOfLeadingZeros(x);
-        int trail = Long.numberOfTrailingZeros(x);
-        int wLead = (cursor >>> 16) & 0xFF;
-        int wLen = cursor >>> 24;
-        boolean inWindow = wLen != 0 && lead >= wLead && trail >= 64 - wLead - wLen;
-        int windowBits = inWindow ? 4 + wLen : 128;
-        int len = 64 - lead - trail;
-        int newBits = 16 + len;
-        if (intBits <= windowBits && intBits <= newBits) {
-            return intBits == 10
-                    ? window | put(b, at, pos, (0b10L << 8) | (d & 0xFF), 10)
-                    : window | put(b, at, pos, (0b110L << 24) | (d & 0xFF_FFFF), 27);
-        }
-        if (windowBits <= newBits) {
-            pos = put(b, at, pos, 0b1110, 4);
-            return window | put(b, at, pos, x >>> (64 - wLead - wLen), wLen);
-        }
-        pos = put(b, at, pos, (0b1111L << 12) | ((long) lead << 6) | (len - 1), 16);
-        pos = put(b, at, pos, x >>> trail, len);
-        return (len << 24) | (lead << 16) | pos;
     }
 
     /** ORs the low {@code n} bits (1..64) of {@code v} into the stream at bit {@code pos}; returns pos + n. */

@@ -213,10 +213,11 @@ final class SampleRings implements AutoCloseable {
                 int pos = SampleCodec.position(cursor);
                 samples++;
                 // A delta beyond ±24.8 days starts a block (which restarts deltas at 0) so it fits the i32 field.
+                int code = SampleCodec.valueCode(prev, bits, cursor);
                 if (delta == (int) delta
-                        && pos + SampleCodec.timestampBits(dod) + SampleCodec.valueBits(prev, bits, cursor) <= SampleCodec.CAPACITY_BITS) {
+                        && pos + SampleCodec.timestampBits(dod) + SampleCodec.codeBits(code) <= SampleCodec.CAPACITY_BITS) {
                     pos = SampleCodec.putTimestamp(b, at, pos, dod);
-                    cursor = SampleCodec.putValue(b, at, (cursor & 0xFFFF_0000) | pos, prev, bits);
+                    cursor = SampleCodec.putValue(b, at, (cursor & 0xFFFF_0000) | pos, prev, bits, code);
                     int count = b.getInt(at + SampleCodec.COUNT_OFFSET) + 1;
                     b.putIntRelease(at + SampleCodec.COUNT_OFFSET, count); // publishes the sample
                     h.putInt(o + LAST_DELTA_OFFSET, (int) delta);

@@ -192,6 +192,26 @@ class RingTest {
     }
 
     @Test
+    void aRemovedSeriesReturnsAllItsBlocksForReuse() {
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(60_000).reuseGraceMs(1_000));
+        BlockPool pool = f.store.rings().pool();
+        for (int i = 0; i < 50; i++) { // random values: several blocks
+            f.append(NOW - 50_000 + i * 100L, Double.longBitsToDouble(0x3ff0_0000_0000_0000L | i * 0x9E37_79B9_7F4AL), SERIES);
+        }
+        int chain = blocks(f.ref(SERIES));
+        assertTrue(chain >= 4, "blocks " + chain);
+        int created = pool.created();
+        f.clock.addAndGet(20_000);
+        assertEquals(1, f.store.expire());
+        assertEquals(chain, pool.quarantined());
+        f.clock.addAndGet(1_000);
+        for (int i = 0; i < chain; i++) {
+            f.append(f.clock.get(), 1, "__name__", "next" + i);
+        }
+        assertEquals(created, pool.created(), "the new series' blocks are the removed series' ones");
+    }
+
+    @Test
     void timestampsAnyDistanceApartAreKept() {
         long day = 86_400_000L;
         f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(100 * day));
