@@ -54,7 +54,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * blocks: while the second block's first timestamp is at or before {@code now - retention} (so every
  * sample of the oldest block has expired) or the chain without the oldest block still holds
  * {@code maxSamplesPerSeries} samples, store <b>oldest</b> = its {@code next} (release) and send the block
- * to the pool's quarantine. This check runs when a block is added and on every 8th sample of a block.
+ * to the pool's quarantine. This check runs on every append to a chain of two or more blocks (a block
+ * typically spans a few minutes, so checking less often keeps a whole extra block per series).
  * Finally <b>last ts</b> is stored with release.
  *
  * <h2>Reader protocol</h2>
@@ -222,7 +223,7 @@ final class SampleRings implements AutoCloseable {
                     b.putIntRelease(at + SampleCodec.COUNT_OFFSET, count); // publishes the sample
                     h.putInt(o + LAST_DELTA_OFFSET, (int) delta);
                     h.putInt(o + CURSOR_OFFSET, cursor);
-                    if ((count & 7) == 0) {
+                    if (newest != (int) h.getLong(o + OLDEST_OFFSET)) {
                         samples = dropOldBlocks(h, o, samples, minValid, nowMs);
                     }
                 } else {
