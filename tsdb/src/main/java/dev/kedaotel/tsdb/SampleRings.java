@@ -54,8 +54,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * blocks: while the second block's first timestamp is at or before {@code now - retention} (so every
  * sample of the oldest block has expired) or the chain without the oldest block still holds
  * {@code maxSamplesPerSeries} samples, store <b>oldest</b> = its {@code next} (release) and send the block
- * to the pool's quarantine. This check runs on every append to a chain of two or more blocks (a block
- * typically spans a few minutes, so checking less often keeps a whole extra block per series).
+ * to the pool's quarantine. This check runs whenever a block is added, and on every other append whose
+ * newest block starts at or before {@code now - retention} (reading only the block being written: in a
+ * chain of two blocks that is exact; a block typically spans a few minutes, so checking less often would
+ * keep a whole extra block per 5 s series).
  * Finally <b>last ts</b> is stored with release.
  *
  * <h2>Reader protocol</h2>
@@ -223,7 +225,10 @@ final class SampleRings implements AutoCloseable {
                     b.putIntRelease(at + SampleCodec.COUNT_OFFSET, count); // publishes the sample
                     h.putInt(o + LAST_DELTA_OFFSET, (int) delta);
                     h.putInt(o + CURSOR_OFFSET, cursor);
-                    if (newest != (int) h.getLong(o + OLDEST_OFFSET)) {
+                    // Between block changes, look only at the (hot) newest block: in a chain of two it is the
+                    // oldest block's successor, so its first timestamp decides exactly; longer chains are
+                    // also trimmed whenever a block is added.
+                    if (b.getLong(at + SampleCodec.FIRST_TS_OFFSET) <= minValid && newest != (int) h.getLong(o + OLDEST_OFFSET)) {
                         samples = dropOldBlocks(h, o, samples, minValid, nowMs);
                     }
                 } else {
