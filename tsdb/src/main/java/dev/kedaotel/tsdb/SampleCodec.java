@@ -241,30 +241,34 @@ final class SampleCodec {
             if (++i >= count || pos >= CAPACITY_BITS) {
                 return true;
             }
+            // One 64-bit peek usually covers both codes: a timestamp code of at most 28 bits leaves 36
+            // valid bits, enough for the same-value and integer value codes (at most 27 bits).
             long w = peek(b, at, pos);
             long dod;
+            int used;
             if (w >= 0) {
                 dod = 0;
-                pos += 1;
+                used = 1;
             } else if ((w & 0x4000_0000_0000_0000L) == 0) {
                 dod = (w << 2) >> 57;
-                pos += 9;
+                used = 9;
             } else if ((w & 0x2000_0000_0000_0000L) == 0) {
                 dod = (w << 3) >> 50;
-                pos += 17;
+                used = 17;
             } else if ((w & 0x1000_0000_0000_0000L) == 0) {
                 dod = (w << 4) >> 40;
-                pos += 28;
+                used = 28;
             } else {
                 dod = peek(b, at, pos + 4);
-                pos += 68;
+                used = 68;
             }
+            pos += used;
             delta += dod;
             ts += delta;
             if (pos >= CAPACITY_BITS) {
                 return true;
             }
-            w = peek(b, at, pos);
+            w = used <= 28 ? w << used : peek(b, at, pos);
             if (w >= 0) {
                 pos += 1;
             } else if ((w & 0x4000_0000_0000_0000L) == 0) {
