@@ -356,9 +356,9 @@ final class SampleRings implements AutoCloseable {
         UnsafeBuffer h = header(ref);
         int o = headerOffset(ref);
         int start = out.size();
-        // A chain never holds more blocks than this (each block holds at least one sample, and at most
-        // maxSamples samples are kept beyond the newest block); longer means reused memory: retry.
-        long maxBlocks = (long) maxSamples + 2;
+        // A chain never holds more blocks than samples, and never more samples than maxSamples plus the
+        // oldest and the newest block's; a longer walk means reused memory: retry.
+        long maxBlocks = (long) maxSamples + 2L * (SampleCodec.CAPACITY_BITS + 1);
         while (true) {
             if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
                 return 0;
