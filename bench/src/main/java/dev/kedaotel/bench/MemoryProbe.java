@@ -25,8 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * series between consecutive counts and against the idle server.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.kedaotel.bench.MemoryProbe --counts 10000,100000,300000,1000000
+ * java -cp bench/target/benchmarks.jar dev.kedaotel.bench.MemoryProbe --counts 10000,100000,300000,1000000 [--values counter|gauge|random]
  * </pre>
+ * Values are realistic per series, because compressed sample storage depends on them ({@link Workload}):
+ * {@code counter} (default) a cumulative counter growing by a pseudo-random integer 0..50 per 5 s,
+ * {@code gauge} a small integer 0..20 (even series) or a fraction in [0,1) (odd series, like vLLM's
+ * {@code gpu_cache_usage_perc}), {@code random} finite doubles with random bits. Timestamps are 5 s
+ * apart plus a per-round jitter of 0..7 ms (exporters are not exact). All of it is seeded.
  * The sample timestamps end slightly in the future (by the expected feed time) so that every series'
  * oldest sample is still inside the retention window when its ring decides whether to grow; memory
  * does not depend on where the window sits. The JVM flags are the launcher's
@@ -45,7 +50,8 @@ public final class MemoryProbe {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, "counts", "server-jvm-flags", "base-port", "feed-rate");
+        Args a = new Args(argv, "counts", "server-jvm-flags", "base-port", "feed-rate", "values");
+        Workload workload = Workload.of(a.string("values", "counter"));
         String[] counts = a.string("counts", "10000,100000,300000,1000000").split(",");
         String flags = a.has("server-jvm-flags") ? a.string("server-jvm-flags", "") : launcherFlags();
         int basePort = a.integer("base-port", 14317);
@@ -60,7 +66,7 @@ public final class MemoryProbe {
             try (ServerProcess server = ServerProcess.start(flags, basePort)) {
                 long idleRss = server.rssAfterGc();
                 idle = idle < 0 ? idleRss : Math.min(idle, idleRss);
-                long end = feed(server.otlpPort, s, feedRate);
+                long end = feed(server.otlpPort, s, feedRate, workload);
                 long samples = server.queryScalar("sum(count_over_time(" + OtlpRequests.METRIC + "[3m]))", end);
                 long rssNoGc = ProcStats.rssBytes(server.process.pid());
                 long rss = server.rssAfterGc();
@@ -73,51 +79,136 @@ public final class MemoryProbe {
                 prevS = s;
             }
         }
-        System.out.printf("idle server VmRSS after GC: %.1f MiB%n", idle / 1048576.0);
+        System.out.printf("idle server VmRSS after GC: %.1f MiB; values: %s%n", idle / 1048576.0, workload.name);
     }
 
-    /** 24 rounds over all series, timestamps 5 s apart, ending {@code feed time} in the future. */
-    static long feed(int port, int series, double pointsPerSecond) throws InterruptedException {
+    /**
+     * 24 rounds over all series, timestamps 5 s apart (plus the round's jitter), ending {@code feed time}
+     * in the future; returns the last round's nominal timestamp plus the largest jitter.
+     */
+    static long feed(int port, int series, double pointsPerSecond, Workload workload) throws InterruptedException {
         long expectedMs = (long) (series * 24L * 1000 / pointsPerSecond) + 5000;
         long end = System.currentTimeMillis() + expectedMs;
-        feed(port, OtlpRequests.covering(series, Math.min(series, 1000)), end);
-        return end;
+        List<OtlpRequests> reqs = OtlpRequests.covering(series, Math.min(series, 1000));
+        double[] values = new double[series];
+        workload.start(values);
+        List<ManagedChannel> chans = channels(port, 2);
+        for (int k = 0; k < 24; k++) {
+            long ts = end - (23 - k) * 5000L + Workload.jitterMs(k);
+            workload.advance(values, k);
+            sendRound(chans, reqs, (r, i) -> r.stamp(ts, values, i * reqs.get(0).points()));
+        }
+        close(chans);
+        return end + Workload.MAX_JITTER_MS;
     }
 
-    /** Sends {@code reqs} 24 times, with timestamps 5 s apart ending at {@code end}. */
-    static void feed(int port, List<OtlpRequests> reqs, long end) throws InterruptedException {
-        int threads = 2;
-        List<ManagedChannel> chans = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            chans.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    /** Per-series sample values of the probe's workloads, seeded, computed per round (not per send). */
+    enum Workload {
+        COUNTER("counter"), GAUGE("gauge"), RANDOM("random");
+
+        static final int MAX_JITTER_MS = 7;
+        final String name;
+
+        Workload(String name) {
+            this.name = name;
         }
+
+        static Workload of(String name) {
+            for (Workload w : values()) {
+                if (w.name.equals(name)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--values must be counter, gauge or random, got " + name);
+        }
+
+        /** 0..7 ms, the same for every series of round {@code k} (one exporter stamps one batch). */
+        static long jitterMs(int k) {
+            return mix(0x1234_5678L, k, 0) & MAX_JITTER_MS;
+        }
+
+        void start(double[] v) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = this == COUNTER ? (double) (mix(7, i, -1) & 0xFFFF) : 0;
+            }
+        }
+
+        /** The values of round {@code k}. */
+        void advance(double[] v, int k) {
+            for (int i = 0; i < v.length; i++) {
+                long r = mix(42, i, k);
+                switch (this) {
+                    case COUNTER -> v[i] += Long.remainderUnsigned(r, 51);
+                    case GAUGE -> v[i] = (i & 1) == 0 ? Long.remainderUnsigned(r, 21) : (r >>> 11) * 0x1.0p-53;
+                    default -> {
+                        double d = Double.longBitsToDouble(r);
+                        v[i] = Double.isFinite(d) ? d : Double.longBitsToDouble(r & 0xBFEF_FFFF_FFFF_FFFFL);
+                    }
+                }
+            }
+        }
+
+        /** SplitMix64 finaliser over (seed, series, round): a stateless, seeded pseudo-random long. */
+        static long mix(long seed, long series, long round) {
+            long z = seed * 0x9E37_79B9_7F4A_7C15L + series * 0xBF58_476D_1CE4_E5B9L + round * 0x94D0_49BB_1331_11EBL;
+            z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+            return z ^ (z >>> 31);
+        }
+    }
+
+    /** Sends {@code reqs} 24 times, with timestamps 5 s apart ending at {@code end}, value = round number. */
+    static void feed(int port, List<OtlpRequests> reqs, long end) throws InterruptedException {
+        List<ManagedChannel> chans = channels(port, 2);
         for (int k = 0; k < 24; k++) {
             long ts = end - (23 - k) * 5000L;
-            AtomicInteger next = new AtomicInteger();
-            List<Thread> ts2 = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                ManagedChannel ch = chans.get(t);
-                final int round = k;
-                Thread th = new Thread(() -> {
-                    for (int i = next.getAndIncrement(); i < reqs.size(); i = next.getAndIncrement()) {
-                        OtlpRequests r = reqs.get(i);
-                        byte[] copy;
-                        synchronized (r) {
-                            r.stamp(ts, round);
-                            copy = r.bytes().clone();
-                        }
-                        ClientCalls.blockingUnaryCall(ch, OtlpGrpcService.EXPORT, CallOptions.DEFAULT, copy);
-                    }
-                });
-                th.start();
-                ts2.add(th);
-            }
-            for (Thread th : ts2) {
-                th.join();
-            }
+            final int round = k;
+            sendRound(chans, reqs, (r, i) -> r.stamp(ts, round));
         }
+        close(chans);
+    }
+
+    /** How one request is stamped before it is sent: request, its index in the list. */
+    interface Stamper {
+        void stamp(OtlpRequests r, int index);
+    }
+
+    private static List<ManagedChannel> channels(int port, int n) {
+        List<ManagedChannel> chans = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            chans.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+        }
+        return chans;
+    }
+
+    private static void close(List<ManagedChannel> chans) throws InterruptedException {
         for (ManagedChannel ch : chans) {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sends every request once, one thread per channel, each request stamped just before its copy is taken. */
+    private static void sendRound(List<ManagedChannel> chans, List<OtlpRequests> reqs, Stamper stamper)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (ManagedChannel ch : chans) {
+            Thread th = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < reqs.size(); i = next.getAndIncrement()) {
+                    OtlpRequests r = reqs.get(i);
+                    byte[] copy;
+                    synchronized (r) {
+                        stamper.stamp(r, i);
+                        copy = r.bytes().clone();
+                    }
+                    ClientCalls.blockingUnaryCall(ch, OtlpGrpcService.EXPORT, CallOptions.DEFAULT, copy);
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
         }
     }
 

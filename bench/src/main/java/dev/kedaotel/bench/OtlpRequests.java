@@ -125,6 +125,20 @@ public final class OtlpRequests {
         }
     }
 
+    /**
+     * Sets every point's timestamp to {@code timestampMs} and point {@code i}'s value to
+     * {@code values[from + i]} (series carry different values, as real exporters' do); allocation-free.
+     */
+    public void stamp(long timestampMs, double[] values, int from) {
+        long nanos = timestampMs * 1_000_000L;
+        for (int off : timestampOffsets) {
+            putLongLE(bytes, off, nanos);
+        }
+        for (int i = 0; i < valueOffsets.length; i++) {
+            putLongLE(bytes, valueOffsets[i], Double.doubleToRawLongBits(values[from + i]));
+        }
+    }
+
     private static void putLongLE(byte[] b, int off, long v) {
         for (int i = 0; i < 8; i++) {
             b[off + i] = (byte) (v >>> (8 * i));

@@ -83,7 +83,7 @@ public final class Appender {
                     return store.count(AppendResult.SERIES_LIMIT);
                 }
             }
-            int result = store.rings().append(s, timestampMs, value, mode, now);
+            int result = store.rings().append(s.ref, s.generation, timestampMs, value, mode, now);
             if (result == SampleRings.DEAD) {
                 // Removed by retention meanwhile: the locked path cannot see the dead series again.
                 s = null;

@@ -5,75 +5,93 @@ import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Per-series rings of (timestamp, value) samples in off-heap memory, written and read without locks.
+ * Per-series compressed sample chains in off-heap memory, written and read without locks. Each series is
+ * a chain of fixed-size blocks from one {@link BlockPool} (oldest to newest, linked by each block's
+ * {@code next}), samples compressed by {@link SampleCodec} (Gorilla-style, ~2-3 bytes per sample for
+ * counters and small gauges, at most ~11 for random doubles). Whole blocks drop out of the chain's old
+ * end when they fall out of the retention window or exceed the per-series bound, and go back to the pool.
  *
- * <h2>Memory layout</h2>
- * Every series ref owns a fixed 48-byte <em>header</em> in a header page (4096 headers per page,
- * allocated on demand, never moved). Offsets inside a header:
+ * <h2>Series header</h2>
+ * Every series ref owns a fixed 48-byte header in a header page (4096 headers per page, allocated on
+ * demand, never moved). Offsets inside a header:
  * <pre>
- *   0        4            8                16               24               32               40               48
- *   +--------+------------+----------------+----------------+----------------+----------------+----------------+
- *   | lock   | generation | slot descriptor| head           | tail           | last timestamp | write intent   |
- *   | i32    | i32        | i64            | i64            | i64            | i64            | i64            |
- *   +--------+------------+----------------+----------------+----------------+----------------+----------------+
+ *   0      4           8                 16             24             32       36       40       44       48
+ *   +------+-----------+-----------------+--------------+--------------+--------+--------+--------+--------+
+ *   | lock | generation| oldest          | last ts      | last value   | newest | last   | cursor | samples|
+ *   |      |           | block | version |              |              |        | delta  |        |        |
+ *   | i32  | i32       | i32     i32     | i64          | f64 raw bits | i32    | i32    | i32    | i32    |
+ *   +------+-----------+-----------------+--------------+--------------+--------+--------+--------+--------+
  * </pre>
  * <ul>
  *   <li><b>lock</b>: 0 free, 1 held by a writer of this series (CAS). Readers never touch it.</li>
- *   <li><b>generation</b>: the {@link Series#generation} of the series that owns the ref; 0 once it was
- *       removed. Writers and readers compare it with the Series they hold, so a stale handle never writes
- *       into (or reports samples of) a later series that reuses the ref.</li>
- *   <li><b>slot descriptor</b>: which slab slot holds the samples ({@link SlabAllocator} encoding,
- *       includes the size class and hence the capacity {@code cap}).</li>
- *   <li><b>head</b>: number of samples ever appended (published); logical sample {@code i} lives at
- *       position {@code i mod cap} of the slot (layout in {@link SampleCodec}: 12 bytes per sample plus
- *       an 8-byte base timestamp per slot).</li>
- *   <li><b>tail</b>: the oldest logical index the current slot holds (set when the ring moves to another
- *       slot, whose lower positions hold nothing useful yet).</li>
- *   <li><b>last timestamp</b>: timestamp of sample {@code head - 1}, {@code Long.MIN_VALUE} when empty;
- *       read by duplicate/out-of-order checks, {@link #lastTimestamp} and retention.</li>
- *   <li><b>write intent</b>: {@code head + 1} while (and after) the writer stores sample {@code head}; it
- *       tells readers which old sample that store may be overwriting, like the version of a seqlock.</li>
+ *   <li><b>generation</b>: the generation of the series that owns the ref (unique per creation, never 0);
+ *       0 once it was removed. Writers and readers compare it with the generation they were given, so a
+ *       stale handle never writes into (or reports samples of) a later series that reuses the ref.</li>
+ *   <li><b>oldest</b>: one i64 holding the first block of the chain (low half; -1 before the first
+ *       sample) and a version (high half) incremented whenever the first block changes; release store.
+ *       Readers start here and compare the whole word afterwards, so a block dropped and reused under a
+ *       slow reader is noticed even when the same id came back as the first block (ABA).
+ *       <b>newest</b>: the block being filled (writer only).</li>
+ *   <li><b>last ts</b>: timestamp of the newest sample, {@code Long.MIN_VALUE} when empty (release store;
+ *       duplicate/out-of-order checks, {@link #lastTimestamp}, retention).</li>
+ *   <li><b>last value</b>, <b>last delta</b>, <b>cursor</b> (bit position and XOR window in the newest
+ *       block, see {@link SampleCodec}), <b>samples</b> (in the whole chain): writer-only encoder state.</li>
  * </ul>
+ * Block layout: {@link SampleCodec}.
  *
  * <h2>Writer protocol</h2>
- * Writers of one series exclude each other by CAS on <b>lock</b> (held for a few instructions; they spin).
- * Under it: check generation, classify the timestamp against <b>last timestamp</b> and the retention
- * window. When the ring is full and its oldest sample is still inside the retention window, copy the
- * samples into a slot of the next size class, store <b>tail</b>, publish the new descriptor (release)
- * and send the old slot to quarantine; at the largest class the oldest sample is overwritten instead.
- * A sample whose timestamp is more than ±24.8 days from the slot's base timestamp (a series living that
- * long in one slot) moves the ring the same way into a fresh slot of the same class based at that
- * timestamp, dropping older samples that cannot be expressed against it. The base of a slot is written
- * before its descriptor is published and never changes while the descriptor is current.
- * Then store <b>write intent</b> = {@code head + 1}, {@link VarHandle#storeStoreFence()}, write the
- * sample at position {@code head mod cap} with plain stores, and publish {@code head + 1} and the new
- * last timestamp with release stores.
+ * Writers of one series exclude each other by CAS on <b>lock</b>. Under it: check generation, classify the
+ * timestamp against <b>last ts</b> and the retention window, then either
+ * <ul>
+ *   <li>append the sample's bits to the newest block beyond its published ones (plain stores that only OR
+ *       into zero bits), then publish it by storing the block's {@code count + 1} with release; or</li>
+ *   <li>when the bits do not fit, take a block from the pool, zero it and store the sample raw as its
+ *       first one (plain stores), then link it with a release store of the full block's {@code next}
+ *       (the first sample is published by that store).</li>
+ * </ul>
+ * A block's published bits, {@code first ts/value} and, once set, {@code next} never change while it is in
+ * the chain; a sealed block (one with a {@code next}) never changes at all. Then the writer drops old
+ * blocks: while the second block's first timestamp is at or before {@code now - retention} (so every
+ * sample of the oldest block has expired) or the chain without the oldest block still holds
+ * {@code maxSamplesPerSeries} samples, store <b>oldest</b> = its {@code next} (release) and send the block
+ * to the pool's quarantine. This check runs whenever a block is added, and on every other append whose
+ * newest block starts at or before {@code now - retention} (reading only the block being written: in a
+ * chain of two blocks that is exact; a block typically spans a few minutes, so checking less often would
+ * keep a whole extra block per 5 s series).
+ * Finally <b>last ts</b> is stored with release.
  *
  * <h2>Reader protocol</h2>
  * <ol>
- *   <li>Load generation, descriptor {@code d1}, head {@code h1} (acquire), then tail.</li>
- *   <li>Copy logical samples {@code [max(tail, h1 - cap), h1)} (binary-searching the first one inside
- *       the requested time range).</li>
- *   <li>{@link VarHandle#loadLoadFence()}, then re-load generation, descriptor {@code d2} and write intent
- *       {@code w2}.</li>
- *   <li>Generation changed: the series was removed, return nothing. {@code d2 != d1}: the ring moved,
- *       retry. Otherwise copied indices {@code >= w2 - cap} were not overwritten during the copy (a store
- *       the reader observed implies, by the writer's store-store fence and the reader's load-load fence,
- *       that the reader also observes its write intent). If any copied index is below that, retry,
- *       skipping further ahead each time, so a reader facing a very fast writer converges on a suffix of
- *       the ring instead of retrying forever.</li>
+ *   <li>Load generation (acquire); load the <b>oldest</b> word {@code o1} (acquire).</li>
+ *   <li>Walk the chain from {@code o1}: for each block load {@code next} then {@code count} (acquire), so a
+ *       block seen as sealed has its final count; stop at a block without {@code next}. This fixes the
+ *       snapshot: its last block and that block's count, and the total sample count (samples beyond the
+ *       newest {@code maxSamplesPerSeries} are skipped, so the bound is exact for readers although
+ *       memory is dropped block-wise).</li>
+ *   <li>Walk again and decode each block's snapshot count (skipping blocks whose successor starts at or
+ *       before {@code minTs}, stopping past {@code maxTs}). Every bit decoded was published by the count
+ *       or next store the reader acquired.</li>
+ *   <li>{@link VarHandle#loadLoadFence()}, re-load generation and <b>oldest</b>. Generation changed: the
+ *       series was removed, return nothing. {@code oldest != o1} (block or version): blocks were dropped
+ *       meanwhile and one the reader decoded may, if the reader was slower than {@code reuseGraceMs}, have
+ *       been reused: discard and retry. Otherwise no block the reader visited has left the chain, so none
+ *       was reused.</li>
  * </ol>
- * A reader never blocks a writer and never returns a torn sample, and may read a slot that was just
- * released because released slots are not reused for {@code reuseGraceMs}.
+ * A reader never blocks a writer and never returns a torn sample. Ids and counts read from a block that
+ * was reused under a very slow reader are range-checked, so such a read ends in a retry, not a failure.
+ * (Timestamps are stored in full 64 bits, so unlike the former per-slot 32-bit offsets there is no
+ * ±24.8-day range to rebase.)
  */
 final class SampleRings implements AutoCloseable {
     static final int LOCK_OFFSET = 0;
     static final int GENERATION_OFFSET = 4;
-    static final int SLOT_OFFSET = 8;
-    static final int HEAD_OFFSET = 16;
-    static final int TAIL_OFFSET = 24;
-    static final int LAST_TS_OFFSET = 32;
-    static final int WRITE_INTENT_OFFSET = 40;
+    static final int OLDEST_OFFSET = 8;
+    static final int LAST_TS_OFFSET = 16;
+    static final int LAST_VALUE_OFFSET = 24;
+    static final int NEWEST_OFFSET = 32;
+    static final int LAST_DELTA_OFFSET = 36;
+    static final int CURSOR_OFFSET = 40;
+    static final int SAMPLES_OFFSET = 44;
     static final int HEADER_BYTES = 48;
 
     /** Returned by {@link #append} when the series was removed meanwhile: re-resolve and retry. */
@@ -83,25 +101,28 @@ final class SampleRings implements AutoCloseable {
 
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
+    private static final int NO_BLOCK = BlockPool.NO_BLOCK;
 
-    private final SlabAllocator slabs;
+    private final BlockPool pool;
     private final OffHeapMemory headerMemory = new OffHeapMemory();
     private final long retentionMs;
+    private final int maxSamples;
     private volatile UnsafeBuffer[] headerPages = new UnsafeBuffer[16];
     private boolean closed;
 
     SampleRings(StoreConfig config) {
-        this.slabs = new SlabAllocator(config.maxSamplesPerSeries(), config.reuseGraceMs());
+        this.pool = new BlockPool(config.reuseGraceMs());
         this.retentionMs = config.retentionMs();
+        this.maxSamples = config.maxSamplesPerSeries();
     }
 
-    SlabAllocator slabs() {
-        return slabs;
+    BlockPool pool() {
+        return pool;
     }
 
-    // ---- headers (called by the store under its write lock) ------------------------------------------
+    // ---- headers (created by the store under its write lock) ------------------------------------------
 
-    UnsafeBuffer headerPage(int ref) {
+    private UnsafeBuffer headerPage(int ref) {
         int page = ref >>> PAGE_SHIFT;
         UnsafeBuffer[] pages = headerPages;
         if (page >= pages.length || pages[page] == null) {
@@ -119,36 +140,46 @@ final class SampleRings implements AutoCloseable {
         return pages[page];
     }
 
-    static int headerOffset(int ref) {
+    private static int headerOffset(int ref) {
         return (ref & PAGE_MASK) * HEADER_BYTES;
     }
 
-    /** Gives a new series an empty smallest ring; the generation store (release) makes it live. */
-    void initialise(UnsafeBuffer h, int o, int generation, long nowMs) {
-        long slot = slabs.allocate(0, nowMs);
-        SampleCodec.writeBase(slabs.chunk(SlabAllocator.chunkIndex(slot)), SlabAllocator.offset(slot), nowMs);
+    /** The header page of a ref that was created (its page exists). */
+    private UnsafeBuffer header(int ref) {
+        return headerPages[ref >>> PAGE_SHIFT];
+    }
+
+    /**
+     * Makes {@code (ref, generation)} a live series with no samples (its first block is taken at the first
+     * append); the generation store (release) makes it live. Called by the store under its write lock.
+     */
+    void create(int ref, int generation, long nowMs) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         // The lock word is left alone: it is 0 unless a stale writer of the ref's previous owner holds it
         // for a moment, and that writer will see a generation mismatch and release it.
-        h.putLong(o + SLOT_OFFSET, slot);
-        h.putLong(o + HEAD_OFFSET, 0);
-        h.putLong(o + TAIL_OFFSET, 0);
+        h.putLong(o + OLDEST_OFFSET, NO_BLOCK & 0xFFFF_FFFFL);
+        h.putInt(o + NEWEST_OFFSET, NO_BLOCK);
         h.putLong(o + LAST_TS_OFFSET, Long.MIN_VALUE);
-        h.putLong(o + WRITE_INTENT_OFFSET, 0);
+        h.putLong(o + LAST_VALUE_OFFSET, 0);
+        h.putInt(o + LAST_DELTA_OFFSET, 0);
+        h.putInt(o + CURSOR_OFFSET, 0);
+        h.putInt(o + SAMPLES_OFFSET, 0);
         h.putIntRelease(o + GENERATION_OFFSET, generation);
     }
 
     // ---- writer side -----------------------------------------------------------------------------------
 
     /**
-     * Appends a sample (or, in {@link #MODE_DELTA}, latest value + {@code value}) to the series' ring.
+     * Appends a sample (or, in {@link #MODE_DELTA}, latest value + {@code value}) to the series.
      * Returns an {@link AppendResult} code, or {@link #DEAD} when the series was removed.
      */
-    int append(Series s, long timestampMs, double value, int mode, long nowMs) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    int append(int ref, int generation, long timestampMs, double value, int mode, long nowMs) {
+        UnsafeBuffer h = header(ref);
+        int o = headerOffset(ref);
         lock(h, o);
         try {
-            if (h.getInt(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getInt(o + GENERATION_OFFSET) != generation) {
                 return DEAD;
             }
             long last = h.getLong(o + LAST_TS_OFFSET);
@@ -162,40 +193,55 @@ final class SampleRings implements AutoCloseable {
             if (timestampMs < minValid) {
                 return AppendResult.TOO_OLD;
             }
-            long slot = h.getLong(o + SLOT_OFFSET);
-            long head = h.getLong(o + HEAD_OFFSET);
-            long tail = h.getLong(o + TAIL_OFFSET);
-            int cap = slabs.capacityOf(SlabAllocator.sizeClass(slot));
-            UnsafeBuffer data = slabs.chunk(SlabAllocator.chunkIndex(slot));
-            int at = SlabAllocator.offset(slot);
-            long base = SampleCodec.base(data, at);
-            if (mode == MODE_DELTA) {
-                value += latestValue(data, at, cap, head, tail);
+            int samples = h.getInt(o + SAMPLES_OFFSET);
+            long prev = h.getLong(o + LAST_VALUE_OFFSET);
+            if (mode == MODE_DELTA && samples > 0 && prev != StaleMarker.BITS) {
+                value += Double.longBitsToDouble(prev);
             }
-            int sizeClass = SlabAllocator.sizeClass(slot);
-            long moved = SlabAllocator.NO_SLOT;
-            if (head - tail >= cap && sizeClass < slabs.maxClass()) {
-                long oldestTs = SampleCodec.timestamp(data, at, position(head - cap, cap), base);
-                if (oldestTs >= minValid) {
-                    int target = growthClass(sizeClass, cap, timestampMs - oldestTs);
-                    moved = move(h, o, slot, head, tail, target, base, nowMs);
+            long bits = Double.doubleToRawLongBits(value);
+            int newest = h.getInt(o + NEWEST_OFFSET);
+            if (newest == NO_BLOCK) {
+                int first = newBlock(timestampMs, bits, nowMs);
+                h.putInt(o + NEWEST_OFFSET, first);
+                h.putInt(o + LAST_DELTA_OFFSET, 0);
+                h.putInt(o + CURSOR_OFFSET, 0);
+                h.putLongRelease(o + OLDEST_OFFSET, nextVersion(h.getLong(o + OLDEST_OFFSET), first));
+                samples = 1;
+            } else {
+                UnsafeBuffer b = pool.chunk(newest);
+                int at = BlockPool.offset(newest);
+                long delta = timestampMs - last;
+                long dod = delta - h.getInt(o + LAST_DELTA_OFFSET);
+                int cursor = h.getInt(o + CURSOR_OFFSET);
+                int pos = SampleCodec.position(cursor);
+                samples++;
+                // A delta beyond ±24.8 days starts a block (which restarts deltas at 0) so it fits the i32 field.
+                int code = SampleCodec.valueCode(prev, bits, cursor);
+                if (delta == (int) delta
+                        && pos + SampleCodec.timestampBits(dod) + SampleCodec.codeBits(code) <= SampleCodec.CAPACITY_BITS) {
+                    pos = SampleCodec.putTimestamp(b, at, pos, dod);
+                    cursor = SampleCodec.putValue(b, at, (cursor & 0xFFFF_0000) | pos, prev, bits, code);
+                    int count = b.getInt(at + SampleCodec.COUNT_OFFSET) + 1;
+                    b.putIntRelease(at + SampleCodec.COUNT_OFFSET, count); // publishes the sample
+                    h.putInt(o + LAST_DELTA_OFFSET, (int) delta);
+                    h.putInt(o + CURSOR_OFFSET, cursor);
+                    // Between block changes, look only at the (hot) newest block: in a chain of two it is the
+                    // oldest block's successor, so its first timestamp decides exactly; longer chains are
+                    // also trimmed whenever a block is added.
+                    if (b.getLong(at + SampleCodec.FIRST_TS_OFFSET) <= minValid && newest != (int) h.getLong(o + OLDEST_OFFSET)) {
+                        samples = dropOldBlocks(h, o, samples, minValid, nowMs);
+                    }
+                } else {
+                    int next = newBlock(timestampMs, bits, nowMs);
+                    b.putIntRelease(at + SampleCodec.NEXT_OFFSET, next); // publishes the new block and sample
+                    h.putInt(o + NEWEST_OFFSET, next);
+                    h.putInt(o + LAST_DELTA_OFFSET, 0);
+                    h.putInt(o + CURSOR_OFFSET, 0);
+                    samples = dropOldBlocks(h, o, samples, minValid, nowMs);
                 }
             }
-            if (!SampleCodec.fits(timestampMs, base)) {
-                moved = move(h, o, moved != SlabAllocator.NO_SLOT ? moved : slot, head,
-                        h.getLong(o + TAIL_OFFSET), SlabAllocator.sizeClass(moved != SlabAllocator.NO_SLOT ? moved : slot),
-                        timestampMs, nowMs);
-            }
-            if (moved != SlabAllocator.NO_SLOT) {
-                cap = slabs.capacityOf(SlabAllocator.sizeClass(moved));
-                data = slabs.chunk(SlabAllocator.chunkIndex(moved));
-                at = SlabAllocator.offset(moved);
-                base = SampleCodec.base(data, at);
-            }
-            h.putLong(o + WRITE_INTENT_OFFSET, head + 1);
-            VarHandle.storeStoreFence(); // readers that see any byte of the new sample also see the intent
-            SampleCodec.write(data, at, cap, position(head, cap), base, timestampMs, value);
-            h.putLongRelease(o + HEAD_OFFSET, head + 1);
+            h.putInt(o + SAMPLES_OFFSET, samples);
+            h.putLong(o + LAST_VALUE_OFFSET, bits);
             h.putLongRelease(o + LAST_TS_OFFSET, timestampMs);
             return AppendResult.APPENDED;
         } finally {
@@ -203,80 +249,73 @@ final class SampleRings implements AutoCloseable {
         }
     }
 
-    /**
-     * The class a full ring of {@code cap} samples moves to: big enough for a whole retention window at
-     * the rate the ring was filled ({@code cap} samples plus the new one spanning {@code spanMs}), at
-     * most 4× bigger, at least the next class. Jumping straight to the needed size (8 → 24 samples for a
-     * 2-minute window at 5 s) leaves one small dead slot per series instead of one per class in between,
-     * which matters when many series grow together and nothing reuses the small slots.
-     */
-    private int growthClass(int sizeClass, int cap, long spanMs) {
-        double needed = spanMs <= 0 ? Double.MAX_VALUE : Math.ceil(retentionMs * (double) cap / spanMs);
-        int want = (int) Math.min(needed, 4.0 * cap);
-        return Math.max(sizeClass + 1, slabs.classFor(want));
-    }
-
-    /** The value of sample {@code head - 1}, or 0 for an empty ring or a staleness marker. */
-    private static double latestValue(UnsafeBuffer data, int at, int cap, long head, long tail) {
-        if (head <= tail) {
-            return 0;
-        }
-        double v = SampleCodec.value(data, at, cap, position(head - 1, cap));
-        return StaleMarker.isStale(v) ? 0 : v;
+    /** A zeroed block holding one sample, not yet reachable by readers. */
+    private int newBlock(long timestampMs, long valueBits, long nowMs) {
+        int id = pool.allocate(nowMs);
+        SampleCodec.initBlock(pool.chunk(id), BlockPool.offset(id), timestampMs, valueBits);
+        return id;
     }
 
     /**
-     * Moves the ring into a new slot of {@code newClass} based at {@code newBase}, copying the samples
-     * the old slot holds (except leading ones too far from {@code newBase} to be expressed against it),
-     * and returns the new descriptor, already published: tail (release), then descriptor (release).
+     * Drops blocks from the old end while all of the oldest block's samples are older than
+     * {@code minValid} (its successor starts at or before it) or the rest still holds the per-series
+     * maximum; returns the chain's sample count afterwards. The newest block always stays.
      */
-    private long move(UnsafeBuffer h, int o, long oldSlot, long head, long tail, int newClass, long newBase, long nowMs) {
-        int oldCap = slabs.capacityOf(SlabAllocator.sizeClass(oldSlot));
-        long newSlot = slabs.allocate(newClass, nowMs);
-        int newCap = slabs.capacityOf(newClass);
-        UnsafeBuffer from = slabs.chunk(SlabAllocator.chunkIndex(oldSlot));
-        int fromAt = SlabAllocator.offset(oldSlot);
-        long fromBase = SampleCodec.base(from, fromAt);
-        UnsafeBuffer to = slabs.chunk(SlabAllocator.chunkIndex(newSlot));
-        int toAt = SlabAllocator.offset(newSlot);
-        SampleCodec.writeBase(to, toAt, newBase);
-        long first = Math.max(tail, head - oldCap);
-        while (first < head && !SampleCodec.fits(SampleCodec.timestamp(from, fromAt, position(first, oldCap), fromBase), newBase)) {
-            first++;
+    private int dropOldBlocks(UnsafeBuffer h, int o, int samples, long minValid, long nowMs) {
+        long word = h.getLong(o + OLDEST_OFFSET);
+        int oldest = (int) word;
+        int newest = h.getInt(o + NEWEST_OFFSET);
+        while (oldest != newest) {
+            UnsafeBuffer b = pool.chunk(oldest);
+            int at = BlockPool.offset(oldest);
+            int next = b.getInt(at + SampleCodec.NEXT_OFFSET);
+            int count = b.getInt(at + SampleCodec.COUNT_OFFSET);
+            long nextFirst = pool.chunk(next).getLong(BlockPool.offset(next) + SampleCodec.FIRST_TS_OFFSET);
+            if (nextFirst > minValid && samples - count < maxSamples) {
+                break;
+            }
+            word = nextVersion(word, next);
+            h.putLongRelease(o + OLDEST_OFFSET, word);
+            pool.release(oldest, nowMs);
+            samples -= count;
+            oldest = next;
         }
-        for (long i = first; i < head; i++) {
-            int p = position(i, oldCap);
-            SampleCodec.write(to, toAt, newCap, position(i, newCap), newBase,
-                    SampleCodec.timestamp(from, fromAt, p, fromBase), SampleCodec.value(from, fromAt, oldCap, p));
-        }
-        h.putLongRelease(o + TAIL_OFFSET, first);
-        h.putLongRelease(o + SLOT_OFFSET, newSlot);
-        slabs.release(oldSlot, nowMs);
-        return newSlot;
+        return samples;
+    }
+
+    /** The oldest word naming {@code block}, with the version after {@code word}'s. */
+    private static long nextVersion(long word, int block) {
+        return ((word >>> 32) + 1) << 32 | (block & 0xFFFF_FFFFL);
     }
 
     /**
      * Marks the series removed if its newest sample is older than {@code cutoffMs} (or unconditionally
-     * when {@code force}), and sends its ring slot to quarantine. Returns whether it was removed.
+     * when {@code force}), and sends its blocks to quarantine. Returns whether it was removed.
      */
-    boolean kill(Series s, long cutoffMs, boolean force, long nowMs) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
-        long slot;
+    boolean remove(int ref, int generation, long cutoffMs, boolean force, long nowMs) {
+        UnsafeBuffer h = header(ref);
+        int o = headerOffset(ref);
+        int block;
         lock(h, o);
         try {
-            if (h.getInt(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getInt(o + GENERATION_OFFSET) != generation) {
                 return false;
             }
             if (!force && h.getLong(o + LAST_TS_OFFSET) >= cutoffMs) {
                 return false;
             }
-            slot = h.getLong(o + SLOT_OFFSET);
+            block = (int) h.getLong(o + OLDEST_OFFSET);
             h.putIntRelease(o + GENERATION_OFFSET, 0);
         } finally {
             h.putIntRelease(o + LOCK_OFFSET, 0);
         }
-        slabs.release(slot, nowMs);
+        // No writer touches the chain any more (generation 0), and the ref is not reused before the store's
+        // grace period: walk it and quarantine every block.
+        while (block != NO_BLOCK) {
+            int next = pool.chunk(block).getInt(BlockPool.offset(block) + SampleCodec.NEXT_OFFSET);
+            pool.release(block, nowMs);
+            block = next;
+        }
         return true;
     }
 
@@ -288,88 +327,112 @@ final class SampleRings implements AutoCloseable {
 
     // ---- reader side -----------------------------------------------------------------------------------
 
-    /** Capacity of the series' current ring slot (diagnostics and tests). */
-    int capacity(Series s) {
-        return slabs.capacityOf(SlabAllocator.sizeClass(s.header.getLongVolatile(s.headerOffset + SLOT_OFFSET)));
+    /** Number of blocks in the series' chain (diagnostics and tests). */
+    int blocks(int ref, int generation) {
+        UnsafeBuffer h = header(ref);
+        int o = headerOffset(ref);
+        if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
+            return 0;
+        }
+        int n = 0;
+        for (int b = (int) h.getLongVolatile(o + OLDEST_OFFSET); b != NO_BLOCK;
+             b = pool.chunk(b).getIntVolatile(BlockPool.offset(b) + SampleCodec.NEXT_OFFSET)) {
+            n++;
+        }
+        return n;
     }
 
     /** Newest sample's timestamp, or Long.MIN_VALUE when empty or removed. */
-    long lastTimestamp(Series s) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    long lastTimestamp(int ref, int generation) {
+        UnsafeBuffer h = header(ref);
+        int o = headerOffset(ref);
         long ts = h.getLongVolatile(o + LAST_TS_OFFSET);
         VarHandle.loadLoadFence();
-        return h.getIntVolatile(o + GENERATION_OFFSET) == s.generation ? ts : Long.MIN_VALUE;
+        return h.getIntVolatile(o + GENERATION_OFFSET) == generation ? ts : Long.MIN_VALUE;
     }
 
     /** See the class Javadoc for the protocol. Appends samples with minTs <= t <= maxTs to {@code out}. */
-    int read(Series s, long minTs, long maxTs, SampleBuffer out) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    int read(int ref, int generation, long minTs, long maxTs, SampleBuffer out) {
+        UnsafeBuffer h = header(ref);
+        int o = headerOffset(ref);
         int start = out.size();
-        long skip = 0;
+        // A chain never holds more blocks than samples, and never more samples than maxSamples plus the
+        // oldest and the newest block's; a longer walk means reused memory: retry.
+        long maxBlocks = (long) maxSamples + 2L * (SampleCodec.CAPACITY_BITS + 1);
         while (true) {
-            if (h.getIntVolatile(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
                 return 0;
             }
-            long slot = h.getLongVolatile(o + SLOT_OFFSET);
-            long head = h.getLongVolatile(o + HEAD_OFFSET);
-            long tail = h.getLongVolatile(o + TAIL_OFFSET);
-            int cap = slabs.capacityOf(SlabAllocator.sizeClass(slot));
-            UnsafeBuffer data = slabs.chunk(SlabAllocator.chunkIndex(slot));
-            int at = SlabAllocator.offset(slot);
-            long base = SampleCodec.base(data, at);
-
-            long first = Math.max(tail, Math.max(0, head - cap) + skip);
-            long from = lowerBound(data, at, cap, base, first, head, minTs);
-            if (from < head) {
-                out.ensureCapacity(out.size() + (int) (head - from));
-            }
-            for (long i = from; i < head; i++) {
-                int p = position(i, cap);
-                long ts = SampleCodec.timestamp(data, at, p, base);
-                if (ts > maxTs) {
+            long oldestWord = h.getLongVolatile(o + OLDEST_OFFSET);
+            int first = (int) oldestWord;
+            // Pass 1: the snapshot (last block, its count, total samples).
+            long total = 0;
+            int last = NO_BLOCK;
+            int lastCount = 0;
+            boolean consistent = true;
+            long seen = 0;
+            for (int b = first; b != NO_BLOCK; ) {
+                if (!pool.isValid(b) || ++seen > maxBlocks) {
+                    consistent = false;
                     break;
                 }
-                out.add(ts, SampleCodec.value(data, at, cap, p));
+                UnsafeBuffer buf = pool.chunk(b);
+                int at = BlockPool.offset(b);
+                int next = buf.getIntVolatile(at + SampleCodec.NEXT_OFFSET);
+                int count = buf.getIntVolatile(at + SampleCodec.COUNT_OFFSET);
+                if (count < 1 || count > SampleCodec.CAPACITY_BITS + 1) {
+                    consistent = false;
+                    break;
+                }
+                total += count;
+                last = b;
+                lastCount = count;
+                b = next;
+            }
+            // Pass 2: decode.
+            if (consistent && last != NO_BLOCK) {
+                long skip = Math.max(0, total - maxSamples);
+                for (int b = first; ; ) {
+                    UnsafeBuffer buf = pool.chunk(b);
+                    int at = BlockPool.offset(b);
+                    boolean isLast = b == last;
+                    int next = isLast ? NO_BLOCK : buf.getInt(at + SampleCodec.NEXT_OFFSET);
+                    int count = isLast ? lastCount : buf.getInt(at + SampleCodec.COUNT_OFFSET);
+                    if (!isLast && !pool.isValid(next)) {
+                        consistent = false;
+                        break;
+                    }
+                    if (skip >= count || (!isLast && firstTimestamp(next) <= minTs)) {
+                        // Wholly skipped: beyond the per-series bound, or every sample is before minTs.
+                        skip = Math.max(0, skip - count);
+                    } else {
+                        boolean more = SampleCodec.decode(buf, at, count, (int) skip, minTs, maxTs, out);
+                        skip = 0;
+                        if (!more) {
+                            break;
+                        }
+                    }
+                    if (isLast) {
+                        break;
+                    }
+                    b = next;
+                }
             }
             VarHandle.loadLoadFence();
-            if (h.getIntVolatile(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
                 out.truncate(start);
                 return 0;
             }
-            long slot2 = h.getLongVolatile(o + SLOT_OFFSET);
-            long intent2 = h.getLongVolatile(o + WRITE_INTENT_OFFSET);
-            if (slot2 != slot) {
+            if (h.getLongVolatile(o + OLDEST_OFFSET) != oldestWord || !consistent) {
                 out.truncate(start);
-                continue;
-            }
-            long validFrom = intent2 - cap;
-            if (from < head && from < validFrom) {
-                out.truncate(start);
-                skip = Math.min(cap, Math.max(skip * 2, (intent2 - head) * 2 + 1));
                 continue;
             }
             return out.size() - start;
         }
     }
 
-    /** First logical index in [lo, hi) whose timestamp is >= minTs (hi if none). */
-    private static long lowerBound(UnsafeBuffer data, int at, int cap, long base, long lo, long hi, long minTs) {
-        while (lo < hi) {
-            long mid = (lo + hi) >>> 1;
-            if (SampleCodec.timestamp(data, at, position(mid, cap), base) < minTs) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Position of logical sample {@code i} inside a slot of {@code cap} samples. */
-    private static int position(long i, int cap) {
-        return (int) ((cap & (cap - 1)) == 0 ? (i & (cap - 1)) : (i % cap));
+    private long firstTimestamp(int block) {
+        return pool.chunk(block).getLong(BlockPool.offset(block) + SampleCodec.FIRST_TS_OFFSET);
     }
 
     @Override
@@ -378,7 +441,7 @@ final class SampleRings implements AutoCloseable {
             return;
         }
         closed = true;
-        slabs.close();
+        pool.close();
         headerMemory.close();
     }
 }

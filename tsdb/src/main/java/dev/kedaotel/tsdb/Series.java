@@ -1,12 +1,9 @@
 package dev.kedaotel.tsdb;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 /**
- * The heap side of one live series: its identity (ref, generation), registry key, {@link Labels} and
- * where its off-heap ring header lives. Immutable; created once by the store under its write lock and
- * published through the registry with release semantics. The mutable state (ring slot, head, last
- * timestamp, writer lock, liveness) is in the off-heap header, see {@link SampleRings}.
+ * The heap side of one live series: its identity (ref, generation), registry key and {@link Labels}.
+ * Immutable; created once by the store under its write lock and published through the registry with release semantics. The mutable state (ring slot, head, last
+ * timestamp, writer lock, liveness) is off-heap in {@link SampleRings}, addressed by (ref, generation).
  */
 final class Series {
     final int ref;
@@ -18,8 +15,6 @@ final class Series {
     final Labels labels;
     /** Symbol of the {@code __name__} value, or -1 for a series without a metric name. */
     final int metricNameSymbol;
-    final UnsafeBuffer header;
-    final int headerOffset;
     /**
      * The series some appender wrote right after this one last time: exporters send their series in the
      * same order every time, so it predicts the next lookup and saves the registry probe (see
@@ -28,16 +23,13 @@ final class Series {
      */
     Series nextHint;
 
-    Series(int ref, int generation, int hash, int[] key, Labels labels, int metricNameSymbol,
-           UnsafeBuffer header, int headerOffset) {
+    Series(int ref, int generation, int hash, int[] key, Labels labels, int metricNameSymbol) {
         this.ref = ref;
         this.generation = generation;
         this.hash = hash;
         this.key = key;
         this.labels = labels;
         this.metricNameSymbol = metricNameSymbol;
-        this.header = header;
-        this.headerOffset = headerOffset;
     }
 
     /** The value symbol of label {@code nameSymbol}, or {@link SymbolTable#EMPTY} when absent. */

@@ -26,7 +26,7 @@ import java.util.Arrays;
  */
 final class SeriesRegistry {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Series[].class);
-    private static final Series TOMBSTONE = new Series(-1, 0, 0, new int[0], Labels.EMPTY, -1, null, 0);
+    private static final Series TOMBSTONE = new Series(-1, 0, 0, new int[0], Labels.EMPTY, -1);
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
 

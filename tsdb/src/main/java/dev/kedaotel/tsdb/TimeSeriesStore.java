@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The in-memory window store: series registry, inverted label index and per-series off-heap rings.
@@ -129,13 +128,13 @@ public final class TimeSeriesStore implements AutoCloseable {
         if (s == null || minTs > maxTs || closed) {
             return 0;
         }
-        return rings.read(s, minTs, maxTs, out);
+        return rings.read(s.ref, s.generation, minTs, maxTs, out);
     }
 
     /** Timestamp of the series' newest sample, or Long.MIN_VALUE if it has none or is not live. */
     public long lastTimestamp(int seriesRef) {
         Series s = registry.get(seriesRef);
-        return s == null || closed ? Long.MIN_VALUE : rings.lastTimestamp(s);
+        return s == null || closed ? Long.MIN_VALUE : rings.lastTimestamp(s.ref, s.generation);
     }
 
     /** All label names of live series, sorted. */
@@ -166,9 +165,9 @@ public final class TimeSeriesStore implements AutoCloseable {
         return counts[appendResult].sum();
     }
 
-    /** Off-heap bytes reserved for rings so far (self-metrics). */
+    /** Off-heap bytes reserved for sample blocks so far (self-metrics; series headers not included). */
     public long ringBytesReserved() {
-        return rings.slabs().bytesReserved();
+        return rings.pool().bytesReserved();
     }
 
     // ---- retention -------------------------------------------------------------------------------
@@ -215,7 +214,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         int limit = registry.refLimit();
         for (int ref = 0; ref < limit; ref++) {
             Series s = registry.get(ref);
-            if (s != null && (force || rings.lastTimestamp(s) < cutoffMs)) {
+            if (s != null && (force || rings.lastTimestamp(s.ref, s.generation) < cutoffMs)) {
                 candidates.add(s);
             }
         }
@@ -229,7 +228,7 @@ public final class TimeSeriesStore implements AutoCloseable {
                 return 0;
             }
             for (Series s : candidates) {
-                if (rings.kill(s, cutoffMs, force, now)) {
+                if (rings.remove(s.ref, s.generation, cutoffMs, force, now)) {
                     registry.remove(s, now);
                     removed.add(s);
                 }
@@ -294,11 +293,9 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (nextGeneration == 0) {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
             }
-            UnsafeBuffer header = rings.headerPage(ref);
-            int headerOffset = SampleRings.headerOffset(ref);
-            rings.initialise(header, headerOffset, generation, now);
+            rings.create(ref, generation, now);
             s = new Series(ref, generation, labels.hash(), labels.toKey(), toLabels(labels),
-                    metricNameOf(labels), header, headerOffset);
+                    metricNameOf(labels));
             registry.insert(s);
             index.add(s);
             epoch++;

@@ -7,9 +7,9 @@
  * {@link dev.kedaotel.tsdb.IntList}, {@link dev.kedaotel.tsdb.StaleMarker},
  * {@link dev.kedaotel.tsdb.AppendResult}, {@link dev.kedaotel.tsdb.PrometheusNames}.
  *
- * <p>Everything else is package-private: {@code SampleRings} (off-heap ring layout and the lock-free
- * read protocol), {@code SlabAllocator} (size-classed ring slots), {@code SampleCodec} (sample
- * encoding), the registry and the label index. Their Javadoc documents memory layouts and who writes,
+ * <p>Everything else is package-private: {@code SampleRings} (per-series off-heap block chains and the
+ * lock-free read protocol), {@code BlockPool} (fixed-size sample blocks), {@code SampleCodec} (compressed
+ * sample encoding and block layout), the registry and the label index. Their Javadoc documents memory layouts and who writes,
  * who reads, and how each write is published.
  */
 package dev.kedaotel.tsdb;

@@ -100,8 +100,8 @@ class RetentionTest {
         Series successor = f.store.registry().get(f.ref("__name__", "successor"));
         assertEquals(stale.ref, successor.ref);
 
-        assertEquals(SampleRings.DEAD, f.store.rings().append(stale, f.clock.get() + 1, 9, SampleRings.MODE_VALUE, f.clock.get()));
-        assertEquals(0, f.store.rings().read(stale, Long.MIN_VALUE, Long.MAX_VALUE, new SampleBuffer()));
+        assertEquals(SampleRings.DEAD, f.store.rings().append(stale.ref, stale.generation, f.clock.get() + 1, 9, SampleRings.MODE_VALUE, f.clock.get()));
+        assertEquals(0, f.store.rings().read(stale.ref, stale.generation, Long.MIN_VALUE, Long.MAX_VALUE, new SampleBuffer()));
         assertEquals(1, f.readAll(successor.ref).size());
     }
 
