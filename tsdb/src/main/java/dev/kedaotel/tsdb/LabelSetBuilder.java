@@ -106,26 +106,42 @@ public final class LabelSetBuilder {
         return values[i];
     }
 
-    /** Whether the canonical form equals a stored key (name0, value0, name1, value1, ...). */
-    boolean sameAs(int[] key) {
-        if (key.length != size << 1) {
+    /** Whether the canonical names equal a shape's names (key order). */
+    boolean sameNames(int[] shapeNames) {
+        if (shapeNames.length != size) {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            if (key[i << 1] != names[i] || key[(i << 1) + 1] != values[i]) {
+            if (shapeNames[i] != names[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A copy of the canonical form as a series key. */
-    int[] toKey() {
-        int[] key = new int[size << 1];
-        for (int i = 0; i < size; i++) {
-            key[i << 1] = names[i];
-            key[(i << 1) + 1] = values[i];
+    /**
+     * Whether the canonical form equals a stored key: the shape's names and the value symbols at
+     * {@code values[valuesAt ...]} (see {@link SeriesRegistry}'s key layout).
+     */
+    boolean sameAs(int[] shapeNames, int[] keyValues, int valuesAt) {
+        if (shapeNames.length != size) {
+            return false;
         }
-        return key;
+        for (int i = 0; i < size; i++) {
+            if (keyValues[valuesAt + i] != values[i] || shapeNames[i] != names[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value symbol of {@code nameSymbol}, or -1 when absent. */
+    int valueOf(int nameSymbol) {
+        for (int i = 0; i < size; i++) {
+            if (names[i] == nameSymbol) {
+                return values[i];
+            }
+        }
+        return -1;
     }
 }

@@ -19,8 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  * <ul>
  *   <li><b>lock</b>: 0 free, 1 held by a writer of this series (CAS). Readers never touch it.</li>
- *   <li><b>generation</b>: the {@link Series#generation} of the series that owns the ref; 0 once it was
- *       removed. Writers and readers compare it with the Series they hold, so a stale handle never writes
+ *   <li><b>generation</b>: the generation of the series that owns the ref; 0 once it was
+ *       removed. Writers and readers compare it with the generation they were given, so a stale handle never writes
  *       into (or reports samples of) a later series that reuses the ref.</li>
  *   <li><b>slot descriptor</b>: which slab slot holds the samples ({@link SlabAllocator} encoding,
  *       includes the size class and hence the capacity {@code cap}).</li>
@@ -143,12 +143,12 @@ final class SampleRings implements AutoCloseable {
      * Appends a sample (or, in {@link #MODE_DELTA}, latest value + {@code value}) to the series' ring.
      * Returns an {@link AppendResult} code, or {@link #DEAD} when the series was removed.
      */
-    int append(Series s, long timestampMs, double value, int mode, long nowMs) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    int append(int ref, int generation, long timestampMs, double value, int mode, long nowMs) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         lock(h, o);
         try {
-            if (h.getInt(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getInt(o + GENERATION_OFFSET) != generation) {
                 return DEAD;
             }
             long last = h.getLong(o + LAST_TS_OFFSET);
@@ -259,13 +259,13 @@ final class SampleRings implements AutoCloseable {
      * Marks the series removed if its newest sample is older than {@code cutoffMs} (or unconditionally
      * when {@code force}), and sends its ring slot to quarantine. Returns whether it was removed.
      */
-    boolean kill(Series s, long cutoffMs, boolean force, long nowMs) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    boolean kill(int ref, int generation, long cutoffMs, boolean force, long nowMs) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         long slot;
         lock(h, o);
         try {
-            if (h.getInt(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getInt(o + GENERATION_OFFSET) != generation) {
                 return false;
             }
             if (!force && h.getLong(o + LAST_TS_OFFSET) >= cutoffMs) {
@@ -289,27 +289,27 @@ final class SampleRings implements AutoCloseable {
     // ---- reader side -----------------------------------------------------------------------------------
 
     /** Capacity of the series' current ring slot (diagnostics and tests). */
-    int capacity(Series s) {
-        return slabs.capacityOf(SlabAllocator.sizeClass(s.header.getLongVolatile(s.headerOffset + SLOT_OFFSET)));
+    int capacity(int ref) {
+        return slabs.capacityOf(SlabAllocator.sizeClass(headerPage(ref).getLongVolatile(headerOffset(ref) + SLOT_OFFSET)));
     }
 
     /** Newest sample's timestamp, or Long.MIN_VALUE when empty or removed. */
-    long lastTimestamp(Series s) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    long lastTimestamp(int ref, int generation) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         long ts = h.getLongVolatile(o + LAST_TS_OFFSET);
         VarHandle.loadLoadFence();
-        return h.getIntVolatile(o + GENERATION_OFFSET) == s.generation ? ts : Long.MIN_VALUE;
+        return h.getIntVolatile(o + GENERATION_OFFSET) == generation ? ts : Long.MIN_VALUE;
     }
 
     /** See the class Javadoc for the protocol. Appends samples with minTs <= t <= maxTs to {@code out}. */
-    int read(Series s, long minTs, long maxTs, SampleBuffer out) {
-        UnsafeBuffer h = s.header;
-        int o = s.headerOffset;
+    int read(int ref, int generation, long minTs, long maxTs, SampleBuffer out) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         int start = out.size();
         long skip = 0;
         while (true) {
-            if (h.getIntVolatile(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
                 return 0;
             }
             long slot = h.getLongVolatile(o + SLOT_OFFSET);
@@ -334,7 +334,7 @@ final class SampleRings implements AutoCloseable {
                 out.add(ts, SampleCodec.value(data, at, cap, p));
             }
             VarHandle.loadLoadFence();
-            if (h.getIntVolatile(o + GENERATION_OFFSET) != s.generation) {
+            if (h.getIntVolatile(o + GENERATION_OFFSET) != generation) {
                 out.truncate(start);
                 return 0;
             }

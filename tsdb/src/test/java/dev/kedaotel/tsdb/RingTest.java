@@ -18,7 +18,7 @@ class RingTest {
     }
 
     private int capacity(int ref) {
-        return f.store.rings().capacity(f.store.registry().get(ref));
+        return f.store.rings().capacity(ref);
     }
 
     @Test
