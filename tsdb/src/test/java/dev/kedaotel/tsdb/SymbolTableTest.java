@@ -92,4 +92,40 @@ class SymbolTableTest {
         assertThrows(IllegalArgumentException.class, () -> t.symbol(99));
         assertThrows(IndexOutOfBoundsException.class, () -> t.internUtf8(new byte[4], 2, 5));
     }
+
+    @Test
+    void symbolsOfEveryLengthRoundTripThroughTheIndex() {
+        SymbolTable t = new SymbolTable();
+        List<String> values = new ArrayList<>();
+        for (int len = 1; len <= 40; len++) {
+            values.add("x".repeat(len));
+            values.add("ü".repeat(len)); // 2 UTF-8 bytes per char: crosses the 15-byte inline limit at 7/8 chars
+        }
+        values.add("y".repeat(70_000)); // longer than an arena page
+        values.add("z".repeat(65_000));
+        int[] ids = new int[values.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = t.intern(values.get(i));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            t.intern("filler-" + i); // grows the index and evicts the string cache
+        }
+        for (int i = 0; i < ids.length; i++) {
+            String v = values.get(i);
+            assertEquals(v, t.symbol(ids[i]));
+            assertEquals(ids[i], t.lookup(v));
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            assertEquals(ids[i], t.internUtf8(b, 0, b.length));
+        }
+        assertEquals(-1, t.lookup("x".repeat(41)));
+        assertEquals(-1, t.lookup("y".repeat(69_999)));
+    }
+
+    @Test
+    void unknownIdsAreRejected() {
+        SymbolTable t = new SymbolTable();
+        t.intern("a");
+        assertThrows(IllegalArgumentException.class, () -> t.symbol(2));
+        assertThrows(IllegalArgumentException.class, () -> t.symbol(-1));
+    }
 }
