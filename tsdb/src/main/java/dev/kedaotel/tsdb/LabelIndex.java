@@ -16,7 +16,7 @@ import org.agrona.collections.Int2ObjectHashMap;
  * of a {@link Postings} list in {@link #lists} once a second series carries the value; back to inline when
  * removals leave one). The set of all indexed refs is a bitmap over the ref range ({@link #indexed}, one
  * bit per ref). Cost per series for a label value only it carries: one {@code ValueRefs} slot (8 bytes
- * at ≤ 2/3 load); for a shared value: 4 bytes in that value's postings (grown by 1.5×).
+ * at ≤ 3/4 load); for a shared value: 4 bytes in that value's postings (grown by 1.25×).
  *
  * <p>Selection strategy: matchers that do not match "" can only select series carrying the label, so
  * each one narrows the candidates to the union of the postings of its matching values (intersected

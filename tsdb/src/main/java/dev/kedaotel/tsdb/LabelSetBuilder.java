@@ -84,13 +84,18 @@ public final class LabelSetBuilder {
             names[j + 1] = n;
             values[j + 1] = v;
         }
-        int h = 1;
-        for (int i = 0; i < size; i++) {
-            h = h * 0x9E3779B1 + names[i];
-            h = h * 0x9E3779B1 + values[i];
-        }
-        hash = SymbolTable.mix(h);
+        hash = hash(names, values, 0, size);
         canonical = true;
+    }
+
+    /** The key hash of {@code n} pairs: names {@code names[0..n)}, values {@code values[valuesAt..valuesAt+n)}. */
+    static int hash(int[] names, int[] values, int valuesAt, int n) {
+        int h = 1;
+        for (int i = 0; i < n; i++) {
+            h = h * 0x9E3779B1 + names[i];
+            h = h * 0x9E3779B1 + values[valuesAt + i];
+        }
+        return SymbolTable.mix(h);
     }
 
     /** Hash of the canonical form; valid after {@link #canonicalize()}. */

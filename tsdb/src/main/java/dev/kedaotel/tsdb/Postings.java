@@ -6,7 +6,7 @@ import java.util.BitSet;
 /**
  * A sorted, duplicate-free list of series refs (the series carrying one label value, when there are at
  * least two: a value of one series is stored inline in {@link ValueRefs}). Refs mostly arrive in
- * increasing order, so adding is usually an append; the array grows by 1.5× (a shared value such as a
+ * increasing order, so adding is usually an append; the array grows by 1.25× (a shared value such as a
  * namespace holds a ref of every series, so the slack is paid per series). Guarded by
  * {@link LabelIndex}'s lock.
  */
@@ -19,7 +19,7 @@ final class Postings {
 
     void add(int ref) {
         if (size == refs.length) {
-            refs = Arrays.copyOf(refs, size + (size >> 1) + 1);
+            refs = Arrays.copyOf(refs, size + (size >> 2) + 2);
         }
         if (size == 0 || refs[size - 1] < ref) {
             refs[size++] = ref;

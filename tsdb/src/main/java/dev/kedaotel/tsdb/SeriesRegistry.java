@@ -6,23 +6,24 @@ import java.util.Arrays;
 
 /**
  * The live series: label set → (ref, generation) and ref → label set, hands out refs. A series has no
- * heap object of its own: it is a 16-byte record in a paged {@code int[]} indexed by ref, a key entry in
+ * heap object of its own: it is a 12-byte record in a paged {@code int[]} indexed by ref, a key entry in
  * a {@link KeyArena} and a slot in an open-addressing {@code long[]} hash table.
  *
  * <h2>Layouts</h2>
- * <b>Record</b> of ref {@code r}: page {@code r >>> 12} (4096 records = 16,384 ints = 64 KiB), ints at
- * {@code (r & 4095) * 4}:
+ * <b>Record</b> of ref {@code r}: page {@code r >>> 12} (4096 records = 12,288 ints = 48 KiB), ints at
+ * {@code (r & 4095) * 3}:
  * <pre>
  *   +0 generation   the live series' generation, 0 when the ref is free or its series was removed
  *   +1 key          address of the key entry in the {@link KeyArena}
  *   +2 next hint    ref of the series some appender wrote right after this one last time, or -1
- *   +3 hash         {@link LabelSetBuilder#hash()} of the key
  * </pre>
+ * (The key's hash is in its table slot; removal recomputes it from the key.)
  * <b>Key entry</b> ({@code 1 + n} ints for n labels): {@code [shape id, value symbol 0, ..., value symbol
  * n-1]}, the values in key order (ascending name symbol id), the names in the {@link LabelShape}. For
  * {@code bench_requests_total{k8s_namespace_name, pod, series}} that is 20 bytes.
  * <br><b>Hash table</b>: one long per slot, {@code (hash << 32) | (ref + 1)}; 0 = empty,
- * {@link #TOMBSTONE} = removed. Grows (or purges tombstones) at 75% load.
+ * {@link #TOMBSTONE} = removed; home slot {@link SymbolTable#home}. At 75% load (live + tombstones) it
+ * grows by 1.5×, or is rebuilt at the same size when tombstones are most of it.
  *
  * <h2>Concurrency</h2>
  * {@link #lookup}, {@link #generation}, {@link #matchGeneration}, {@link #labels} and the hint accessors
@@ -56,15 +57,15 @@ final class SeriesRegistry {
     private static final int GEN = 0;
     private static final int KEY = 1;
     private static final int NEXT = 2;
-    private static final int HASH = 3;
+    private static final int STRIDE = 3;
 
     private static final class Table {
         final long[] slots;
-        final int mask;
+        final int capacity;
 
         Table(int capacity) {
             slots = new long[capacity];
-            mask = capacity - 1;
+            this.capacity = capacity;
         }
     }
 
@@ -110,7 +111,7 @@ final class SeriesRegistry {
         int h = labels.hash();
         Table t = table;
         long[] slots = t.slots;
-        int i = h & t.mask;
+        int i = SymbolTable.home(h, t.capacity);
         while (true) {
             long e = (long) LONGS.getAcquire(slots, i);
             if (e == 0) {
@@ -123,7 +124,7 @@ final class SeriesRegistry {
                     return handle(ref, generation);
                 }
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
     }
 
@@ -133,9 +134,9 @@ final class SeriesRegistry {
      */
     int matchGeneration(int ref, LabelSetBuilder labels) {
         int[] page = records[ref >>> PAGE_SHIFT];
-        int at = (ref & (PAGE_SIZE - 1)) << 2;
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
         int generation = (int) INTS.getAcquire(page, at + GEN);
-        if (generation == 0 || page[at + HASH] != labels.hash()) {
+        if (generation == 0) {
             return 0;
         }
         int key = page[at + KEY];
@@ -154,16 +155,16 @@ final class SeriesRegistry {
         if (page >= p.length || p[page] == null) {
             return 0;
         }
-        return (int) INTS.getAcquire(p[page], (ref & (PAGE_SIZE - 1)) << 2);
+        return (int) INTS.getAcquire(p[page], (ref & (PAGE_SIZE - 1)) * STRIDE);
     }
 
     /** The hinted successor of {@code ref} (see {@link Appender}), or -1. */
     int nextHint(int ref) {
-        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) << 2) + NEXT];
+        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + NEXT];
     }
 
     void setNextHint(int ref, int next) {
-        records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) << 2) + NEXT] = next;
+        records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + NEXT] = next;
     }
 
     /**
@@ -175,7 +176,7 @@ final class SeriesRegistry {
         if (generation == 0) {
             return null;
         }
-        int key = records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) << 2) + KEY];
+        int key = records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + KEY];
         int[] kp = keys.page(key);
         int k = key & KeyArena.PAGE_MASK;
         LabelShape shape = shapes.get(kp[k]);
@@ -220,7 +221,7 @@ final class SeriesRegistry {
     }
 
     private int keyAddress(int ref) {
-        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) << 2) + KEY];
+        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + KEY];
     }
 
     // ---- writer side (store write lock held) -----------------------------------------------------------
@@ -253,11 +254,11 @@ final class SeriesRegistry {
         }
         boolean fresh = p[page] == null;
         if (fresh) {
-            p[page] = new int[PAGE_SIZE << 2];
+            p[page] = new int[PAGE_SIZE * STRIDE];
         }
         records = p;
         int[] rp = p[page];
-        int at = (ref & (PAGE_SIZE - 1)) << 2;
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
         int shapeId = shapes.intern(labels);
         int n = labels.size();
         if (ref == reusedRef) {
@@ -275,12 +276,11 @@ final class SeriesRegistry {
         }
         rp[at + KEY] = key;
         rp[at + NEXT] = -1;
-        rp[at + HASH] = labels.hash();
         INTS.setRelease(rp, at + GEN, generation);
 
         Table t = table;
         if ((live + tombstones + 1) * 4L > t.slots.length * 3L) {
-            t = rebuild((live + 1) * 8L > t.slots.length * 3L ? t.slots.length * 2 : t.slots.length);
+            t = rebuild((live + 1) * 2L > t.slots.length ? t.slots.length / 2 * 3 : t.slots.length);
         }
         place(t, labels.hash(), ref);
         live++;
@@ -292,10 +292,14 @@ final class SeriesRegistry {
      */
     void remove(int ref, long nowMs) {
         int[] rp = records[ref >>> PAGE_SHIFT];
-        int at = (ref & (PAGE_SIZE - 1)) << 2;
-        int h = rp[at + HASH];
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
+        int key = rp[at + KEY];
+        int[] kp = keys.page(key);
+        int k = key & KeyArena.PAGE_MASK;
+        LabelShape shape = shapes.get(kp[k]);
+        int h = LabelSetBuilder.hash(shape.names, kp, k + 1, shape.size());
         Table t = table;
-        int i = h & t.mask;
+        int i = SymbolTable.home(h, t.capacity);
         long want = ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL);
         while (true) {
             long e = t.slots[i];
@@ -308,7 +312,7 @@ final class SeriesRegistry {
                 live--;
                 break;
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
         INTS.setRelease(rp, at + GEN, 0);
         quarantinedRefs.add(nowMs + reuseGraceMs, ref);
@@ -329,13 +333,13 @@ final class SeriesRegistry {
 
     private static void place(Table t, int h, int ref) {
         long[] slots = t.slots;
-        int i = h & t.mask;
+        int i = SymbolTable.home(h, t.capacity);
         while (true) {
             long e = slots[i];
             if (e == 0 || e == TOMBSTONE) {
                 break;
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
         LONGS.setRelease(slots, i, ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL));
     }

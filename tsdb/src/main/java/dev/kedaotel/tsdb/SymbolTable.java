@@ -67,13 +67,11 @@ public final class SymbolTable {
         /** Slot of each id; ids stay below 3/4 of the capacity (the growth threshold). */
         final int[] slotOfId;
         final int capacity;
-        final int mask;
 
         Table(int capacity) {
             words = new long[capacity * 3];
-            slotOfId = new int[capacity / 4 * 3 + 1];
+            slotOfId = new int[(int) (capacity * 3L / 4) + 1];
             this.capacity = capacity;
-            mask = capacity - 1;
         }
     }
 
@@ -179,7 +177,7 @@ public final class SymbolTable {
         boolean inline = len <= INLINE_MAX;
         long lo = inline ? pack(buf, off, len, 0) : 0;
         long hi = inline ? pack(buf, off, len, 1) : LONG_TAG | len;
-        int i = h & t.mask;
+        int i = home(h, t.capacity);
         while (true) {
             long head = (long) LONG_ARRAY.getAcquire(w, i * 3);
             if (head == 0) {
@@ -199,7 +197,7 @@ public final class SymbolTable {
                     }
                 }
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
     }
 
@@ -225,8 +223,8 @@ public final class SymbolTable {
                 return existing;
             }
             int id = size;
-            // Grow at 75% load: with inline bytes a probe step is one more 24-byte slot (often the same
-            // cache line), so a fuller table costs little time and saves ~40% of its memory.
+            // Grow by 1.5× at 75% load: with inline bytes a probe step is one more 24-byte slot (often the
+            // same cache line), so a fuller table costs little time and saves much of its memory.
             if ((long) (id + 1) * 4 > (long) t.capacity * 3) {
                 t = grow(t);
             }
@@ -267,7 +265,7 @@ public final class SymbolTable {
     }
 
     private Table grow(Table old) {
-        Table t = new Table(old.capacity * 2);
+        Table t = new Table(old.capacity / 2 * 3);
         long[] w = old.words;
         for (int i = 0; i < old.capacity; i++) {
             long head = w[i * 3];
@@ -282,15 +280,24 @@ public final class SymbolTable {
     /** Stores a slot and the id's slot index, the slot's first word last, with release semantics. */
     private static void place(Table t, int h, int id, long w1, long w2) {
         long[] w = t.words;
-        int i = h & t.mask;
+        int i = home(h, t.capacity);
         while (w[i * 3] != 0) {
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
         t.slotOfId[id] = i;
         w[i * 3 + 1] = w1;
         w[i * 3 + 2] = w2;
         LONG_ARRAY.setRelease(w, i * 3, ((long) h << 32) | ((id + 1) & 0xFFFF_FFFFL));
     }
+    /**
+     * The home slot of hash {@code h} in a table of {@code capacity} slots (any capacity, not only powers
+     * of two: the hash's 32 bits scaled to the range), so tables can grow by 1.5× instead of 2×, which
+     * leaves less of them empty on average.
+     */
+    static int home(int h, int capacity) {
+        return (int) (((h & 0xFFFF_FFFFL) * capacity) >>> 32);
+    }
+
     /** FNV-1a over the bytes, finished with a murmur3 mix so that linear probing spreads well. */
     static int hash(byte[] buf, int off, int len) {
         int h = 0x811c9dc5;

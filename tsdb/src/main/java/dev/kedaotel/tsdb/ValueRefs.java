@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The values of one label name in the {@link LabelIndex}: value symbol → series, open addressing over two
- * parallel {@code int[]}s (8 bytes per slot, grown at 2/3 load). What a value maps to is a tagged int: a
+ * parallel {@code int[]}s (8 bytes per slot, grown at 3/4 load). What a value maps to is a tagged int: a
  * value carried by exactly one series (most values of a big store: series ids, pod names of single
  * series) stores that series' ref itself ({@code >= 0}); a value of several series stores
  * {@code -1 - i}, the index of its {@link Postings} in the index' pool. No object per single-series value.
@@ -81,8 +81,8 @@ final class ValueRefs {
         keys[i] = value;
         refs[i] = tagged;
         size++;
-        if (used * 3 > keys.length * 2) {
-            rehash(size * 3 > keys.length ? keys.length * 2 : keys.length);
+        if (used * 4 > keys.length * 3) {
+            rehash(size * 8 > keys.length * 3 ? keys.length * 2 : keys.length);
         }
     }
 
