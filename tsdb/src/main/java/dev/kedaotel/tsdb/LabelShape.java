@@ -26,9 +26,12 @@ final class LabelShape {
     final int metricNameValue;
     /** The same shape without {@code __name__} (this when there is none). */
     final LabelShape withoutMetricName;
+    /** The table the value symbols of this shape's label sets come from (kept here, not per {@link Labels}). */
+    final SymbolTable symbols;
 
-    private LabelShape(int id, int[] names, String[] sortedNames, int[] valueIndex) {
+    private LabelShape(int id, int[] names, String[] sortedNames, int[] valueIndex, SymbolTable symbols) {
         this.id = id;
+        this.symbols = symbols;
         this.names = names;
         this.sortedNames = sortedNames;
         this.valueIndex = valueIndex;
@@ -45,12 +48,12 @@ final class LabelShape {
                     v[w++] = valueIndex[i];
                 }
             }
-            this.withoutMetricName = new LabelShape(-1, null, n, v);
+            this.withoutMetricName = new LabelShape(-1, null, n, v, symbols);
         }
     }
 
     /** A key shape: {@code names} ascending by id, {@code strings[i]} the string of {@code names[i]}. */
-    static LabelShape of(int id, int[] names, String[] strings) {
+    static LabelShape of(int id, int[] names, String[] strings, SymbolTable symbols) {
         Integer[] order = new Integer[names.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -62,7 +65,7 @@ final class LabelShape {
             sorted[i] = strings[order[i]];
             valueIndex[i] = order[i];
         }
-        return new LabelShape(id, names, sorted, valueIndex);
+        return new LabelShape(id, names, sorted, valueIndex, symbols);
     }
 
     int size() {

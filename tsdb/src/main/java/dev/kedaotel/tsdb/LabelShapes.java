@@ -58,7 +58,7 @@ final class LabelShapes {
         if (id == shapes.length) {
             shapes = Arrays.copyOf(shapes, id * 2);
         }
-        shapes[id] = LabelShape.of(id, names, strings);
+        shapes[id] = LabelShape.of(id, names, strings, symbols);
         byId = shapes;
         count = id + 1;
         index[i] = id + 1;

@@ -37,10 +37,9 @@ public final class Labels implements Comparable<Labels> {
 
     /** name0, value0, name1, value1, ... sorted by name; null in the lazy form until decoded. */
     private final String[] pairs;
-    /** Lazy form: the names (null in the eager form), the value symbols (indexed per the shape) and their table. */
+    /** Lazy form: the names and the symbol table (null in the eager form), the value symbols (indexed per the shape). */
     private final LabelShape shape;
     private final int[] valueIds;
-    private final SymbolTable symbols;
     /** Lazy form: the decoded pairs once needed (accessed through {@link #DECODED}). */
     @SuppressWarnings("unused")
     private String[] decoded;
@@ -50,19 +49,17 @@ public final class Labels implements Comparable<Labels> {
         this.pairs = sortedPairs;
         this.shape = null;
         this.valueIds = null;
-        this.symbols = null;
     }
 
-    private Labels(LabelShape shape, int[] valueIds, SymbolTable symbols) {
+    private Labels(LabelShape shape, int[] valueIds) {
         this.pairs = null;
         this.shape = shape;
         this.valueIds = valueIds;
-        this.symbols = symbols;
     }
 
-    /** The lazy form: names from {@code shape}, values {@code symbols.symbol(valueIds[shape.valueIndex[i]])}. Not copied. */
-    static Labels lazy(LabelShape shape, int[] valueIds, SymbolTable symbols) {
-        return new Labels(shape, valueIds, symbols);
+    /** The lazy form: names from {@code shape}, values {@code shape.symbols.symbol(valueIds[shape.valueIndex[i]])}. Not copied. */
+    static Labels lazy(LabelShape shape, int[] valueIds) {
+        return new Labels(shape, valueIds);
     }
 
     /** The pairs, decoding them in the lazy form. */
@@ -76,7 +73,7 @@ public final class Labels implements Comparable<Labels> {
             d = new String[n << 1];
             for (int i = 0; i < n; i++) {
                 d[i << 1] = shape.sortedNames[i];
-                d[(i << 1) + 1] = symbols.symbol(valueIds[shape.valueIndex[i]]);
+                d[(i << 1) + 1] = shape.symbols.symbol(valueIds[shape.valueIndex[i]]);
             }
             DECODED.setRelease(this, d);
         }
@@ -126,7 +123,7 @@ public final class Labels implements Comparable<Labels> {
             return pairs[(i << 1) + 1];
         }
         String[] d = (String[]) DECODED.getAcquire(this);
-        return d != null ? d[(i << 1) + 1] : symbols.symbol(valueIds[shape.valueIndex[i]]);
+        return d != null ? d[(i << 1) + 1] : shape.symbols.symbol(valueIds[shape.valueIndex[i]]);
     }
 
     /** The value of {@code name}, or "" when absent. */
@@ -141,7 +138,7 @@ public final class Labels implements Comparable<Labels> {
 
     public String metricName() {
         if (pairs == null) {
-            return shape.metricNameValue < 0 ? "" : symbols.symbol(valueIds[shape.metricNameValue]);
+            return shape.metricNameValue < 0 ? "" : shape.symbols.symbol(valueIds[shape.metricNameValue]);
         }
         return get(METRIC_NAME);
     }
@@ -180,7 +177,7 @@ public final class Labels implements Comparable<Labels> {
     /** A copy without {@code __name__}. */
     public Labels withoutMetricName() {
         if (pairs == null) {
-            return shape.metricNameValue < 0 ? this : lazy(shape.withoutMetricName, valueIds, symbols);
+            return shape.metricNameValue < 0 ? this : lazy(shape.withoutMetricName, valueIds);
         }
         int i = indexOf(METRIC_NAME);
         if (i < 0) {

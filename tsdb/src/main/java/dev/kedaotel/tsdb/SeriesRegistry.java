@@ -183,7 +183,7 @@ final class SeriesRegistry {
         if (shape.size() == 0) {
             return Labels.EMPTY;
         }
-        return Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()), symbols);
+        return Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
     }
 
     /** Exclusive upper bound of refs handed out so far (for scans). */
