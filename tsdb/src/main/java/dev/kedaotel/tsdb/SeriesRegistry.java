@@ -18,7 +18,7 @@ import java.util.Arrays;
  *   +2 next hint    ref of the series some appender wrote right after this one last time, or -1
  * </pre>
  * (The key's hash is in its table slot; removal recomputes it from the key.)
- * <b>Key entry</b> ({@code 1 + n} ints for n labels): {@code [shape id, value symbol 0, ..., value symbol
+ * <br><b>Key entry</b> ({@code 1 + n} ints for n labels): {@code [shape id, value symbol 0, ..., value symbol
  * n-1]}, the values in key order (ascending name symbol id), the names in the {@link LabelShape}. For
  * {@code bench_requests_total{k8s_namespace_name, pod, series}} that is 20 bytes.
  * <br><b>Hash table</b>: one long per slot, {@code (hash << 32) | (ref + 1)}; 0 = empty,
@@ -30,7 +30,7 @@ import java.util.Arrays;
  * are lock-free and (except {@code labels}) allocation-free; every other method is called by the store
  * under its write lock (one writer at a time).
  * <ul>
- *   <li>Creation writes the key entry, then the record's key, hint and hash fields (plain), then the
+ *   <li>Creation writes the key entry, then the record's key and hint fields (plain), then the
  *       generation with a release store, then the table slot with a release store. Readers load the
  *       slot and the generation with acquire semantics and read the key after that, so a visible ref has
  *       a complete key (and, since the store initialises the ring first, a live ring).</li>
@@ -183,7 +183,11 @@ final class SeriesRegistry {
         if (shape.size() == 0) {
             return Labels.EMPTY;
         }
-        return Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
+        Labels labels = Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
+        // Seqlock-style re-check: had the ref been removed and reused meanwhile (only possible with a
+        // grace period shorter than this read), the copy may mix two keys; such a ref is not live for us.
+        VarHandle.loadLoadFence();
+        return generation(ref) == generation ? labels : null;
     }
 
     /** Exclusive upper bound of refs handed out so far (for scans). */
@@ -266,6 +270,9 @@ final class SeriesRegistry {
             int old = rp[at + KEY];
             int oldLength = 1 + shapes.get(keys.page(old)[old & KeyArena.PAGE_MASK]).size();
             keys.free(old, oldLength);
+            // Orders the removal's generation 0 before the rewrite of the (possibly same) entry, for
+            // readers that re-check the generation after reading a key (see labels).
+            VarHandle.storeStoreFence();
         }
         int key = keys.allocate(1 + n);
         int[] kp = keys.page(key);

@@ -129,4 +129,39 @@ class SymbolTableTest {
         assertThrows(IllegalArgumentException.class, () -> t.symbol(2));
         assertThrows(IllegalArgumentException.class, () -> t.symbol(-1));
     }
+
+    /**
+     * Strings are decoded from the index: an id must decode right after any thread got it, also while
+     * other threads grow the index (the id's slot moves) and while its insert is still finishing.
+     */
+    @Test
+    void idsDecodeAsSoonAsAnyThreadHasThemWhileTheIndexGrows() throws Exception {
+        SymbolTable t = new SymbolTable();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int worker = w;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 30_000; i++) {
+                        // Half the symbols are shared between workers, half private; some are long.
+                        String v = (i % 2 == 0 ? "shared-" + i : "w" + worker + "-" + i) + (i % 7 == 0 ? "-long-suffix-xxxxxxxx" : "");
+                        int id = t.intern(v);
+                        if (!v.equals(t.symbol(id))) {
+                            throw new AssertionError(v + " decoded as " + t.symbol(id));
+                        }
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertEquals(30_000, f.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1 + 15_000 + 4 * 15_000, t.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
