@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  * <ul>
  *   <li><b>lock</b>: 0 free, 1 held by a writer of this series (CAS). Readers never touch it.</li>
- *   <li><b>generation</b>: the generation of the series that owns the ref; 0 once it was
+ *   <li><b>generation</b>: the generation of the series that owns the ref (unique per creation, never 0); 0 once it was
  *       removed. Writers and readers compare it with the generation they were given, so a stale handle never writes
  *       into (or reports samples of) a later series that reuses the ref.</li>
  *   <li><b>slot descriptor</b>: which slab slot holds the samples ({@link SlabAllocator} encoding,
@@ -101,7 +101,7 @@ final class SampleRings implements AutoCloseable {
 
     // ---- headers (called by the store under its write lock) ------------------------------------------
 
-    UnsafeBuffer headerPage(int ref) {
+    private UnsafeBuffer headerPage(int ref) {
         int page = ref >>> PAGE_SHIFT;
         UnsafeBuffer[] pages = headerPages;
         if (page >= pages.length || pages[page] == null) {
@@ -119,12 +119,22 @@ final class SampleRings implements AutoCloseable {
         return pages[page];
     }
 
-    static int headerOffset(int ref) {
+    private static int headerOffset(int ref) {
         return (ref & PAGE_MASK) * HEADER_BYTES;
     }
 
-    /** Gives a new series an empty smallest ring; the generation store (release) makes it live. */
-    void initialise(UnsafeBuffer h, int o, int generation, long nowMs) {
+    /** The header page of a ref that was created (its page exists). */
+    private UnsafeBuffer header(int ref) {
+        return headerPages[ref >>> PAGE_SHIFT];
+    }
+
+    /**
+     * Gives the new series {@code (ref, generation)} an empty smallest ring; the generation store
+     * (release) makes it live. Called by the store under its write lock.
+     */
+    void create(int ref, int generation, long nowMs) {
+        UnsafeBuffer h = headerPage(ref);
+        int o = headerOffset(ref);
         long slot = slabs.allocate(0, nowMs);
         SampleCodec.writeBase(slabs.chunk(SlabAllocator.chunkIndex(slot)), SlabAllocator.offset(slot), nowMs);
         // The lock word is left alone: it is 0 unless a stale writer of the ref's previous owner holds it
@@ -144,7 +154,7 @@ final class SampleRings implements AutoCloseable {
      * Returns an {@link AppendResult} code, or {@link #DEAD} when the series was removed.
      */
     int append(int ref, int generation, long timestampMs, double value, int mode, long nowMs) {
-        UnsafeBuffer h = headerPage(ref);
+        UnsafeBuffer h = header(ref);
         int o = headerOffset(ref);
         lock(h, o);
         try {
@@ -259,8 +269,8 @@ final class SampleRings implements AutoCloseable {
      * Marks the series removed if its newest sample is older than {@code cutoffMs} (or unconditionally
      * when {@code force}), and sends its ring slot to quarantine. Returns whether it was removed.
      */
-    boolean kill(int ref, int generation, long cutoffMs, boolean force, long nowMs) {
-        UnsafeBuffer h = headerPage(ref);
+    boolean remove(int ref, int generation, long cutoffMs, boolean force, long nowMs) {
+        UnsafeBuffer h = header(ref);
         int o = headerOffset(ref);
         long slot;
         lock(h, o);
@@ -290,12 +300,12 @@ final class SampleRings implements AutoCloseable {
 
     /** Capacity of the series' current ring slot (diagnostics and tests). */
     int capacity(int ref) {
-        return slabs.capacityOf(SlabAllocator.sizeClass(headerPage(ref).getLongVolatile(headerOffset(ref) + SLOT_OFFSET)));
+        return slabs.capacityOf(SlabAllocator.sizeClass(header(ref).getLongVolatile(headerOffset(ref) + SLOT_OFFSET)));
     }
 
     /** Newest sample's timestamp, or Long.MIN_VALUE when empty or removed. */
     long lastTimestamp(int ref, int generation) {
-        UnsafeBuffer h = headerPage(ref);
+        UnsafeBuffer h = header(ref);
         int o = headerOffset(ref);
         long ts = h.getLongVolatile(o + LAST_TS_OFFSET);
         VarHandle.loadLoadFence();
@@ -304,7 +314,7 @@ final class SampleRings implements AutoCloseable {
 
     /** See the class Javadoc for the protocol. Appends samples with minTs <= t <= maxTs to {@code out}. */
     int read(int ref, int generation, long minTs, long maxTs, SampleBuffer out) {
-        UnsafeBuffer h = headerPage(ref);
+        UnsafeBuffer h = header(ref);
         int o = headerOffset(ref);
         int start = out.size();
         long skip = 0;

@@ -233,7 +233,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             }
             for (int i = 0; i < candidates.size(); i += 2) {
                 int ref = candidates.get(i);
-                if (rings.kill(ref, candidates.get(i + 1), cutoffMs, force, now)) {
+                if (rings.remove(ref, candidates.get(i + 1), cutoffMs, force, now)) {
                     registry.remove(ref, now);
                     removed.add(ref);
                     int metricName = registry.metricNameSymbol(ref); // the key stays readable until reuse
@@ -299,7 +299,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (nextGeneration == 0) {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
             }
-            rings.initialise(rings.headerPage(ref), SampleRings.headerOffset(ref), generation, now);
+            rings.create(ref, generation, now);
             registry.insert(ref, generation, labels);
             index.add(ref, labels);
             epoch++;
