@@ -26,7 +26,6 @@ final class KeyArena {
     private int top = PAGE_INTS; // next free int of the last page; "full" before the first page exists
     /** Free entries by length: freeLists[len] holds addresses (writer only). */
     private IntList[] freeLists = new IntList[16];
-    private long intsInUse;
 
     /** An entry of {@code length} ints (contents unspecified). */
     int allocate(int length) {
@@ -34,7 +33,6 @@ final class KeyArena {
             throw new IllegalArgumentException("key entry of " + length + " ints (a label set of more than "
                     + (PAGE_INTS - 1) + " labels?)");
         }
-        intsInUse += length;
         IntList free = length < freeLists.length ? freeLists[length] : null;
         if (free != null && free.size() > 0) {
             int a = free.get(free.size() - 1);
@@ -60,7 +58,6 @@ final class KeyArena {
 
     /** Returns an entry for reuse by a later entry of the same length. */
     void free(int address, int length) {
-        intsInUse -= length;
         if (length >= freeLists.length) {
             freeLists = Arrays.copyOf(freeLists, Math.max(length + 1, freeLists.length * 2));
         }
@@ -74,14 +71,5 @@ final class KeyArena {
     /** The page holding {@code address}; index it with {@code address & PAGE_MASK}. */
     int[] page(int address) {
         return pages[address >>> PAGE_SHIFT];
-    }
-
-    /** Ints reserved in pages (diagnostics). */
-    long bytesReserved() {
-        return (long) pageCount * PAGE_INTS * 4;
-    }
-
-    long intsInUse() {
-        return intsInUse;
     }
 }
