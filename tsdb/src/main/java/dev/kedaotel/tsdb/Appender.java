@@ -7,17 +7,19 @@ package dev.kedaotel.tsdb;
  * and reuse it. Allocation-free for samples of existing series.
  *
  * <p>Resolution: the builder is canonicalised and compared with the series that followed the previous
- * one last time ({@link Series#nextHint}: exporters repeat their order, so this usually hits and skips
- * the registry probe), else looked up lock-free in the registry; an unknown label set is created under
- * the store's write lock. If the ring reports the series removed (retention raced
- * with this append) the label set is resolved again under that lock, which re-creates it.
+ * one last time (the registry's next hint: exporters repeat their order, so this usually hits and
+ * skips the registry probe), else looked up lock-free in the registry; an unknown label set is created under
+ * the store's write lock. Resolution yields a series handle, (ref, generation) packed in a long
+ * ({@link SeriesRegistry#handle}); the ring append checks the generation. If the ring reports the series
+ * removed (retention raced with this append) the label set is resolved again under that lock, which
+ * re-creates it.
  */
 public final class Appender {
     private final TimeSeriesStore store;
     private final LabelSetBuilder labels = new LabelSetBuilder();
     private final IntSet touchedMetricNames = new IntSet();
-    /** The series of this appender's previous successful append (for {@link Series#nextHint}). */
-    private Series previous;
+    /** The ref of this appender's previous successful append (for the registry's next hint), or -1. */
+    private int previous = -1;
 
     Appender(TimeSeriesStore store) {
         this.store = store;
@@ -66,37 +68,42 @@ public final class Appender {
         }
         labels.canonicalize();
         long now = store.nowMs();
-        Series s = predicted();
-        if (s == null) {
-            s = store.registry().lookup(labels);
+        SeriesRegistry registry = store.registry();
+        long series = predicted(registry);
+        if (series == SeriesRegistry.NONE) {
+            series = registry.lookup(labels);
         }
         while (true) {
-            if (s == null) {
+            if (series == SeriesRegistry.NONE) {
                 if (!create) {
                     return AppendResult.DUPLICATE;
                 }
                 if (timestampMs < now - store.config().retentionMs()) {
                     return store.count(AppendResult.TOO_OLD);
                 }
-                s = store.getOrCreate(labels, now);
-                if (s == null) {
+                series = store.getOrCreate(labels, now);
+                if (series == SeriesRegistry.NONE) {
                     return store.count(AppendResult.SERIES_LIMIT);
                 }
             }
-            int result = store.rings().append(s.ref, s.generation, timestampMs, value, mode, now);
+            int ref = SeriesRegistry.refOf(series);
+            int result = store.rings().append(ref, SeriesRegistry.generationOf(series), timestampMs, value, mode, now);
             if (result == SampleRings.DEAD) {
                 // Removed by retention meanwhile: the locked path cannot see the dead series again.
-                s = null;
+                series = SeriesRegistry.NONE;
                 continue;
             }
-            if (result == AppendResult.APPENDED && s.metricNameSymbol >= 0) {
-                touchedMetricNames.add(s.metricNameSymbol);
+            if (result == AppendResult.APPENDED) {
+                int metricName = store.metricNameOf(labels);
+                if (metricName >= 0) {
+                    touchedMetricNames.add(metricName);
+                }
             }
-            Series p = previous;
-            if (p != null && p.nextHint != s) {
-                p.nextHint = s;
+            int p = previous;
+            if (p >= 0 && registry.nextHint(p) != ref) {
+                registry.setNextHint(p, ref);
             }
-            previous = s;
+            previous = ref;
             return store.count(result);
         }
     }
@@ -105,9 +112,13 @@ public final class Appender {
      * The series that followed the previous one last time, if it has exactly this label set. It may have
      * been removed meanwhile: the ring's generation check then reports it dead and the append re-resolves.
      */
-    private Series predicted() {
-        Series p = previous;
-        Series guess = p == null ? null : p.nextHint;
-        return guess != null && guess.hash == labels.hash() && labels.sameAs(guess.key) ? guess : null;
+    private long predicted(SeriesRegistry registry) {
+        int p = previous;
+        int guess = p < 0 ? -1 : registry.nextHint(p);
+        if (guess < 0) {
+            return SeriesRegistry.NONE;
+        }
+        int generation = registry.matchGeneration(guess, labels);
+        return generation == 0 ? SeriesRegistry.NONE : SeriesRegistry.handle(guess, generation);
     }
 }

@@ -30,6 +30,14 @@ public final class IntList {
         return size;
     }
 
+    /** Drops the last element. */
+    public void removeLast() {
+        if (size == 0) {
+            throw new IllegalStateException("empty list");
+        }
+        size--;
+    }
+
     public void clear() {
         size = 0;
     }

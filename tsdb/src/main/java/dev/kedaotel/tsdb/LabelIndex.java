@@ -8,89 +8,155 @@ import java.util.concurrent.locks.StampedLock;
 import org.agrona.collections.Int2ObjectHashMap;
 
 /**
- * Inverted index: (label name symbol, value symbol) → postings of live series refs, plus the postings
- * of all live series. Serves {@link LabelMatcher} selections with Prometheus semantics: an absent label
+ * Inverted index: (label name symbol, value symbol) → refs of the live series carrying it, plus the set
+ * of all indexed refs. Serves {@link LabelMatcher} selections with Prometheus semantics: an absent label
  * reads as "".
+ *
+ * <p>Layout: per label name a {@link ValueRefs} (value symbol → a single ref stored inline, or the index
+ * of a {@link Postings} list in {@link #lists} once a second series carries the value; back to inline when
+ * removals leave one). The set of all indexed refs is a bitmap over the ref range ({@link #indexed}, one
+ * bit per ref). Cost per series for a label value only it carries: one {@code ValueRefs} slot (8 bytes
+ * at ≤ 3/4 load); for a shared value: 4 bytes in that value's postings (grown by 1.25×).
  *
  * <p>Selection strategy: matchers that do not match "" can only select series carrying the label, so
  * each one narrows the candidates to the union of the postings of its matching values (intersected
  * across such matchers, smallest first by construction order). Matchers that do match "" (e.g.
  * {@code a!="x"}, {@code a=~"x|"}) would also select series lacking the label, so they filter instead:
  * the postings of the values they reject are subtracted. Without any narrowing matcher the candidates
- * are all live series.
+ * are all indexed series.
  *
  * <p>Concurrency: a {@link StampedLock}. Queries take the read lock; series creation ({@link #add}) and
- * removal ({@link #removeAll}) take the write lock. Agrona maps are only read with index loops
- * ({@code get}, {@code forEachInt}), never with their shared cached iterators, so concurrent readers are safe.
+ * removal ({@link #removeAll}) take the write lock (and are called under the store's write lock). The
+ * Agrona map of names is only read with index loops ({@code get}, {@code forEachInt}), never with its
+ * shared cached iterators, so concurrent readers are safe.
  */
 final class LabelIndex {
     private final SymbolTable symbols;
+    private final SeriesRegistry registry;
     private final StampedLock lock = new StampedLock();
-    private final Int2ObjectHashMap<Int2ObjectHashMap<Postings>> byName = new Int2ObjectHashMap<>();
-    private final Postings all = new Postings();
+    private final Int2ObjectHashMap<ValueRefs> byName = new Int2ObjectHashMap<>();
+    /** Postings of values carried by several series; free entries are null and listed in {@link #freeLists}. */
+    private Postings[] lists = new Postings[64];
+    private int listCount;
+    private final IntList freeLists = new IntList();
+    /** Bit r set: ref r is indexed (live). */
+    private long[] indexed = new long[16];
 
-    LabelIndex(SymbolTable symbols) {
+    LabelIndex(SymbolTable symbols, SeriesRegistry registry) {
         this.symbols = symbols;
+        this.registry = registry;
     }
 
-    void add(Series s) {
+    /** Indexes a new series (canonical label set {@code key}). */
+    void add(int ref, LabelSetBuilder key) {
         long stamp = lock.writeLock();
         try {
-            all.add(s.ref);
-            int[] key = s.key;
-            for (int i = 0; i < key.length; i += 2) {
-                byName.computeIfAbsent(key[i], n -> new Int2ObjectHashMap<>())
-                        .computeIfAbsent(key[i + 1], v -> new Postings())
-                        .add(s.ref);
+            if ((ref >>> 6) >= indexed.length) {
+                indexed = Arrays.copyOf(indexed, Math.max((ref >>> 6) + 1, indexed.length * 2));
+            }
+            indexed[ref >>> 6] |= 1L << ref;
+            for (int i = 0; i < key.size(); i++) {
+                ValueRefs values = byName.get(key.name(i));
+                if (values == null) {
+                    values = new ValueRefs();
+                    byName.put(key.name(i), values);
+                }
+                int v = key.value(i);
+                int t = values.get(v);
+                if (t == ValueRefs.NOT_FOUND) {
+                    values.put(v, ref);
+                } else if (ValueRefs.isList(t)) {
+                    lists[ValueRefs.listIndex(t)].add(ref);
+                } else {
+                    Postings p = new Postings();
+                    p.add(t);
+                    p.add(ref);
+                    values.put(v, ValueRefs.listTag(allocateList(p)));
+                }
             }
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    /** Removes a batch of series in one pass per touched postings list. */
-    void removeAll(List<Series> removed) {
-        if (removed.isEmpty()) {
+    private int allocateList(Postings p) {
+        int i;
+        if (freeLists.size() > 0) {
+            i = freeLists.get(freeLists.size() - 1);
+            freeLists.removeLast();
+        } else {
+            if (listCount == lists.length) {
+                lists = Arrays.copyOf(lists, listCount * 2);
+            }
+            i = listCount++;
+        }
+        lists[i] = p;
+        return i;
+    }
+
+    /**
+     * Removes a batch of series in one pass per touched postings list. Their keys are read from the
+     * registry, which keeps a removed series' key until its ref is reused.
+     */
+    void removeAll(IntList removed) {
+        if (removed.size() == 0) {
             return;
         }
         BitSet marks = new BitSet();
-        for (Series s : removed) {
-            marks.set(s.ref);
+        for (int i = 0; i < removed.size(); i++) {
+            marks.set(removed.get(i));
         }
-        List<Postings> touched = new ArrayList<>();
+        IntList touched = new IntList(); // name, value, list index
         long stamp = lock.writeLock();
         try {
-            for (Series s : removed) {
-                int[] key = s.key;
-                for (int i = 0; i < key.length; i += 2) {
-                    Int2ObjectHashMap<Postings> values = byName.get(key[i]);
-                    Postings p = values == null ? null : values.get(key[i + 1]);
-                    if (p != null && !p.touched) {
-                        p.touched = true;
-                        touched.add(p);
-                    }
-                }
-            }
-            for (Postings p : touched) {
-                p.removeMarked(marks);
-                p.touched = false;
-            }
-            all.removeMarked(marks);
-            for (Series s : removed) {
-                int[] key = s.key;
-                for (int i = 0; i < key.length; i += 2) {
-                    Int2ObjectHashMap<Postings> values = byName.get(key[i]);
-                    if (values == null) {
+            for (int r = 0; r < removed.size(); r++) {
+                int ref = removed.get(r);
+                indexed[ref >>> 6] &= ~(1L << ref);
+                int[] names = registry.shape(ref).names;
+                for (int i = 0; i < names.length; i++) {
+                    ValueRefs values = byName.get(names[i]);
+                    int v = registry.value(ref, i);
+                    int t = values == null ? ValueRefs.NOT_FOUND : values.get(v);
+                    if (t == ValueRefs.NOT_FOUND) {
                         continue;
                     }
-                    Postings p = values.get(key[i + 1]);
-                    if (p != null && p.size() == 0) {
-                        values.remove(key[i + 1]);
+                    if (!ValueRefs.isList(t)) {
+                        if (t == ref) {
+                            values.remove(v);
+                            if (values.size() == 0) {
+                                byName.remove(names[i]);
+                            }
+                        }
+                        continue;
                     }
-                    if (values.isEmpty()) {
-                        byName.remove(key[i]);
+                    Postings p = lists[ValueRefs.listIndex(t)];
+                    if (!p.touched) {
+                        p.touched = true;
+                        touched.add(names[i]);
+                        touched.add(v);
+                        touched.add(ValueRefs.listIndex(t));
                     }
                 }
+            }
+            for (int i = 0; i < touched.size(); i += 3) {
+                int list = touched.get(i + 2);
+                Postings p = lists[list];
+                p.touched = false;
+                p.removeMarked(marks);
+                if (p.size() > 1) {
+                    continue;
+                }
+                ValueRefs values = byName.get(touched.get(i));
+                if (p.size() == 1) {
+                    values.put(touched.get(i + 1), p.get(0));
+                } else {
+                    values.remove(touched.get(i + 1));
+                    if (values.size() == 0) {
+                        byName.remove(touched.get(i));
+                    }
+                }
+                lists[list] = null;
+                freeLists.add(list);
             }
         } finally {
             lock.unlockWrite(stamp);
@@ -115,7 +181,7 @@ final class LabelIndex {
                 }
             }
             if (candidates == null) {
-                candidates = RefSet.view(all);
+                candidates = RefSet.ofBits(indexed);
             }
             for (LabelMatcher m : matchers) {
                 if (m.matchesEmpty()) {
@@ -137,66 +203,83 @@ final class LabelIndex {
     /** Refs of series whose value of m's label does ({@code accepted}) or does not satisfy m; absent labels excluded. */
     private RefSet refsWithValues(LabelMatcher m, boolean accepted) {
         int nameSym = symbols.lookup(m.name());
-        Int2ObjectHashMap<Postings> values = nameSym < 0 ? null : byName.get(nameSym);
+        ValueRefs values = nameSym < 0 ? null : byName.get(nameSym);
         if (values == null) {
             return RefSet.EMPTY;
         }
-        // Equality needs no scan: one postings list answers "=" (accepted) and "!=" (rejected).
+        // Equality needs no scan: one value answers "=" (accepted) and "!=" (rejected).
         if ((m.type() == LabelMatcher.Type.EQ && accepted) || (m.type() == LabelMatcher.Type.NEQ && !accepted)) {
             int v = symbols.lookup(m.value());
-            Postings p = v < 0 ? null : values.get(v);
-            return p == null ? RefSet.EMPTY : RefSet.view(p);
+            int t = v <= 0 ? ValueRefs.NOT_FOUND : values.get(v);
+            return t == ValueRefs.NOT_FOUND ? RefSet.EMPTY : refs(t);
         }
-        List<Postings> hits = new ArrayList<>();
-        values.forEachInt((valueSym, p) -> {
-            if (m.matches(symbols.symbol(valueSym)) == accepted) {
-                hits.add(p);
+        IntList hits = new IntList();
+        for (int i = 0, n = values.capacity(); i < n; i++) {
+            int v = values.valueAt(i);
+            if (v > 0 && m.matches(symbols.symbol(v)) == accepted) {
+                hits.add(values.taggedAt(i));
             }
-        });
+        }
         return union(hits);
     }
 
+    /** The refs of one value: a view of its postings, or its single ref. */
+    private RefSet refs(int tagged) {
+        return ValueRefs.isList(tagged) ? RefSet.view(lists[ValueRefs.listIndex(tagged)]) : RefSet.single(tagged);
+    }
+
     /**
-     * The sorted union of postings lists of one label's values (disjoint: values of one label partition
-     * its series). Dense unions (at least one ref in 64 of the range) go through a bitmap over the ref
-     * range, linear in refs + range / 64; sparse ones are concatenated and sorted.
+     * The sorted union of the refs of one label's values (disjoint: values of one label partition its
+     * series), each a tagged int of {@link ValueRefs}. Dense unions (at least one ref in 64 of the range)
+     * go through a bitmap over the ref range, linear in refs + range / 64; sparse ones are concatenated
+     * and sorted.
      */
-    private static RefSet union(List<Postings> hits) {
-        if (hits.isEmpty()) {
+    private RefSet union(IntList hits) {
+        if (hits.size() == 0) {
             return RefSet.EMPTY;
         }
         if (hits.size() == 1) {
-            return RefSet.view(hits.get(0));
+            return refs(hits.get(0));
         }
         int total = 0;
         int maxRef = 0;
-        for (Postings p : hits) {
-            total += p.size();
-            if (p.size() > 0) {
-                maxRef = Math.max(maxRef, p.get(p.size() - 1));
+        for (int h = 0; h < hits.size(); h++) {
+            int t = hits.get(h);
+            if (ValueRefs.isList(t)) {
+                Postings p = lists[ValueRefs.listIndex(t)];
+                total += p.size();
+                if (p.size() > 0) {
+                    maxRef = Math.max(maxRef, p.get(p.size() - 1));
+                }
+            } else {
+                total++;
+                maxRef = Math.max(maxRef, t);
             }
         }
         RefSet union = new RefSet(total);
         if ((long) total * 64 >= maxRef) {
             long[] bits = new long[(maxRef >>> 6) + 1];
-            for (Postings p : hits) {
-                int[] refs = p.array();
-                for (int i = 0, n = p.size(); i < n; i++) {
-                    bits[refs[i] >>> 6] |= 1L << refs[i];
+            for (int h = 0; h < hits.size(); h++) {
+                int t = hits.get(h);
+                if (ValueRefs.isList(t)) {
+                    Postings p = lists[ValueRefs.listIndex(t)];
+                    int[] refs = p.array();
+                    for (int i = 0, n = p.size(); i < n; i++) {
+                        bits[refs[i] >>> 6] |= 1L << refs[i];
+                    }
+                } else {
+                    bits[t >>> 6] |= 1L << t;
                 }
             }
-            int w = 0;
-            for (int word = 0; word < bits.length; word++) {
-                long b = bits[word];
-                while (b != 0) {
-                    union.a[w++] = (word << 6) + Long.numberOfTrailingZeros(b);
-                    b &= b - 1;
-                }
-            }
-            union.n = w;
+            union.n = RefSet.fromBits(bits, union.a);
         } else {
-            for (Postings p : hits) {
-                union.append(p);
+            for (int h = 0; h < hits.size(); h++) {
+                int t = hits.get(h);
+                if (ValueRefs.isList(t)) {
+                    union.append(lists[ValueRefs.listIndex(t)]);
+                } else {
+                    union.a[union.n++] = t;
+                }
             }
             Arrays.sort(union.a, 0, union.n);
         }
@@ -225,9 +308,13 @@ final class LabelIndex {
         }
         long stamp = lock.readLock();
         try {
-            Int2ObjectHashMap<Postings> values = byName.get(nameSym);
+            ValueRefs values = byName.get(nameSym);
             if (values != null) {
-                values.forEachInt((v, p) -> out.add(symbols.symbol(v)));
+                for (int i = 0, n = values.capacity(); i < n; i++) {
+                    if (values.valueAt(i) > 0) {
+                        out.add(symbols.symbol(values.valueAt(i)));
+                    }
+                }
             }
         } finally {
             lock.unlockRead(stamp);
@@ -260,6 +347,37 @@ final class LabelIndex {
 
         static RefSet view(Postings p) {
             return new RefSet(p.array(), p.size());
+        }
+
+        static RefSet single(int ref) {
+            RefSet s = new RefSet(1);
+            s.a[0] = ref;
+            s.n = 1;
+            return s;
+        }
+
+        /** The refs whose bits are set, ascending. */
+        static RefSet ofBits(long[] bits) {
+            int count = 0;
+            for (long b : bits) {
+                count += Long.bitCount(b);
+            }
+            RefSet s = new RefSet(count);
+            s.n = fromBits(bits, s.a);
+            return s;
+        }
+
+        /** Writes the positions of the set bits, ascending, into {@code out}; returns how many. */
+        static int fromBits(long[] bits, int[] out) {
+            int w = 0;
+            for (int word = 0; word < bits.length; word++) {
+                long b = bits[word];
+                while (b != 0) {
+                    out[w++] = (word << 6) + Long.numberOfTrailingZeros(b);
+                    b &= b - 1;
+                }
+            }
+            return w;
         }
 
         void append(Postings p) {

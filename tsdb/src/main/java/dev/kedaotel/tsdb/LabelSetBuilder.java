@@ -84,13 +84,18 @@ public final class LabelSetBuilder {
             names[j + 1] = n;
             values[j + 1] = v;
         }
-        int h = 1;
-        for (int i = 0; i < size; i++) {
-            h = h * 0x9E3779B1 + names[i];
-            h = h * 0x9E3779B1 + values[i];
-        }
-        hash = SymbolTable.mix(h);
+        hash = hash(names, values, 0, size);
         canonical = true;
+    }
+
+    /** The key hash of {@code n} pairs: names {@code names[0..n)}, values {@code values[valuesAt..valuesAt+n)}. */
+    static int hash(int[] names, int[] values, int valuesAt, int n) {
+        int h = 1;
+        for (int i = 0; i < n; i++) {
+            h = h * 0x9E3779B1 + names[i];
+            h = h * 0x9E3779B1 + values[valuesAt + i];
+        }
+        return SymbolTable.mix(h);
     }
 
     /** Hash of the canonical form; valid after {@link #canonicalize()}. */
@@ -106,26 +111,42 @@ public final class LabelSetBuilder {
         return values[i];
     }
 
-    /** Whether the canonical form equals a stored key (name0, value0, name1, value1, ...). */
-    boolean sameAs(int[] key) {
-        if (key.length != size << 1) {
+    /** Whether the canonical names equal a shape's names (key order). */
+    boolean sameNames(int[] shapeNames) {
+        if (shapeNames.length != size) {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            if (key[i << 1] != names[i] || key[(i << 1) + 1] != values[i]) {
+            if (shapeNames[i] != names[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A copy of the canonical form as a series key. */
-    int[] toKey() {
-        int[] key = new int[size << 1];
-        for (int i = 0; i < size; i++) {
-            key[i << 1] = names[i];
-            key[(i << 1) + 1] = values[i];
+    /**
+     * Whether the canonical form equals a stored key: the shape's names and the value symbols at
+     * {@code values[valuesAt ...]} (see {@link SeriesRegistry}'s key layout).
+     */
+    boolean sameAs(int[] shapeNames, int[] keyValues, int valuesAt) {
+        if (shapeNames.length != size) {
+            return false;
         }
-        return key;
+        for (int i = 0; i < size; i++) {
+            if (keyValues[valuesAt + i] != values[i] || shapeNames[i] != names[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value symbol of {@code nameSymbol}, or -1 when absent. */
+    int valueOf(int nameSymbol) {
+        for (int i = 0; i < size; i++) {
+            if (names[i] == nameSymbol) {
+                return values[i];
+            }
+        }
+        return -1;
     }
 }

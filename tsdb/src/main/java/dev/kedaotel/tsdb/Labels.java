@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,20 +10,74 @@ import java.util.TreeMap;
 
 /**
  * An immutable label set, sorted by name, with unique names; the metric name is the label
- * {@code __name__}. This is the heap representation handed out by the store's read side (one
- * instance per live series, created when the series is) and used by the query engine for results.
- * A name that is absent reads as the empty string, as in Prometheus.
+ * {@code __name__}. This is the heap representation handed out by the store's read side and used by
+ * the query engine for results. A name that is absent reads as the empty string, as in Prometheus.
+ *
+ * <p>Two forms with one behaviour. A label set built from strings holds its pairs. One handed out by the
+ * store ({@link TimeSeriesStore#labels}) is built on demand from the series' key and holds only a shared
+ * {@link LabelShape} (the names, already as strings and sorted) and a copy of the value symbol ids:
+ * {@link #name}, {@link #size} and {@link #metricName} cost nothing, {@link #get} and {@link #value}
+ * decode one value, and the whole pair array is decoded once, on first need ({@link #equals},
+ * {@link #hashCode}, {@link #compareTo}, {@link #toMap}, {@link #toString}). Why: the store keeps no
+ * strings per series, and most queries aggregate series without looking at most of their labels.
+ * Thread safety: the decoded array is published with release/acquire; decoding twice in a race is harmless.
  */
 public final class Labels implements Comparable<Labels> {
     public static final String METRIC_NAME = "__name__";
     public static final Labels EMPTY = new Labels(new String[0]);
+    private static final VarHandle DECODED;
 
-    /** name0, value0, name1, value1, ... sorted by name. */
+    static {
+        try {
+            DECODED = MethodHandles.lookup().findVarHandle(Labels.class, "decoded", String[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** name0, value0, name1, value1, ... sorted by name; null in the lazy form until decoded. */
     private final String[] pairs;
+    /** Lazy form: the names and the symbol table (null in the eager form), the value symbols (indexed per the shape). */
+    private final LabelShape shape;
+    private final int[] valueIds;
+    /** Lazy form: the decoded pairs once needed (accessed through {@link #DECODED}). */
+    @SuppressWarnings("unused")
+    private String[] decoded;
     private int hash;
 
     private Labels(String[] sortedPairs) {
         this.pairs = sortedPairs;
+        this.shape = null;
+        this.valueIds = null;
+    }
+
+    private Labels(LabelShape shape, int[] valueIds) {
+        this.pairs = null;
+        this.shape = shape;
+        this.valueIds = valueIds;
+    }
+
+    /** The lazy form: names from {@code shape}, values {@code shape.symbols.symbol(valueIds[shape.valueIndex[i]])}. Not copied. */
+    static Labels lazy(LabelShape shape, int[] valueIds) {
+        return new Labels(shape, valueIds);
+    }
+
+    /** The pairs, decoding them in the lazy form. */
+    private String[] pairs() {
+        if (pairs != null) {
+            return pairs;
+        }
+        String[] d = (String[]) DECODED.getAcquire(this);
+        if (d == null) {
+            int n = shape.size();
+            d = new String[n << 1];
+            for (int i = 0; i < n; i++) {
+                d[i << 1] = shape.sortedNames[i];
+                d[(i << 1) + 1] = shape.symbols.symbol(valueIds[shape.valueIndex[i]]);
+            }
+            DECODED.setRelease(this, d);
+        }
+        return d;
     }
 
     /** Builds from alternating name, value arguments; later duplicates win; empty values are dropped. */
@@ -55,21 +111,25 @@ public final class Labels implements Comparable<Labels> {
     }
 
     public int size() {
-        return pairs.length >> 1;
+        return pairs != null ? pairs.length >> 1 : shape.size();
     }
 
     public String name(int i) {
-        return pairs[i << 1];
+        return pairs != null ? pairs[i << 1] : shape.sortedNames[i];
     }
 
     public String value(int i) {
-        return pairs[(i << 1) + 1];
+        if (pairs != null) {
+            return pairs[(i << 1) + 1];
+        }
+        String[] d = (String[]) DECODED.getAcquire(this);
+        return d != null ? d[(i << 1) + 1] : shape.symbols.symbol(valueIds[shape.valueIndex[i]]);
     }
 
     /** The value of {@code name}, or "" when absent. */
     public String get(String name) {
         int i = indexOf(name);
-        return i < 0 ? "" : pairs[(i << 1) + 1];
+        return i < 0 ? "" : value(i);
     }
 
     public boolean has(String name) {
@@ -77,10 +137,17 @@ public final class Labels implements Comparable<Labels> {
     }
 
     public String metricName() {
+        if (pairs == null) {
+            return shape.metricNameValue < 0 ? "" : shape.symbols.symbol(valueIds[shape.metricNameValue]);
+        }
         return get(METRIC_NAME);
     }
 
     private int indexOf(String name) {
+        if (pairs == null) {
+            int i = shape.indexOf(name);
+            return i < 0 ? -1 : i;
+        }
         int lo = 0;
         int hi = size() - 1;
         while (lo <= hi) {
@@ -99,6 +166,7 @@ public final class Labels implements Comparable<Labels> {
     }
 
     public Map<String, String> toMap() {
+        String[] pairs = pairs();
         TreeMap<String, String> m = new TreeMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             m.put(pairs[i], pairs[i + 1]);
@@ -108,6 +176,9 @@ public final class Labels implements Comparable<Labels> {
 
     /** A copy without {@code __name__}. */
     public Labels withoutMetricName() {
+        if (pairs == null) {
+            return shape.metricNameValue < 0 ? this : lazy(shape.withoutMetricName, valueIds);
+        }
         int i = indexOf(METRIC_NAME);
         if (i < 0) {
             return this;
@@ -120,14 +191,14 @@ public final class Labels implements Comparable<Labels> {
 
     @Override
     public boolean equals(Object o) {
-        return this == o || (o instanceof Labels && Arrays.equals(pairs, ((Labels) o).pairs));
+        return this == o || (o instanceof Labels && Arrays.equals(pairs(), ((Labels) o).pairs()));
     }
 
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(pairs);
+            h = Arrays.hashCode(pairs());
             hash = h;
         }
         return h;
@@ -136,19 +207,22 @@ public final class Labels implements Comparable<Labels> {
     /** Orders like Prometheus' labels.Compare: pairwise by name then value, shorter set first. */
     @Override
     public int compareTo(Labels o) {
-        int n = Math.min(pairs.length, o.pairs.length);
+        String[] pairs = pairs();
+        String[] other = o.pairs();
+        int n = Math.min(pairs.length, other.length);
         for (int i = 0; i < n; i++) {
-            int c = pairs[i].compareTo(o.pairs[i]);
+            int c = pairs[i].compareTo(other[i]);
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(pairs.length, o.pairs.length);
+        return Integer.compare(pairs.length, other.length);
     }
 
     /** Prometheus' text form: {@code name{a="b", c="d"}} with the metric name outside the braces. */
     @Override
     public String toString() {
+        String[] pairs = pairs();
         StringBuilder sb = new StringBuilder();
         String metric = get(METRIC_NAME);
         sb.append(metric).append('{');

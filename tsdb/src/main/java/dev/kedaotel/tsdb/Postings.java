@@ -4,19 +4,22 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * A sorted, duplicate-free list of series refs (the series carrying one label value). Refs mostly
- * arrive in increasing order, so adding is usually an append. Guarded by {@link LabelIndex}'s lock.
+ * A sorted, duplicate-free list of series refs (the series carrying one label value, when there are at
+ * least two: a value of one series is stored inline in {@link ValueRefs}). Refs mostly arrive in
+ * increasing order, so adding is usually an append; the array grows by 1.25× (a shared value such as a
+ * namespace holds a ref of every series, so the slack is paid per series). Guarded by
+ * {@link LabelIndex}'s lock.
  */
 final class Postings {
-    /** Starts at one ref: most label values of a big store (pod names, series ids) have one or few series. */
-    private int[] refs = new int[1];
+    /** Created on the second series of a value; many values keep few series. */
+    private int[] refs = new int[2];
     private int size;
     /** Scratch flag for batch removal (write lock held). */
     boolean touched;
 
     void add(int ref) {
         if (size == refs.length) {
-            refs = Arrays.copyOf(refs, size * 2);
+            refs = Arrays.copyOf(refs, size + (size >> 2) + 2);
         }
         if (size == 0 || refs[size - 1] < ref) {
             refs[size++] = ref;

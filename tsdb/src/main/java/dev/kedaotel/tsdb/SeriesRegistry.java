@@ -5,85 +5,189 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * Maps canonical label sets to live {@link Series} (open-addressing hash table) and series refs to
- * {@link Series} (paged directory), and hands out refs.
+ * The live series: label set → (ref, generation) and ref → label set, hands out refs. A series has no
+ * heap object of its own: it is a 12-byte record in a paged {@code int[]} indexed by ref, a key entry in
+ * a {@link KeyArena} and a slot in an open-addressing {@code long[]} hash table.
  *
- * <p>Concurrency: {@link #lookup} and {@link #get} are lock-free and allocation-free; every other method
- * is called by the store under its write lock (one writer at a time).
+ * <h2>Layouts</h2>
+ * <b>Record</b> of ref {@code r}: page {@code r >>> 12} (4096 records = 12,288 ints = 48 KiB), ints at
+ * {@code (r & 4095) * 3}:
+ * <pre>
+ *   +0 generation   the live series' generation, 0 when the ref is free or its series was removed
+ *   +1 key          address of the key entry in the {@link KeyArena}
+ *   +2 next hint    ref of the series some appender wrote right after this one last time, or -1
+ * </pre>
+ * (The key's hash is in its table slot; removal recomputes it from the key.)
+ * <br><b>Key entry</b> ({@code 1 + n} ints for n labels): {@code [shape id, value symbol 0, ..., value symbol
+ * n-1]}, the values in key order (ascending name symbol id), the names in the {@link LabelShape}. For
+ * {@code bench_requests_total{k8s_namespace_name, pod, series}} that is 20 bytes.
+ * <br><b>Hash table</b>: one long per slot, {@code (hash << 32) | (ref + 1)}; 0 = empty,
+ * {@link #TOMBSTONE} = removed; home slot {@link SymbolTable#home}. At 75% load (live + tombstones) it
+ * grows by 1.5×, or is rebuilt at the same size when tombstones are most of it.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #lookup}, {@link #generation}, {@link #matchGeneration}, {@link #labels} and the hint accessors
+ * are lock-free and (except {@code labels}) allocation-free; every other method is called by the store
+ * under its write lock (one writer at a time).
  * <ul>
- *   <li>The table ({@code slots}: Series or {@link #TOMBSTONE} or null, {@code hashes}) is reached through
- *       a volatile field. Inserts fill {@code hashes[i]} and then store the slot with release semantics;
- *       readers load slots with acquire semantics, so a visible Series is fully constructed and its
- *       header initialised. Removal overwrites the slot with the tombstone (a reader may still return
- *       the removed series; the ring's generation check then tells the appender to re-resolve).</li>
- *   <li>Growing or purging tombstones builds a new table and publishes it through the volatile field; a
- *       reader on the old table may miss a series created after the switch and then takes the locked
- *       create path, which re-checks the current table.</li>
- *   <li>The ref directory is an array of pages, grown by copy-and-publish; entries are stored with
- *       release and loaded with acquire semantics.</li>
+ *   <li>Creation writes the key entry, then the record's key and hint fields (plain), then the
+ *       generation with a release store, then the table slot with a release store. Readers load the
+ *       slot and the generation with acquire semantics and read the key after that, so a visible ref has
+ *       a complete key (and, since the store initialises the ring first, a live ring).</li>
+ *   <li>Removal stores generation 0 (release) and overwrites the table slot with the tombstone. A reader
+ *       may still be comparing the removed key; the key entry is only freed when the ref is reused,
+ *       after its quarantine ({@code reuseGraceMs}), so that comparison reads stable ints, and an
+ *       appender holding the old generation is refused by the ring's generation check.</li>
+ *   <li>The table, the record page directory, the arena's pages and the shapes are replaced by
+ *       copy-and-publish through volatile fields. A reader on an old table may miss a series created
+ *       after the switch and then takes the locked create path, which re-checks the current table.</li>
+ *   <li>The next hint is a plain, racy int: any appender may overwrite it; a stale or wrong one costs one
+ *       failed key comparison.</li>
  * </ul>
- * Refs of removed series wait {@code reuseGraceMs} in a quarantine before reuse.
  */
 final class SeriesRegistry {
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Series[].class);
-    private static final Series TOMBSTONE = new Series(-1, 0, 0, new int[0], Labels.EMPTY, -1);
+    /** Returned by {@link #lookup} when the label set has no live series. */
+    static final long NONE = -1L;
+
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final long TOMBSTONE = 0xFFFF_FFFF_0000_0000L;
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    private static final int GEN = 0;
+    private static final int KEY = 1;
+    private static final int NEXT = 2;
+    private static final int STRIDE = 3;
 
     private static final class Table {
-        final Series[] slots;
-        final int[] hashes;
-        final int mask;
+        final long[] slots;
+        final int capacity;
 
         Table(int capacity) {
-            slots = new Series[capacity];
-            hashes = new int[capacity];
-            mask = capacity - 1;
+            slots = new long[capacity];
+            this.capacity = capacity;
         }
     }
 
     private final long reuseGraceMs;
+    private final SymbolTable symbols;
+    private final LabelShapes shapes;
+    private final KeyArena keys = new KeyArena();
     private volatile Table table = new Table(1024);
-    private volatile Series[][] pages = new Series[16][];
+    private volatile int[][] records = new int[16][];
     private final Quarantine quarantinedRefs = new Quarantine();
     private int[] freeRefs = new int[64];
     private int freeRefCount;
     private volatile int nextRef;
     private volatile int live;
     private int tombstones;
+    /** The ref last returned by {@link #allocateRef} if it had a series before (its key entry is freed on insert), else -1. */
+    private int reusedRef = -1;
 
-    SeriesRegistry(long reuseGraceMs) {
+    SeriesRegistry(long reuseGraceMs, SymbolTable symbols) {
         this.reuseGraceMs = reuseGraceMs;
+        this.symbols = symbols;
+        this.shapes = new LabelShapes(symbols);
     }
 
-    /** The live series with this canonical label set, or null. Lock-free, allocation-free. */
-    Series lookup(LabelSetBuilder labels) {
+    /** A (ref, generation) pair as one long: what {@link #lookup} returns and appenders hold. */
+    static long handle(int ref, int generation) {
+        return ((long) ref << 32) | (generation & 0xFFFF_FFFFL);
+    }
+
+    static int refOf(long handle) {
+        return (int) (handle >>> 32);
+    }
+
+    static int generationOf(long handle) {
+        return (int) handle;
+    }
+
+    /**
+     * The handle of the live series with this canonical label set, or {@link #NONE}. Lock-free,
+     * allocation-free.
+     */
+    long lookup(LabelSetBuilder labels) {
         int h = labels.hash();
         Table t = table;
-        int i = h & t.mask;
+        long[] slots = t.slots;
+        int i = SymbolTable.home(h, t.capacity);
         while (true) {
-            Series s = (Series) SLOTS.getAcquire(t.slots, i);
-            if (s == null) {
-                return null;
+            long e = (long) LONGS.getAcquire(slots, i);
+            if (e == 0) {
+                return NONE;
             }
-            if (s != TOMBSTONE && t.hashes[i] == h && labels.sameAs(s.key)) {
-                return s;
+            if ((int) (e >>> 32) == h && (int) e != 0) {
+                int ref = (int) e - 1;
+                int generation = matchGeneration(ref, labels);
+                if (generation != 0) {
+                    return handle(ref, generation);
+                }
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
     }
 
-    /** The live series with this ref, or null. */
-    Series get(int ref) {
-        if (ref < 0) {
-            return null;
+    /**
+     * The generation of {@code ref} if it is live and its key equals the builder's canonical form, else 0.
+     * The generation is loaded (acquire) before the key is read, so the key read belongs to it.
+     */
+    int matchGeneration(int ref, LabelSetBuilder labels) {
+        int[] page = records[ref >>> PAGE_SHIFT];
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
+        int generation = (int) INTS.getAcquire(page, at + GEN);
+        if (generation == 0) {
+            return 0;
         }
-        Series[][] p = pages;
+        int key = page[at + KEY];
+        int[] kp = keys.page(key);
+        int k = key & KeyArena.PAGE_MASK;
+        return labels.sameAs(shapes.get(kp[k]).names, kp, k + 1) ? generation : 0;
+    }
+
+    /** The generation of a live series' ref, or 0 when the ref is not live. */
+    int generation(int ref) {
+        if (ref < 0) {
+            return 0;
+        }
+        int[][] p = records;
         int page = ref >>> PAGE_SHIFT;
         if (page >= p.length || p[page] == null) {
+            return 0;
+        }
+        return (int) INTS.getAcquire(p[page], (ref & (PAGE_SIZE - 1)) * STRIDE);
+    }
+
+    /** The hinted successor of {@code ref} (see {@link Appender}), or -1. */
+    int nextHint(int ref) {
+        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + NEXT];
+    }
+
+    void setNextHint(int ref, int next) {
+        records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + NEXT] = next;
+    }
+
+    /**
+     * The label set of a live series, built on demand (values decoded lazily, see {@link Labels}), or
+     * null when the ref is not live.
+     */
+    Labels labels(int ref) {
+        int generation = generation(ref);
+        if (generation == 0) {
             return null;
         }
-        return (Series) SLOTS.getAcquire(p[page], ref & (PAGE_SIZE - 1));
+        int key = records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + KEY];
+        int[] kp = keys.page(key);
+        int k = key & KeyArena.PAGE_MASK;
+        LabelShape shape = shapes.get(kp[k]);
+        if (shape.size() == 0) {
+            return Labels.EMPTY;
+        }
+        Labels labels = Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
+        // Seqlock-style re-check: had the ref been removed and reused meanwhile (only possible with a
+        // grace period shorter than this read), the copy may mix two keys; such a ref is not live for us.
+        VarHandle.loadLoadFence();
+        return generation(ref) == generation ? labels : null;
     }
 
     /** Exclusive upper bound of refs handed out so far (for scans). */
@@ -93,6 +197,35 @@ final class SeriesRegistry {
 
     int live() {
         return live;
+    }
+
+    /** Number of distinct label-name sets seen (diagnostics and tests). */
+    int shapeCount() {
+        return shapes.count();
+    }
+
+    // ---- key access for the writer side (write lock held, or the key of a ref in quarantine) --------------
+
+    /** The shape of {@code ref}'s key (its last series' if removed). */
+    LabelShape shape(int ref) {
+        int key = keyAddress(ref);
+        return shapes.get(keys.page(key)[key & KeyArena.PAGE_MASK]);
+    }
+
+    /** Value symbol {@code i} (key order) of {@code ref}'s key. */
+    int value(int ref, int i) {
+        int key = keyAddress(ref);
+        return keys.page(key)[(key & KeyArena.PAGE_MASK) + 1 + i];
+    }
+
+    /** The {@code __name__} value symbol of {@code ref}'s key, or -1. */
+    int metricNameSymbol(int ref) {
+        LabelShape s = shape(ref);
+        return s.metricNameValue < 0 ? -1 : value(ref, s.metricNameValue);
+    }
+
+    private int keyAddress(int ref) {
+        return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + KEY];
     }
 
     // ---- writer side (store write lock held) -----------------------------------------------------------
@@ -106,60 +239,98 @@ final class SeriesRegistry {
             freeRefs[freeRefCount++] = (int) quarantinedRefs.poll();
         }
         if (freeRefCount > 0) {
-            return freeRefs[--freeRefCount];
+            reusedRef = freeRefs[--freeRefCount];
+            return reusedRef;
         }
+        reusedRef = -1;
         if (nextRef == Integer.MAX_VALUE) {
             throw new IllegalStateException("series refs exhausted");
         }
         return nextRef++;
     }
 
-    void insert(Series s) {
-        Series[][] p = pages;
-        int page = s.ref >>> PAGE_SHIFT;
+    /** Makes {@code ref} (from {@link #allocateRef}) the live series of the builder's canonical label set. */
+    void insert(int ref, int generation, LabelSetBuilder labels) {
+        int[][] p = records;
+        int page = ref >>> PAGE_SHIFT;
         if (page >= p.length) {
             p = Arrays.copyOf(p, Math.max(page + 1, p.length * 2));
         }
-        if (p[page] == null) {
-            p[page] = new Series[PAGE_SIZE];
+        boolean fresh = p[page] == null;
+        if (fresh) {
+            p[page] = new int[PAGE_SIZE * STRIDE];
         }
-        pages = p;
-        SLOTS.setRelease(p[page], s.ref & (PAGE_SIZE - 1), s);
+        records = p;
+        int[] rp = p[page];
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
+        int shapeId = shapes.intern(labels);
+        int n = labels.size();
+        if (ref == reusedRef) {
+            // Its previous series' key entry was kept through the quarantine for lock-free readers.
+            int old = rp[at + KEY];
+            int oldLength = 1 + shapes.get(keys.page(old)[old & KeyArena.PAGE_MASK]).size();
+            keys.free(old, oldLength);
+            // Orders the removal's generation 0 before the rewrite of the (possibly same) entry, for
+            // readers that re-check the generation after reading a key (see labels).
+            VarHandle.storeStoreFence();
+        }
+        int key = keys.allocate(1 + n);
+        int[] kp = keys.page(key);
+        int k = key & KeyArena.PAGE_MASK;
+        kp[k] = shapeId;
+        for (int i = 0; i < n; i++) {
+            kp[k + 1 + i] = labels.value(i);
+        }
+        rp[at + KEY] = key;
+        rp[at + NEXT] = -1;
+        INTS.setRelease(rp, at + GEN, generation);
 
         Table t = table;
-        if ((live + tombstones + 1) * 2 > t.slots.length) {
-            t = rebuild(live + 1 > t.slots.length / 4 ? t.slots.length * 2 : t.slots.length);
+        if ((live + tombstones + 1) * 4L > t.slots.length * 3L) {
+            t = rebuild((live + 1) * 2L > t.slots.length ? t.slots.length / 2 * 3 : t.slots.length);
         }
-        place(t, s);
+        place(t, labels.hash(), ref);
         live++;
     }
 
-    void remove(Series s, long nowMs) {
+    /**
+     * Removes the live series of {@code ref}: generation 0, table slot tombstoned, ref quarantined. Its key
+     * stays readable (for lock-free readers and for the label index' removal) until the ref is reused.
+     */
+    void remove(int ref, long nowMs) {
+        int[] rp = records[ref >>> PAGE_SHIFT];
+        int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
+        int key = rp[at + KEY];
+        int[] kp = keys.page(key);
+        int k = key & KeyArena.PAGE_MASK;
+        LabelShape shape = shapes.get(kp[k]);
+        int h = LabelSetBuilder.hash(shape.names, kp, k + 1, shape.size());
         Table t = table;
-        int i = s.hash & t.mask;
+        int i = SymbolTable.home(h, t.capacity);
+        long want = ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL);
         while (true) {
-            Series x = t.slots[i];
-            if (x == null) {
+            long e = t.slots[i];
+            if (e == 0) {
                 break; // not in the table (cannot happen for a live series)
             }
-            if (x == s) {
-                SLOTS.setRelease(t.slots, i, TOMBSTONE);
+            if (e == want) {
+                LONGS.setRelease(t.slots, i, TOMBSTONE);
                 tombstones++;
                 live--;
                 break;
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
-        SLOTS.setRelease(pages[s.ref >>> PAGE_SHIFT], s.ref & (PAGE_SIZE - 1), null);
-        quarantinedRefs.add(nowMs + reuseGraceMs, s.ref);
+        INTS.setRelease(rp, at + GEN, 0);
+        quarantinedRefs.add(nowMs + reuseGraceMs, ref);
     }
 
     private Table rebuild(int capacity) {
         Table old = table;
         Table t = new Table(capacity);
-        for (Series s : old.slots) {
-            if (s != null && s != TOMBSTONE) {
-                place(t, s);
+        for (long e : old.slots) {
+            if (e != 0 && e != TOMBSTONE) {
+                place(t, (int) (e >>> 32), (int) e - 1);
             }
         }
         tombstones = 0;
@@ -167,16 +338,16 @@ final class SeriesRegistry {
         return t;
     }
 
-    private static void place(Table t, Series s) {
-        int i = s.hash & t.mask;
+    private static void place(Table t, int h, int ref) {
+        long[] slots = t.slots;
+        int i = SymbolTable.home(h, t.capacity);
         while (true) {
-            Series x = t.slots[i];
-            if (x == null || x == TOMBSTONE) {
+            long e = slots[i];
+            if (e == 0 || e == TOMBSTONE) {
                 break;
             }
-            i = (i + 1) & t.mask;
+            i = i + 1 == t.capacity ? 0 : i + 1;
         }
-        t.hashes[i] = s.hash;
-        SLOTS.setRelease(t.slots, i, s);
+        LONGS.setRelease(slots, i, ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL));
     }
 }

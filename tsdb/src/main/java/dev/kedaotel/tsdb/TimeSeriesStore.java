@@ -1,6 +1,5 @@
 package dev.kedaotel.tsdb;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,8 +52,8 @@ public final class TimeSeriesStore implements AutoCloseable {
         this.clock = config.clockMs();
         this.metricNameLabel = symbols.intern(Labels.METRIC_NAME);
         this.rings = new SampleRings(config);
-        this.registry = new SeriesRegistry(config.reuseGraceMs());
-        this.index = new LabelIndex(symbols);
+        this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
+        this.index = new LabelIndex(symbols, registry);
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
@@ -112,10 +111,13 @@ public final class TimeSeriesStore implements AutoCloseable {
         index.select(matchers, out);
     }
 
-    /** The label set of a live series (the same instance on every call); null if the ref is not live. */
+    /**
+     * The label set of a live series, or null if the ref is not live. Built on demand from the series' key
+     * (a new, equal instance on every call; its values are decoded lazily, see {@link Labels}): callers that
+     * need it repeatedly keep it.
+     */
     public Labels labels(int seriesRef) {
-        Series s = registry.get(seriesRef);
-        return s == null ? null : s.labels;
+        return registry.labels(seriesRef);
     }
 
     /**
@@ -124,17 +126,17 @@ public final class TimeSeriesStore implements AutoCloseable {
      * Staleness markers are included (see {@link StaleMarker}).
      */
     public int read(int seriesRef, long minTs, long maxTs, SampleBuffer out) {
-        Series s = registry.get(seriesRef);
-        if (s == null || minTs > maxTs || closed) {
+        int generation = registry.generation(seriesRef);
+        if (generation == 0 || minTs > maxTs || closed) {
             return 0;
         }
-        return rings.read(s.ref, s.generation, minTs, maxTs, out);
+        return rings.read(seriesRef, generation, minTs, maxTs, out);
     }
 
     /** Timestamp of the series' newest sample, or Long.MIN_VALUE if it has none or is not live. */
     public long lastTimestamp(int seriesRef) {
-        Series s = registry.get(seriesRef);
-        return s == null || closed ? Long.MIN_VALUE : rings.lastTimestamp(s.ref, s.generation);
+        int generation = registry.generation(seriesRef);
+        return generation == 0 || closed ? Long.MIN_VALUE : rings.lastTimestamp(seriesRef, generation);
     }
 
     /** All label names of live series, sorted. */
@@ -165,9 +167,9 @@ public final class TimeSeriesStore implements AutoCloseable {
         return counts[appendResult].sum();
     }
 
-    /** Off-heap bytes reserved for sample blocks so far (self-metrics; series headers not included). */
+    /** Off-heap bytes reserved for rings so far (self-metrics). */
     public long ringBytesReserved() {
-        return rings.pool().bytesReserved();
+        return rings.slabs().bytesReserved();
     }
 
     // ---- retention -------------------------------------------------------------------------------
@@ -210,42 +212,43 @@ public final class TimeSeriesStore implements AutoCloseable {
         if (closed) {
             return 0;
         }
-        List<Series> candidates = new ArrayList<>();
+        IntList candidates = new IntList(); // ref, generation pairs
         int limit = registry.refLimit();
         for (int ref = 0; ref < limit; ref++) {
-            Series s = registry.get(ref);
-            if (s != null && (force || rings.lastTimestamp(s.ref, s.generation) < cutoffMs)) {
-                candidates.add(s);
+            int generation = registry.generation(ref);
+            if (generation != 0 && (force || rings.lastTimestamp(ref, generation) < cutoffMs)) {
+                candidates.add(ref);
+                candidates.add(generation);
             }
         }
-        if (candidates.isEmpty()) {
+        if (candidates.size() == 0) {
             return 0;
         }
-        List<Series> removed = new ArrayList<>(candidates.size());
+        IntList removed = new IntList(candidates.size() / 2);
+        IntSet names = new IntSet();
         writeLock.lock();
         try {
             if (closed) {
                 return 0;
             }
-            for (Series s : candidates) {
-                if (rings.remove(s.ref, s.generation, cutoffMs, force, now)) {
-                    registry.remove(s, now);
-                    removed.add(s);
+            for (int i = 0; i < candidates.size(); i += 2) {
+                int ref = candidates.get(i);
+                if (rings.remove(ref, candidates.get(i + 1), cutoffMs, force, now)) {
+                    registry.remove(ref, now);
+                    removed.add(ref);
+                    int metricName = registry.metricNameSymbol(ref); // the key stays readable until reuse
+                    if (metricName >= 0) {
+                        names.add(metricName);
+                    }
                 }
             }
-            if (removed.isEmpty()) {
+            if (removed.size() == 0) {
                 return 0;
             }
             index.removeAll(removed);
             epoch++;
         } finally {
             writeLock.unlock();
-        }
-        IntSet names = new IntSet();
-        for (Series s : removed) {
-            if (s.metricNameSymbol >= 0) {
-                names.add(s.metricNameSymbol);
-            }
         }
         notifyListeners(names.elements(), names.size());
         return removed.size();
@@ -274,19 +277,22 @@ public final class TimeSeriesStore implements AutoCloseable {
         return appendResult;
     }
 
-    /** Finds or creates the series of a canonical label set; null when at the series limit. */
-    Series getOrCreate(LabelSetBuilder labels, long now) {
+    /**
+     * Finds or creates the series of a canonical label set; returns its {@link SeriesRegistry#handle},
+     * or {@link SeriesRegistry#NONE} when at the series limit.
+     */
+    long getOrCreate(LabelSetBuilder labels, long now) {
         writeLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("store is closed");
             }
-            Series s = registry.lookup(labels);
-            if (s != null) {
-                return s;
+            long found = registry.lookup(labels);
+            if (found != SeriesRegistry.NONE) {
+                return found;
             }
             if (registry.live() >= config.maxSeries()) {
-                return null;
+                return SeriesRegistry.NONE;
             }
             int ref = registry.allocateRef(now);
             int generation = nextGeneration++;
@@ -294,39 +300,18 @@ public final class TimeSeriesStore implements AutoCloseable {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
             }
             rings.create(ref, generation, now);
-            s = new Series(ref, generation, labels.hash(), labels.toKey(), toLabels(labels),
-                    metricNameOf(labels));
-            registry.insert(s);
-            index.add(s);
+            registry.insert(ref, generation, labels);
+            index.add(ref, labels);
             epoch++;
-            return s;
+            return SeriesRegistry.handle(ref, generation);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private int metricNameOf(LabelSetBuilder labels) {
-        for (int i = 0; i < labels.size(); i++) {
-            if (labels.name(i) == metricNameLabel) {
-                return labels.value(i);
-            }
-        }
-        return -1;
-    }
-
-    private Labels toLabels(LabelSetBuilder labels) {
-        int n = labels.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> symbols.symbol(labels.name(a)).compareTo(symbols.symbol(labels.name(b))));
-        String[] pairs = new String[n * 2];
-        for (int i = 0; i < n; i++) {
-            pairs[i * 2] = symbols.symbol(labels.name(order[i]));
-            pairs[i * 2 + 1] = symbols.symbol(labels.value(order[i]));
-        }
-        return Labels.ofSortedPairsUnsafe(pairs);
+    /** The {@code __name__} value symbol of a canonical label set, or -1. */
+    int metricNameOf(LabelSetBuilder labels) {
+        return labels.valueOf(metricNameLabel);
     }
 
     void notifyListeners(int[] metricNameSymbols, int count) {

@@ -92,17 +92,21 @@ class RetentionTest {
     @Test
     void staleHandleOfARemovedSeriesNeverSeesItsSuccessor() {
         f.append(NOW, 1, "__name__", "victim");
-        Series stale = f.store.registry().get(f.ref("__name__", "victim"));
+        int staleRef = f.ref("__name__", "victim");
+        int staleGeneration = f.store.registry().generation(staleRef);
         f.clock.addAndGet(61_000);
         assertEquals(1, f.store.expire());
+        assertEquals(0, f.store.registry().generation(staleRef));
         f.clock.addAndGet(10_000); // grace over: the ref is reused
         f.append(f.clock.get(), 7, "__name__", "successor");
-        Series successor = f.store.registry().get(f.ref("__name__", "successor"));
-        assertEquals(stale.ref, successor.ref);
+        int successor = f.ref("__name__", "successor");
+        assertEquals(staleRef, successor);
+        assertNotEquals(staleGeneration, f.store.registry().generation(successor));
 
-        assertEquals(SampleRings.DEAD, f.store.rings().append(stale.ref, stale.generation, f.clock.get() + 1, 9, SampleRings.MODE_VALUE, f.clock.get()));
-        assertEquals(0, f.store.rings().read(stale.ref, stale.generation, Long.MIN_VALUE, Long.MAX_VALUE, new SampleBuffer()));
-        assertEquals(1, f.readAll(successor.ref).size());
+        assertEquals(SampleRings.DEAD, f.store.rings().append(staleRef, staleGeneration, f.clock.get() + 1, 9,
+                SampleRings.MODE_VALUE, f.clock.get()));
+        assertEquals(0, f.store.rings().read(staleRef, staleGeneration, Long.MIN_VALUE, Long.MAX_VALUE, new SampleBuffer()));
+        assertEquals(1, f.readAll(successor).size());
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.kedaotel.tsdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,9 @@ class SelectTest {
         assertEquals(before, f.store.seriesCount());
         int ref = f.ref("__name__", "http_requests", "job", "api", "pod", "api-1");
         assertEquals(2, f.readAll(ref).size());
-        assertSame(f.store.labels(ref), f.store.labels(ref));
+        // Built on demand from the series' key: a new instance per call, always equal.
+        assertEquals(f.store.labels(ref), f.store.labels(ref));
+        assertEquals(f.store.labels(ref).hashCode(), f.store.labels(ref).hashCode());
         assertEquals("http_requests{job=\"api\", pod=\"api-1\"}", f.store.labels(ref).toString());
     }
 

@@ -45,10 +45,11 @@ class SymbolTableTest {
     @Test
     void manySymbolsSurviveTableGrowth() {
         SymbolTable t = new SymbolTable();
-        for (int i = 0; i < 50_000; i++) {
+        // 200k symbols: the index grows by 1.5× through capacities that are not multiples of 4 (or even).
+        for (int i = 0; i < 200_000; i++) {
             assertEquals(i + 1, t.intern("value-" + i));
         }
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 200_000; i++) {
             byte[] b = ("value-" + i).getBytes(StandardCharsets.UTF_8);
             assertEquals(i + 1, t.internUtf8(b, 0, b.length));
             assertEquals("value-" + i, t.symbol(i + 1));
@@ -91,5 +92,76 @@ class SymbolTableTest {
         SymbolTable t = new SymbolTable();
         assertThrows(IllegalArgumentException.class, () -> t.symbol(99));
         assertThrows(IndexOutOfBoundsException.class, () -> t.internUtf8(new byte[4], 2, 5));
+    }
+
+    @Test
+    void symbolsOfEveryLengthRoundTripThroughTheIndex() {
+        SymbolTable t = new SymbolTable();
+        List<String> values = new ArrayList<>();
+        for (int len = 1; len <= 40; len++) {
+            values.add("x".repeat(len));
+            values.add("ü".repeat(len)); // 2 UTF-8 bytes per char: crosses the 15-byte inline limit at 7/8 chars
+        }
+        values.add("y".repeat(70_000)); // longer than an arena page
+        values.add("z".repeat(65_000));
+        int[] ids = new int[values.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = t.intern(values.get(i));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            t.intern("filler-" + i); // grows the index and evicts the string cache
+        }
+        for (int i = 0; i < ids.length; i++) {
+            String v = values.get(i);
+            assertEquals(v, t.symbol(ids[i]));
+            assertEquals(ids[i], t.lookup(v));
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            assertEquals(ids[i], t.internUtf8(b, 0, b.length));
+        }
+        assertEquals(-1, t.lookup("x".repeat(41)));
+        assertEquals(-1, t.lookup("y".repeat(69_999)));
+    }
+
+    @Test
+    void unknownIdsAreRejected() {
+        SymbolTable t = new SymbolTable();
+        t.intern("a");
+        assertThrows(IllegalArgumentException.class, () -> t.symbol(2));
+        assertThrows(IllegalArgumentException.class, () -> t.symbol(-1));
+    }
+
+    /**
+     * Strings are decoded from the index: an id must decode right after any thread got it, also while
+     * other threads grow the index (the id's slot moves) and while its insert is still finishing.
+     */
+    @Test
+    void idsDecodeAsSoonAsAnyThreadHasThemWhileTheIndexGrows() throws Exception {
+        SymbolTable t = new SymbolTable();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int worker = w;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 30_000; i++) {
+                        // Half the symbols are shared between workers, half private; some are long.
+                        String v = (i % 2 == 0 ? "shared-" + i : "w" + worker + "-" + i) + (i % 7 == 0 ? "-long-suffix-xxxxxxxx" : "");
+                        int id = t.intern(v);
+                        if (!v.equals(t.symbol(id))) {
+                            throw new AssertionError(v + " decoded as " + t.symbol(id));
+                        }
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertEquals(30_000, f.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1 + 15_000 + 4 * 15_000, t.size());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
