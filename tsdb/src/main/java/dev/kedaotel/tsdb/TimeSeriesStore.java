@@ -169,7 +169,7 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /** Off-heap bytes reserved for rings so far (self-metrics). */
     public long ringBytesReserved() {
-        return rings.slabs().bytesReserved();
+        return rings.pool().bytesReserved();
     }
 
     // ---- retention -------------------------------------------------------------------------------

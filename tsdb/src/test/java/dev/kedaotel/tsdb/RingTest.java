@@ -22,7 +22,7 @@ class RingTest {
     }
 
     private int blocks(int ref) {
-        return f.store.rings().blocks(ref, f.store.registry().get(ref).generation);
+        return f.store.rings().blocks(ref, f.store.registry().generation(ref));
     }
 
     /** Appends all samples (timestamps strictly increasing) and checks they read back bit for bit. */
