@@ -11,13 +11,33 @@ package dev.kedaotel.tsdb;
  * the registry probe), else looked up lock-free in the registry; an unknown label set is created under
  * the store's write lock. If the ring reports the series removed (retention raced
  * with this append) the label set is resolved again under that lock, which re-creates it.
+ *
+ * <h2>Handles</h2>
+ * A caller that can recognise a series without building its label set (the OTLP receiver's series
+ * cache) appends by <em>handle</em>: {@link #resolve()} (or {@link #lastHandle()} after a label-set
+ * append) gives an opaque {@code long} naming one series creation, (ref, generation) packed as
+ * {@code ref << 32 | generation}; {@link #appendTo} and friends then skip symbol lookups, label building
+ * and the registry probe. A handle never names another series: the generation is unique per creation,
+ * and the ring checks it under the series' writer lock, so once retention removed the series every
+ * handle append returns {@link #HANDLE_DEAD} (also when its ref was reused) and the caller resolves the
+ * label set again. Handles are plain values, valid in any appender of the same store.
  */
 public final class Appender {
+    /**
+     * Returned by the handle appends when the handle's series was removed (retention): resolve the label
+     * set again. Negative, so it can never be mistaken for an {@link AppendResult} code.
+     */
+    public static final int HANDLE_DEAD = -1;
+    /** {@link #lastHandle()} when the last label-set append resolved to no series. Any negative handle means none. */
+    public static final long NO_HANDLE = -1L;
+
     private final TimeSeriesStore store;
     private final LabelSetBuilder labels = new LabelSetBuilder();
     private final IntSet touchedMetricNames = new IntSet();
     /** The series of this appender's previous successful append (for {@link Series#nextHint}). */
     private Series previous;
+    /** Handle of the series the last label-set append resolved to, or {@link #NO_HANDLE}. */
+    private long lastHandle = NO_HANDLE;
 
     Appender(TimeSeriesStore store) {
         this.store = store;
@@ -60,10 +80,78 @@ public final class Appender {
         }
     }
 
-    private int append(long timestampMs, double value, int mode, boolean create) {
+    /**
+     * Resolves the series named by {@link #labels()}, creating it (without samples) if needed, and returns
+     * its handle; or, when it cannot be created, the negated {@link AppendResult} code
+     * ({@code -AppendResult.SERIES_LIMIT}). A series created here and never appended to is removed by
+     * retention like any idle one.
+     */
+    public long resolve() {
+        checkOpen();
+        labels.canonicalize();
+        Series s = store.registry().lookup(labels);
+        if (s == null) {
+            s = store.getOrCreate(labels, store.nowMs());
+            if (s == null) {
+                return -store.count(AppendResult.SERIES_LIMIT);
+            }
+        }
+        return handleOf(s);
+    }
+
+    /**
+     * The handle of the series the last {@link #append}, {@link #appendDelta} or {@link #appendStale}
+     * resolved to (whatever the sample's outcome), or {@link #NO_HANDLE} when it resolved to none (unknown
+     * series for a staleness marker, series limit, a too-old sample for a series that did not exist).
+     */
+    public long lastHandle() {
+        return lastHandle;
+    }
+
+    /** {@link #append} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendTo(long handle, long timestampMs, double value) {
+        return appendTo(handle, timestampMs, value, SampleRings.MODE_VALUE);
+    }
+
+    /** {@link #appendDelta} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendDeltaTo(long handle, long timestampMs, double delta) {
+        return appendTo(handle, timestampMs, delta, SampleRings.MODE_DELTA);
+    }
+
+    /** {@link #appendStale} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendStaleTo(long handle, long timestampMs) {
+        return appendTo(handle, timestampMs, StaleMarker.VALUE, SampleRings.MODE_VALUE);
+    }
+
+    private int appendTo(long handle, long timestampMs, double value, int mode) {
+        checkOpen();
+        Series s = handle < 0 ? null : store.registry().get((int) (handle >>> 32));
+        if (s == null || s.generation != (int) handle) {
+            return HANDLE_DEAD;
+        }
+        int result = store.rings().append(s, timestampMs, value, mode, store.nowMs());
+        if (result == SampleRings.DEAD) {
+            return HANDLE_DEAD;
+        }
+        if (result == AppendResult.APPENDED && s.metricNameSymbol >= 0) {
+            touchedMetricNames.add(s.metricNameSymbol);
+        }
+        return store.count(result);
+    }
+
+    private static long handleOf(Series s) {
+        return (long) s.ref << 32 | (s.generation & 0xffffffffL);
+    }
+
+    private void checkOpen() {
         if (store.isClosed()) {
             throw new IllegalStateException("cannot append: the store is closed");
         }
+    }
+
+    private int append(long timestampMs, double value, int mode, boolean create) {
+        checkOpen();
+        lastHandle = NO_HANDLE;
         labels.canonicalize();
         long now = store.nowMs();
         Series s = predicted();
@@ -92,6 +180,7 @@ public final class Appender {
             if (result == AppendResult.APPENDED && s.metricNameSymbol >= 0) {
                 touchedMetricNames.add(s.metricNameSymbol);
             }
+            lastHandle = handleOf(s);
             Series p = previous;
             if (p != null && p.nextHint != s) {
                 p.nextHint = s;
