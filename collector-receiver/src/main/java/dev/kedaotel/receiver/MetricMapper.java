@@ -71,6 +71,8 @@ final class MetricMapper {
     private byte[] context = new byte[64];
     private int contextLength = SERIES_CONTEXT_BYTES;
     private long resourceHash;
+    /** The cache entry of this worker's previous series write (its hint predicts the next one). */
+    private SeriesCache.Entry previousEntry;
 
     private byte[] nameScratch = new byte[128];
     private long[] bucketCounts = new long[32];
@@ -664,15 +666,15 @@ final class MetricMapper {
             INTS.set(context, 8, extraValue);
             int hash = SeriesCache.finish(SeriesCache.mix(SeriesCache.mix(SeriesCache.mix(pointHash, metric), extraName), extraValue));
             int attrLen = attrEnd - attrStart;
-            long handle = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen);
-            result = handle >= 0 ? appendByHandle(handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
+            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen, previousEntry);
+            result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
             if (result == IngestSink.HANDLE_DEAD) {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
                 long h = sink.lastHandle();
-                if (h >= 0) {
-                    cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h);
-                }
+                e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
             }
+            SeriesCache.link(previousEntry, e);
+            previousEntry = e;
         } else {
             result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
         }

@@ -29,21 +29,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * falls back to the label path, which re-creates the series and replaces the entry. Unequal bytes for
  * the same label set (attribute order, another encoding) only miss and take the label path.
  *
+ * <h2>Lookup: predicted, then hashed</h2>
+ * Exporters send their series in the same order every time, so each {@link Entry} remembers the entry
+ * some worker resolved right after it last time ({@link Entry#next}, a racy hint like the store's
+ * {@code Series.nextHint}). A worker first compares the key with the entry following its previous one:
+ * that entry and its key array (allocated together, so usually adjacent in memory) are the only memory
+ * it touches, where a hashed lookup also misses on the table slot. Otherwise it probes the table.
+ *
  * <h2>Layout and memory bound</h2>
- * An open-addressing table of {@code byte[]} entries, linear probing over at most {@value #PROBES}
- * slots. One entry is one immutable array:
- * <pre>
- *   0          8        12           16                  16 + contextLength          length
- *   +----------+--------+------------+-------------------+---------------------------+
- *   | handle   | hash   | context    | context bytes     | attribute bytes           |
- *   | i64 (LE) | i32    | length i32 | (i32 ids, LE)     | (KeyValue fields as sent) |
- *   +----------+--------+------------+-------------------+---------------------------+
- * </pre>
- * Cost per cached series: the array (16-byte array header + 16 + key, e.g. 104 bytes for the benchmark's
- * 2-attribute counter with one promoted resource label) plus 8-16 bytes of table (4-byte references at
- * a load of 1/4-1/2). The table doubles at half load up to {@code maxSlots}; beyond that new keys replace
- * old ones in their probe window, so the cache never holds more than {@code maxSlots} entries of at most
- * {@value #MAX_KEY_BYTES} key bytes, whatever the number of series. Keys longer than that are not cached.
+ * An open-addressing table of {@link Entry} references, linear probing over at most {@value #PROBES}
+ * slots. An entry is immutable except its hint: handle, hash, context length and one key array
+ * (context bytes, i32 symbol ids little-endian, then the attribute bytes as sent).
+ * Cost per cached series: the entry (40 bytes) and its key array (16-byte header + key, e.g. 80 bytes for
+ * the benchmark's 2-attribute counter with one promoted resource label) plus 8-16 bytes of table (4-byte
+ * references at a load of 1/4-1/2): ~130 bytes. The table doubles at half load up to {@code maxSlots};
+ * beyond that new keys replace old ones in their probe window, so the cache never holds more than
+ * {@code maxSlots} entries of at most {@value #MAX_KEY_BYTES} key bytes, whatever the number of series
+ * (plus, at most, one replaced entry still named by another entry's hint). Longer keys are not cached.
  *
  * <h2>Concurrency</h2>
  * One cache is shared by all ingest workers of an ingestor (per-worker caches would cost the memory
@@ -54,24 +56,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  * miss, never a wrong answer, because each entry on its own is a correct key → handle mapping.
  */
 final class SeriesCache {
-    /** The value of {@link #get} when the key is not cached. Any negative value is "no handle". */
-    static final long MISSING = -1L;
     static final int PROBES = 8;
     static final int MAX_KEY_BYTES = 512;
-    static final int HEADER_BYTES = 16;
     private static final int MIN_SLOTS = 1024;
 
-    private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(byte[][].class);
+    private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** One cached key → series handle. */
+    static final class Entry {
+        final long handle;
+        final int hash;
+        final int contextLength;
+        /** Context bytes, then attribute bytes. */
+        final byte[] key;
+        /** The entry resolved right after this one last time, by any worker (racy hint, may be stale). */
+        Entry next;
+
+        Entry(long handle, int hash, int contextLength, byte[] key) {
+            this.handle = handle;
+            this.hash = hash;
+            this.contextLength = contextLength;
+            this.key = key;
+        }
+
+        boolean matches(int h, byte[] context, int ctxLength, byte[] buf, int off, int len) {
+            byte[] k = key;
+            return hash == h && contextLength == ctxLength && k.length == ctxLength + len
+                    && Arrays.equals(k, 0, ctxLength, context, 0, ctxLength)
+                    && Arrays.equals(k, ctxLength, k.length, buf, off, off + len);
+        }
+    }
 
     private static final class Table {
-        final byte[][] entries;
+        final Entry[] entries;
         final int mask;
         final AtomicInteger used = new AtomicInteger();
 
         Table(int slots) {
-            entries = new byte[slots][];
+            entries = new Entry[slots];
             mask = slots - 1;
         }
     }
@@ -93,59 +116,75 @@ final class SeriesCache {
         return contextLength + attributeLength <= MAX_KEY_BYTES;
     }
 
-    /** The handle cached for the key, or {@link #MISSING}. Lock-free, allocation-free. */
-    long get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len) {
+    /**
+     * The entry of the key, or null: first the one predicted after {@code previous} (may be null), then
+     * the table. Lock-free, allocation-free.
+     */
+    Entry get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, Entry previous) {
+        Entry guess = previous == null ? null : previous.next;
+        if (guess != null && guess.matches(hash, context, contextLength, buf, off, len)) {
+            return guess;
+        }
         Table t = table;
-        byte[][] entries = t.entries;
+        Entry[] entries = t.entries;
         int i = hash & t.mask;
         for (int probe = 0; probe < PROBES; probe++) {
-            byte[] e = (byte[]) ENTRIES.getAcquire(entries, i);
+            Entry e = (Entry) ENTRIES.getAcquire(entries, i);
             if (e == null) {
-                return MISSING;
+                return null;
             }
-            if ((int) INTS.get(e, 8) == hash && matches(e, context, contextLength, buf, off, len)) {
-                return (long) LONGS.get(e, 0);
+            if (e.matches(hash, context, contextLength, buf, off, len)) {
+                return e;
             }
             i = (i + 1) & t.mask;
         }
-        return MISSING;
+        return null;
     }
 
-    /** Caches {@code handle} for the key (replacing an entry with the same key, or evicting one when full). */
-    void put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
-        if (!cacheable(contextLength, len)) {
-            return;
+    /** Records that {@code e} was resolved right after {@code previous} (the prediction for next time). */
+    static void link(Entry previous, Entry e) {
+        if (previous != null && previous.next != e) {
+            previous.next = e;
         }
-        byte[] entry = new byte[HEADER_BYTES + contextLength + len];
-        LONGS.set(entry, 0, handle);
-        INTS.set(entry, 8, hash);
-        INTS.set(entry, 12, contextLength);
-        System.arraycopy(context, 0, entry, HEADER_BYTES, contextLength);
-        System.arraycopy(buf, off, entry, HEADER_BYTES + contextLength, len);
+    }
+
+    /**
+     * Caches {@code handle} for the key (replacing an entry with the same key, or evicting one when the
+     * probe window is full) and returns the new entry, or null when the key is too long to cache.
+     */
+    Entry put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
+        if (!cacheable(contextLength, len)) {
+            return null;
+        }
+        byte[] key = new byte[contextLength + len];
+        System.arraycopy(context, 0, key, 0, contextLength);
+        System.arraycopy(buf, off, key, contextLength, len);
+        Entry entry = new Entry(handle, hash, contextLength, key);
 
         Table t = table;
-        byte[][] entries = t.entries;
+        Entry[] entries = t.entries;
         int home = hash & t.mask;
         int i = home;
         for (int probe = 0; probe < PROBES; probe++) {
-            byte[] e = (byte[]) ENTRIES.getAcquire(entries, i);
+            Entry e = (Entry) ENTRIES.getAcquire(entries, i);
             if (e == null) {
-                if (ENTRIES.compareAndSet(entries, i, (byte[]) null, entry)) {
+                if (ENTRIES.compareAndSet(entries, i, (Entry) null, entry)) {
                     if (t.used.incrementAndGet() * 2 > entries.length && entries.length < maxSlots) {
                         grow(t);
                     }
-                    return;
+                    return entry;
                 }
-                e = (byte[]) ENTRIES.getAcquire(entries, i);
+                e = (Entry) ENTRIES.getAcquire(entries, i);
             }
-            if ((int) INTS.get(e, 8) == hash && matches(e, context, contextLength, buf, off, len)) {
+            if (e.matches(hash, context, contextLength, buf, off, len)) {
                 ENTRIES.setRelease(entries, i, entry); // same key, new handle (the old series was removed)
-                return;
+                return entry;
             }
             i = (i + 1) & t.mask;
         }
         // Window full (only at maxSlots): evict one entry of the window, chosen by other hash bits.
         ENTRIES.setRelease(entries, (home + (hash >>> 29)) & t.mask, entry);
+        return entry;
     }
 
     /** Number of slots of the current table (tests, diagnostics). */
@@ -165,7 +204,7 @@ final class SeriesCache {
         Table t = new Table(old.entries.length * 2);
         int placed = 0;
         for (int j = 0; j < old.entries.length; j++) {
-            byte[] e = (byte[]) ENTRIES.getAcquire(old.entries, j);
+            Entry e = (Entry) ENTRIES.getAcquire(old.entries, j);
             if (e != null && place(t, e)) {
                 placed++;
             }
@@ -174,8 +213,8 @@ final class SeriesCache {
         table = t;
     }
 
-    private static boolean place(Table t, byte[] e) {
-        int i = (int) INTS.get(e, 8) & t.mask;
+    private static boolean place(Table t, Entry e) {
+        int i = e.hash & t.mask;
         for (int probe = 0; probe < PROBES; probe++) {
             if (t.entries[i] == null) {
                 ENTRIES.setRelease(t.entries, i, e);
@@ -184,14 +223,6 @@ final class SeriesCache {
             i = (i + 1) & t.mask;
         }
         return false;
-    }
-
-    private static boolean matches(byte[] e, byte[] context, int contextLength, byte[] buf, int off, int len) {
-        int attrs = HEADER_BYTES + contextLength;
-        return e.length == attrs + len
-                && (int) INTS.get(e, 12) == contextLength
-                && Arrays.equals(e, HEADER_BYTES, attrs, context, 0, contextLength)
-                && Arrays.equals(e, attrs, e.length, buf, off, off + len);
     }
 
     /** Hash state of {@code buf[off, off+len)}, eight bytes at a time; {@link #finish} turns it into a slot hash. */

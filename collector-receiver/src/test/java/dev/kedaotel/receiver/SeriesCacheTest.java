@@ -1,6 +1,8 @@
 package dev.kedaotel.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,12 @@ class SeriesCacheTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The cached handle, or -1 (a table lookup: no predecessor). */
+    private static long get(SeriesCache cache, int h, byte[] ctx, int ctxLen, byte[] buf, int off, int len) {
+        SeriesCache.Entry e = cache.get(h, ctx, ctxLen, buf, off, len, null);
+        return e == null ? -1 : e.handle;
+    }
+
     private static int hash(byte[] ctx, byte[] attrs) {
         return SeriesCache.finish(SeriesCache.hashBytes(attrs, 0, attrs.length) * 31 + SeriesCache.hashBytes(ctx, 0, ctx.length));
     }
@@ -26,16 +34,16 @@ class SeriesCacheTest {
         byte[] attrs = bytes("..pod=a..");
         int h = hash(CTX_A, attrs);
         cache.put(h, CTX_A, CTX_A.length, attrs, 0, attrs.length, 42);
-        assertEquals(42, cache.get(h, CTX_A, CTX_A.length, attrs, 0, attrs.length));
+        assertEquals(42, get(cache, h, CTX_A, CTX_A.length, attrs, 0, attrs.length));
         byte[] padded = bytes("xx..pod=a..yy");
-        assertEquals(42, cache.get(h, CTX_A, CTX_A.length, padded, 2, attrs.length), "compared by range");
+        assertEquals(42, get(cache, h, CTX_A, CTX_A.length, padded, 2, attrs.length), "compared by range");
 
         // Same hash forced, different key: never the cached handle.
-        assertEquals(SeriesCache.MISSING, cache.get(h, CTX_B, CTX_B.length, attrs, 0, attrs.length));
+        assertEquals(-1, get(cache, h, CTX_B, CTX_B.length, attrs, 0, attrs.length));
         byte[] other = bytes("..pod=b..");
-        assertEquals(SeriesCache.MISSING, cache.get(h, CTX_A, CTX_A.length, other, 0, other.length));
-        assertEquals(SeriesCache.MISSING, cache.get(h, CTX_A, CTX_A.length, attrs, 0, attrs.length - 1));
-        assertEquals(SeriesCache.MISSING, cache.get(h, CTX_A, 8, attrs, 0, attrs.length));
+        assertEquals(-1, get(cache, h, CTX_A, CTX_A.length, other, 0, other.length));
+        assertEquals(-1, get(cache, h, CTX_A, CTX_A.length, attrs, 0, attrs.length - 1));
+        assertEquals(-1, get(cache, h, CTX_A, 8, attrs, 0, attrs.length));
     }
 
     @Test
@@ -45,7 +53,7 @@ class SeriesCacheTest {
         int h = hash(CTX_A, attrs);
         cache.put(h, CTX_A, CTX_A.length, attrs, 0, attrs.length, 1);
         cache.put(h, CTX_A, CTX_A.length, attrs, 0, attrs.length, 2);
-        assertEquals(2, cache.get(h, CTX_A, CTX_A.length, attrs, 0, attrs.length));
+        assertEquals(2, get(cache, h, CTX_A, CTX_A.length, attrs, 0, attrs.length));
         assertEquals(1, cache.size());
     }
 
@@ -61,7 +69,7 @@ class SeriesCacheTest {
         int hits = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] attrs = bytes("series=" + i);
-            long handle = cache.get(hash(CTX_A, attrs), CTX_A, CTX_A.length, attrs, 0, attrs.length);
+            long handle = get(cache, hash(CTX_A, attrs), CTX_A, CTX_A.length, attrs, 0, attrs.length);
             if (handle >= 0) {
                 assertEquals(i, handle, "a hit is always the key's own handle");
                 hits++;
@@ -71,12 +79,28 @@ class SeriesCacheTest {
     }
 
     @Test
+    void thePredictedSuccessorIsUsedOnlyWhenItsKeyMatches() {
+        SeriesCache cache = new SeriesCache(1024);
+        byte[] a = bytes("series=a");
+        byte[] b = bytes("series=b");
+        SeriesCache.Entry ea = cache.put(hash(CTX_A, a), CTX_A, CTX_A.length, a, 0, a.length, 1);
+        SeriesCache.Entry eb = cache.put(hash(CTX_A, b), CTX_A, CTX_A.length, b, 0, b.length, 2);
+        SeriesCache.link(ea, eb);
+        assertSame(eb, ea.next);
+        assertSame(eb, cache.get(hash(CTX_A, b), CTX_A, CTX_A.length, b, 0, b.length, ea));
+        // A wrong prediction falls back to the table and still answers the key's own entry.
+        assertSame(ea, cache.get(hash(CTX_A, a), CTX_A, CTX_A.length, a, 0, a.length, ea));
+        byte[] c = bytes("series=c");
+        assertNull(cache.get(hash(CTX_A, c), CTX_A, CTX_A.length, c, 0, c.length, ea));
+    }
+
+    @Test
     void keysOverTheLimitAreNotCached() {
         SeriesCache cache = new SeriesCache(1024);
         byte[] attrs = new byte[SeriesCache.MAX_KEY_BYTES];
         assertTrue(!SeriesCache.cacheable(CTX_A.length, attrs.length));
         cache.put(7, CTX_A, CTX_A.length, attrs, 0, attrs.length, 1);
-        assertEquals(SeriesCache.MISSING, cache.get(7, CTX_A, CTX_A.length, attrs, 0, attrs.length));
+        assertEquals(-1, get(cache, 7, CTX_A, CTX_A.length, attrs, 0, attrs.length));
         assertEquals(0, cache.size());
     }
 
