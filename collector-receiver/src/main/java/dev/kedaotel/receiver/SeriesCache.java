@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,23 +43,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (context bytes, i32 symbol ids little-endian, then the attribute bytes as sent).
  * Cost per cached series: the entry (40 bytes) and its key array (16-byte header + key, e.g. 80 bytes for
  * the benchmark's 2-attribute counter with one promoted resource label) plus 8-16 bytes of table (4-byte
- * references at a load of 1/4-1/2): ~130 bytes. The table doubles at half load up to {@code maxSlots};
- * beyond that new keys replace old ones in their probe window, so the cache never holds more than
- * {@code maxSlots} entries of at most {@value #MAX_KEY_BYTES} key bytes, whatever the number of series
- * (plus, at most, one replaced entry still named by another entry's hint). Longer keys are not cached.
+ * references at a load of 1/4-1/2): ~130 bytes (measured: 131 bytes per series at 100k series). The
+ * table doubles at half load up to {@code maxSlots}; beyond that a new key finds its probe window full
+ * and is cached only now and then, evicting an entry of the window (see {@link #put}), so the cache
+ * never holds more than {@code maxSlots} entries of at most {@value #MAX_KEY_BYTES} key bytes, whatever
+ * the number of series (plus, at most, one replaced entry still named by another entry's hint). Longer
+ * keys are not cached.
  *
  * <h2>Concurrency</h2>
  * One cache is shared by all ingest workers of an ingestor (per-worker caches would cost the memory
- * above once per thread). Entries are immutable and published with a release store into their slot;
- * readers load slots with acquire, so a visible entry is complete. Writers race freely: two inserts
- * into one slot keep the later one, a grow (copy into a table twice the size under a monitor, then a
- * volatile publish) may drop inserts made concurrently into the old table. Every such loss is a future
- * miss, never a wrong answer, because each entry on its own is a correct key → handle mapping.
+ * above once per thread). An entry's key fields are final, so it is complete however a thread reaches
+ * it; entries are also published into their slot with a CAS or release store and read with acquire.
+ * Writers change slots only by CAS or atomic swap, so each entry that leaves the table is retired
+ * exactly once. A grow (copy into a table twice the size under a monitor, then a volatile publish) may
+ * drop inserts made concurrently into the old table (such an entry is not retired and may stay named by
+ * a hint: a handful per growth at most). The hints ({@link Entry#next}) and the evicted flag are plain
+ * fields any worker may overwrite: a stale hint costs one failed comparison, a stale flag one missed
+ * prediction. Every loss is a future miss, never a wrong answer, because each entry on its own is a
+ * correct key → handle mapping and every hit compares the whole key.
  */
 final class SeriesCache {
     static final int PROBES = 8;
     static final int MAX_KEY_BYTES = 512;
     private static final int MIN_SLOTS = 1024;
+    static final int EVICT_ONE_IN = 64;
 
     private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -72,6 +80,12 @@ final class SeriesCache {
         final byte[] key;
         /** The entry resolved right after this one last time, by any worker (racy hint, may be stale). */
         Entry next;
+        /**
+         * Set (plainly) once the entry left the table. An evicted entry is never used as a prediction nor
+         * linked again, and its hint is cleared, so hints cannot keep chains of evicted entries alive:
+         * besides the table's entries, at most one evicted entry per entry stays reachable.
+         */
+        boolean evicted;
 
         Entry(long handle, int hash, int contextLength, byte[] key) {
             this.handle = handle;
@@ -122,7 +136,7 @@ final class SeriesCache {
      */
     Entry get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, Entry previous) {
         Entry guess = previous == null ? null : previous.next;
-        if (guess != null && guess.matches(hash, context, contextLength, buf, off, len)) {
+        if (guess != null && !guess.evicted && guess.matches(hash, context, contextLength, buf, off, len)) {
             return guess;
         }
         Table t = table;
@@ -143,24 +157,23 @@ final class SeriesCache {
 
     /** Records that {@code e} was resolved right after {@code previous} (the prediction for next time). */
     static void link(Entry previous, Entry e) {
-        if (previous != null && previous.next != e) {
+        if (previous != null && !previous.evicted && previous.next != e) {
             previous.next = e;
         }
     }
 
     /**
-     * Caches {@code handle} for the key (replacing an entry with the same key, or evicting one when the
-     * probe window is full) and returns the new entry, or null when the key is too long to cache.
+     * Caches {@code handle} for the key (replacing an entry with the same key, taking a free slot of the
+     * probe window, or, when the window is full, evicting one entry of it for one call in
+     * {@value #EVICT_ONE_IN}) and returns the new entry; null when not cached (key too long, or full).
+     * A full window only happens at {@code maxSlots}, i.e. with more series than the cache holds: evicting
+     * rarely keeps most of the cached entries hitting there and keeps misses from allocating an entry each,
+     * while still letting the content follow a changing set of series (or replace dead ones) over time.
      */
     Entry put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
         if (!cacheable(contextLength, len)) {
             return null;
         }
-        byte[] key = new byte[contextLength + len];
-        System.arraycopy(context, 0, key, 0, contextLength);
-        System.arraycopy(buf, off, key, contextLength, len);
-        Entry entry = new Entry(handle, hash, contextLength, key);
-
         Table t = table;
         Entry[] entries = t.entries;
         int home = hash & t.mask;
@@ -168,6 +181,7 @@ final class SeriesCache {
         for (int probe = 0; probe < PROBES; probe++) {
             Entry e = (Entry) ENTRIES.getAcquire(entries, i);
             if (e == null) {
+                Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
                 if (ENTRIES.compareAndSet(entries, i, (Entry) null, entry)) {
                     if (t.used.incrementAndGet() * 2 > entries.length && entries.length < maxSlots) {
                         grow(t);
@@ -177,14 +191,38 @@ final class SeriesCache {
                 e = (Entry) ENTRIES.getAcquire(entries, i);
             }
             if (e.matches(hash, context, contextLength, buf, off, len)) {
-                ENTRIES.setRelease(entries, i, entry); // same key, new handle (the old series was removed)
+                // Same key, new handle (the old series was removed).
+                Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
+                if (!ENTRIES.compareAndSet(entries, i, e, entry)) {
+                    return null; // another worker replaced it first
+                }
+                retire(e);
                 return entry;
             }
             i = (i + 1) & t.mask;
         }
-        // Window full (only at maxSlots): evict one entry of the window, chosen by other hash bits.
-        ENTRIES.setRelease(entries, (home + (hash >>> 29)) & t.mask, entry);
+        if (ThreadLocalRandom.current().nextInt(EVICT_ONE_IN) != 0) {
+            return null;
+        }
+        Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
+        int victim = (home + (hash >>> 29)) & t.mask;
+        Entry old = (Entry) ENTRIES.getAndSet(entries, victim, entry);
+        retire(old);
         return entry;
+    }
+
+    private static void retire(Entry e) {
+        if (e != null) {
+            e.evicted = true;
+            e.next = null;
+        }
+    }
+
+    private static Entry newEntry(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
+        byte[] key = new byte[contextLength + len];
+        System.arraycopy(context, 0, key, 0, contextLength);
+        System.arraycopy(buf, off, key, contextLength, len);
+        return new Entry(handle, hash, contextLength, key);
     }
 
     /** Number of slots of the current table (tests, diagnostics). */
@@ -205,8 +243,12 @@ final class SeriesCache {
         int placed = 0;
         for (int j = 0; j < old.entries.length; j++) {
             Entry e = (Entry) ENTRIES.getAcquire(old.entries, j);
-            if (e != null && place(t, e)) {
-                placed++;
+            if (e != null) {
+                if (place(t, e)) {
+                    placed++;
+                } else {
+                    retire(e);
+                }
             }
         }
         t.used.set(placed);
