@@ -73,6 +73,12 @@ final class MetricMapper {
     private long resourceHash;
     /** The cache entry of this worker's previous series write (its hint predicts the next one). */
     private SeriesCache.Entry previousEntry;
+    /** Cache-path writes and full-window misses of the current window; remaining writes that bypass the cache. */
+    private int windowWrites;
+    private int windowFull;
+    private int cacheBypass;
+    private static final int BYPASS_WINDOW = 4096;
+    private static final int BYPASS_WRITES = 1 << 18;
 
     private byte[] nameScratch = new byte[128];
     private long[] bucketCounts = new long[32];
@@ -660,7 +666,7 @@ final class MetricMapper {
     private void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         int result;
-        if (pointCacheable) {
+        if (pointCacheable && cacheBypass == 0) {
             INTS.set(context, 0, metric);
             INTS.set(context, 4, extraName);
             INTS.set(context, 8, extraValue);
@@ -672,15 +678,39 @@ final class MetricMapper {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
                 long h = sink.lastHandle();
                 e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
+                if (e == SeriesCache.FULL) {
+                    e = null;
+                    windowFull++;
+                }
             }
             SeriesCache.link(previousEntry, e);
             previousEntry = e;
+            if (++windowWrites == BYPASS_WINDOW) {
+                endCacheWindow();
+            }
         } else {
+            if (pointCacheable) {
+                cacheBypass--;
+            }
             result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
         }
         if (pointOutcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
             pointOutcome = result;
         }
+    }
+
+    /**
+     * More series than the cache holds: most misses find their probe window full and cannot be cached,
+     * so every such write pays a failed prediction and probe on top of the label path. When that is so
+     * for a quarter of a window's writes, this worker leaves the cache alone for a while, then retries.
+     */
+    private void endCacheWindow() {
+        if (windowFull * 4 > windowWrites) {
+            cacheBypass = BYPASS_WRITES;
+            previousEntry = null;
+        }
+        windowWrites = 0;
+        windowFull = 0;
     }
 
     private int appendByHandle(long handle, long ts, double value, int mode) {

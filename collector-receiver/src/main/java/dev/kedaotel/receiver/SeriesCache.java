@@ -67,6 +67,12 @@ final class SeriesCache {
     static final int MAX_KEY_BYTES = 512;
     private static final int MIN_SLOTS = 1024;
     static final int EVICT_ONE_IN = 64;
+    /** Returned by {@link #put} when the key was not cached because its probe window is full. */
+    static final Entry FULL = new Entry(-1, 0, 0, new byte[0]);
+
+    static {
+        FULL.evicted = true;
+    }
 
     private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -107,8 +113,17 @@ final class SeriesCache {
         final int mask;
         final AtomicInteger used = new AtomicInteger();
 
+        /**
+         * The hash of each slot's entry, so probing compares ints in one cache line instead of
+         * dereferencing every entry of the window. Written (plainly) before the entry's release store;
+         * a reader may see a hash that does not belong to the entry it then loads: only a filter, the
+         * full key comparison decides.
+         */
+        final int[] hashes;
+
         Table(int slots) {
             entries = new Entry[slots];
+            hashes = new int[slots];
             mask = slots - 1;
         }
     }
@@ -141,14 +156,16 @@ final class SeriesCache {
         }
         Table t = table;
         Entry[] entries = t.entries;
+        int[] hashes = t.hashes;
         int i = hash & t.mask;
         for (int probe = 0; probe < PROBES; probe++) {
-            Entry e = (Entry) ENTRIES.getAcquire(entries, i);
-            if (e == null) {
-                return null;
-            }
-            if (e.matches(hash, context, contextLength, buf, off, len)) {
-                return e;
+            if (hashes[i] == hash) {
+                Entry e = (Entry) ENTRIES.getAcquire(entries, i);
+                if (e != null && e.matches(hash, context, contextLength, buf, off, len)) {
+                    return e;
+                }
+            } else if (hashes[i] == 0) {
+                return null; // empty (hashes are never 0, see finish)
             }
             i = (i + 1) & t.mask;
         }
@@ -165,7 +182,8 @@ final class SeriesCache {
     /**
      * Caches {@code handle} for the key (replacing an entry with the same key, taking a free slot of the
      * probe window, or, when the window is full, evicting one entry of it for one call in
-     * {@value #EVICT_ONE_IN}) and returns the new entry; null when not cached (key too long, or full).
+     * {@value #EVICT_ONE_IN}) and returns the new entry; {@link #FULL} when the window was full and
+     * nothing was cached, null when not cached for another reason (key too long, lost a race).
      * A full window only happens at {@code maxSlots}, i.e. with more series than the cache holds: evicting
      * rarely keeps most of the cached entries hitting there and keeps misses from allocating an entry each,
      * while still letting the content follow a changing set of series (or replace dead ones) over time.
@@ -182,6 +200,7 @@ final class SeriesCache {
             Entry e = (Entry) ENTRIES.getAcquire(entries, i);
             if (e == null) {
                 Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
+                t.hashes[i] = hash; // harmless if the CAS fails: the slot's hash is only a filter
                 if (ENTRIES.compareAndSet(entries, i, (Entry) null, entry)) {
                     if (t.used.incrementAndGet() * 2 > entries.length && entries.length < maxSlots) {
                         grow(t);
@@ -202,10 +221,11 @@ final class SeriesCache {
             i = (i + 1) & t.mask;
         }
         if (ThreadLocalRandom.current().nextInt(EVICT_ONE_IN) != 0) {
-            return null;
+            return FULL;
         }
         Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
         int victim = (home + (hash >>> 29)) & t.mask;
+        t.hashes[victim] = hash;
         Entry old = (Entry) ENTRIES.getAndSet(entries, victim, entry);
         retire(old);
         return entry;
@@ -259,6 +279,7 @@ final class SeriesCache {
         int i = e.hash & t.mask;
         for (int probe = 0; probe < PROBES; probe++) {
             if (t.entries[i] == null) {
+                t.hashes[i] = e.hash;
                 ENTRIES.setRelease(t.entries, i, e);
                 return true;
             }
@@ -288,10 +309,12 @@ final class SeriesCache {
         return h ^ (h >>> 29);
     }
 
+    /** The slot hash of a hash state; never 0, which marks an empty slot in the table's hashes. */
     static int finish(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
-        return (int) h;
+        int r = (int) h;
+        return r == 0 ? 1 : r;
     }
 }

@@ -204,6 +204,26 @@ class SeriesCacheIngestTest {
     }
 
     @Test
+    void aWorkerFacingFarMoreSeriesThanTheCacheHoldsStopsUsingIt() throws Exception {
+        store.close();
+        store = newStore(ReceiverConfig.builder().seriesCacheSlots(SeriesCache.PROBES).build());
+        int n = 1000;
+        int rounds = 6; // 6,000 writes: more than one 4,096-write window, nearly all misses with a full window
+        for (int round = 0; round < rounds; round++) {
+            NumberDataPoint[] points = new NumberDataPoint[n];
+            for (int i = 0; i < n; i++) {
+                points[i] = doublePoint(T0_MS + round, i + round, "id", "s" + i);
+            }
+            export(request(gauge("many", points)));
+        }
+        assertEquals(0, sink.byHandle, "the last request bypassed the cache");
+        assertEquals(n, sink.byLabels);
+        for (int i = 0; i < n; i += 97) {
+            assertEquals(List.of((double) i, i + 1.0, i + 2.0, i + 3.0, i + 4.0, i + 5.0), values("many", "id", "s" + i));
+        }
+    }
+
+    @Test
     void attributesSplitByOtherFieldsAreNotCachedButStored() throws Exception {
         // Hand-encoded so that a flags field sits between the two attributes (encoders write fields in
         // number order; a merged concatenation of two messages can look like this).
