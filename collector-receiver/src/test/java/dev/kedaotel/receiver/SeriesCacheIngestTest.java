@@ -224,6 +224,54 @@ class SeriesCacheIngestTest {
     }
 
     @Test
+    void workersSharingOneSmallCacheStoreEverySampleInTheRightSeries() throws Exception {
+        // Four threads, each with its own sink (Appender), race on one cache far smaller than the series
+        // set: hints, CAS inserts, evictions and the bypass interleave; every sample must still land in
+        // its own series.
+        store.close();
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(600_000).clockMs(clock::get).build());
+        TimeSeriesStore s = store;
+        OtlpIngestor shared = new OtlpIngestor(ReceiverConfig.builder().seriesCacheSlots(64).build(), new ReceiverStats(),
+                () -> new StoreSink(s), clock::get);
+        int threads = 4;
+        int series = 300;
+        int rounds = 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String worker = "w" + t;
+                futures.add(pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        NumberDataPoint[] points = new NumberDataPoint[series];
+                        for (int i = 0; i < series; i++) {
+                            points[i] = doublePoint(T0_MS + round, i * 1000 + round, "worker", worker, "id", "s" + i);
+                        }
+                        ExportResult r = shared.export(request(gauge("race", points)).toByteArray(), ReceiverStats.Transport.GRPC);
+                        assertTrue(r.isFullSuccess(), r::toString);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * series, store.seriesCount());
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < series; i += 7) {
+                List<Double> v = values("race", "worker", "w" + t, "id", "s" + i);
+                assertEquals(rounds, v.size());
+                for (int round = 0; round < rounds; round++) {
+                    assertEquals(i * 1000.0 + round, v.get(round));
+                }
+            }
+        }
+    }
+
+    @Test
     void attributesSplitByOtherFieldsAreNotCachedButStored() throws Exception {
         // Hand-encoded so that a flags field sits between the two attributes (encoders write fields in
         // number order; a merged concatenation of two messages can look like this).
