@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slots. An entry is immutable except its hint: handle, hash, context length and one key array
  * (context bytes, i32 symbol ids little-endian, then the attribute bytes as sent).
  * Cost per cached series: the entry (40 bytes) and its key array (16-byte header + key, e.g. 80 bytes for
- * the benchmark's 2-attribute counter with one promoted resource label) plus 8-16 bytes of table (4-byte
- * references at a load of 1/4-1/2): ~130 bytes (measured: 131 bytes per series at 100k series). The
+ * the benchmark's 2-attribute counter with one promoted resource label) plus 16-32 bytes of table (a
+ * 4-byte reference and a 4-byte hash per slot, at a load of 1/4-1/2): measured 140 bytes per series at
+ * 100k series (bench/README.md, "Ingest path"). The
  * table doubles at half load up to {@code maxSlots}; beyond that a new key finds its probe window full
  * and is cached only now and then, evicting an entry of the window (see {@link #put}), so the cache
  * never holds more than {@code maxSlots} entries of at most {@value #MAX_KEY_BYTES} key bytes, whatever
@@ -115,9 +116,10 @@ final class SeriesCache {
 
         /**
          * The hash of each slot's entry, so probing compares ints in one cache line instead of
-         * dereferencing every entry of the window. Written (plainly) before the entry's release store;
-         * a reader may see a hash that does not belong to the entry it then loads: only a filter, the
-         * full key comparison decides.
+         * dereferencing every entry of the window; 0 = empty. Written (plainly) before the entry's CAS or
+         * swap; a reader may see a hash that does not belong to the entry it then loads (a writer that
+         * lost an insert race leaves its own): only a filter, the full key comparison decides, a wrong
+         * hash costs misses until the next replacement of that key rewrites it.
          */
         final int[] hashes;
 
@@ -212,6 +214,7 @@ final class SeriesCache {
             if (e.matches(hash, context, contextLength, buf, off, len)) {
                 // Same key, new handle (the old series was removed).
                 Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
+                t.hashes[i] = hash; // also repairs a hash left by a writer that lost the slot's insert race
                 if (!ENTRIES.compareAndSet(entries, i, e, entry)) {
                     return null; // another worker replaced it first
                 }
