@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.tsdb.Appender;
+
 /**
  * Where the mapper writes: symbol interning plus a label-set-then-append protocol, mirroring the tsdb
  * {@code Appender} one to one (production uses {@link StoreSink}). Kept as an interface so the mapping
@@ -8,8 +10,16 @@ package dev.kedaotel.receiver;
  *
  * <p>Contract of the label calls: {@link #clearLabels()}, then {@link #addLabel} pairs (a name added
  * twice keeps the later value; empty values are dropped), then one append for that label set.
+ *
+ * <p>Handles (optional, see {@link #appendsByHandle()}): after a label-set append, {@link #lastHandle()}
+ * names the series it resolved to; the mapper remembers it in its {@link SeriesCache} and appends the
+ * next sample of the same series with {@link #appendTo} and friends, which return {@link #HANDLE_DEAD}
+ * when the series is gone and the label path must be taken again.
  */
 public interface IngestSink {
+    /** Returned by the handle appends when the handle's series no longer exists. */
+    int HANDLE_DEAD = Appender.HANDLE_DEAD;
+
     int internUtf8(byte[] buf, int off, int len);
 
     int intern(String s);
@@ -28,6 +38,31 @@ public interface IngestSink {
 
     /** Appends a staleness marker; returns an {@code AppendResult} code. */
     int appendStale(long timestampMs);
+
+    /** Whether this sink implements the handle methods below; without them the mapper uses labels only. */
+    default boolean appendsByHandle() {
+        return false;
+    }
+
+    /** Handle of the series the last label-set append resolved to; negative when none. */
+    default long lastHandle() {
+        return -1;
+    }
+
+    /** Appends to the series of {@code handle}; an {@code AppendResult} code or {@link #HANDLE_DEAD}. */
+    default int appendTo(long handle, long timestampMs, double value) {
+        throw new UnsupportedOperationException("this sink does not append by handle");
+    }
+
+    /** {@link #appendDelta} to the series of {@code handle}; an {@code AppendResult} code or {@link #HANDLE_DEAD}. */
+    default int appendDeltaTo(long handle, long timestampMs, double delta) {
+        throw new UnsupportedOperationException("this sink does not append by handle");
+    }
+
+    /** {@link #appendStale} to the series of {@code handle}; an {@code AppendResult} code or {@link #HANDLE_DEAD}. */
+    default int appendStaleTo(long handle, long timestampMs) {
+        throw new UnsupportedOperationException("this sink does not append by handle");
+    }
 
     /** Called once per request after all its points. */
     void commit();

@@ -2,6 +2,9 @@ package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.AppendResult;
 import dev.kedaotel.tsdb.PrometheusNames;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,6 +25,12 @@ import java.util.Arrays;
  * Protobuf does not fix field order, so messages whose meaning depends on a later field (a metric's
  * name and type, a sum's temporality, a resource that follows its scope metrics) are scanned twice;
  * scanning is cheap and allocation-free. Not thread-safe; one per ingest worker, bound to its sink.
+ *
+ * <p>Series cache: a data point's attributes are not parsed while walking the point; their byte range
+ * is noted. Each series the point writes is first looked up in the shared {@link SeriesCache} by
+ * (resource labels, metric symbol, extra label, attribute bytes) and, on a hit, appended by handle.
+ * Only a miss (or a dead handle) parses the attributes, builds the label set, appends through it and
+ * caches the handle the sink reports. The cache is used only with a sink that appends by handle.
  */
 final class MetricMapper {
     private static final int LEN = ProtoCursor.LEN;
@@ -40,6 +49,10 @@ final class MetricMapper {
 
     private static final int TEMPORALITY_DELTA = 1;
 
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes of the context's per-series part: metric symbol, extra label name, extra label value. */
+    private static final int SERIES_CONTEXT_BYTES = 12;
+
     private final ProtoCursor c = new ProtoCursor();
     private final IngestSink sink;
     private final AttributeValues values;
@@ -51,6 +64,21 @@ final class MetricMapper {
     private final int leLabel;
     private final int quantileLabel;
     private final int infSym;
+    /** Shared; null when the sink does not append by handle or the cache is disabled. */
+    private final SeriesCache cache;
+
+    // Series cache key context: metric, extra name, extra value, then the resource's label pairs (LE ints).
+    private byte[] context = new byte[64];
+    private int contextLength = SERIES_CONTEXT_BYTES;
+    private long resourceHash;
+    /** The cache entry of this worker's previous series write (its hint predicts the next one). */
+    private SeriesCache.Entry previousEntry;
+    /** Cache-path writes and full-window misses of the current window; remaining writes that bypass the cache. */
+    private int windowWrites;
+    private int windowFull;
+    private int cacheBypass;
+    private static final int BYPASS_WINDOW = 4096;
+    private static final int BYPASS_WRITES = 1 << 18;
 
     private byte[] nameScratch = new byte[128];
     private long[] bucketCounts = new long[32];
@@ -65,9 +93,21 @@ final class MetricMapper {
     private int metricNameOff;
     private int metricNameLen;
     private int pointOutcome;
+    /** The point's attribute field tag, its message bounds, and where its attribute fields are. */
+    private int attrTag;
+    private int pointStart;
+    private int pointEnd;
+    private int attrStart;
+    private int attrEnd;
+    private int attrCount;
+    private boolean attrContiguous;
+    private boolean attrsParsed;
+    private boolean pointCacheable;
+    private long pointHash;
 
-    MetricMapper(ReceiverConfig config, IngestSink sink) {
+    MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
         this.sink = sink;
+        this.cache = sink.appendsByHandle() ? cache : null;
         this.values = new AttributeValues(sink);
         this.resource = new ResourceLabels(config, sink, values);
         this.nameLabel = sink.intern("__name__");
@@ -115,6 +155,7 @@ final class MetricMapper {
             }
         }
         resource.finish();
+        resourceContext();
         c.pos = start;
         while (c.hasMore()) {
             int t = c.readTag();
@@ -127,6 +168,22 @@ final class MetricMapper {
                 c.skip(t & 7);
             }
         }
+    }
+
+    /** Writes the resource's label pairs into the cache key context and hashes them. */
+    private void resourceContext() {
+        int n = resource.pairInts();
+        contextLength = SERIES_CONTEXT_BYTES + 4 * n;
+        if (context.length < contextLength) {
+            context = new byte[contextLength * 2];
+        }
+        long h = 0x2545F4914F6CDD1DL;
+        for (int i = 0; i < n; i++) {
+            int v = resource.pairInt(i);
+            INTS.set(context, SERIES_CONTEXT_BYTES + 4 * i, v);
+            h = SeriesCache.mix(h, v);
+        }
+        resourceHash = h;
     }
 
     private void scopeMetrics() throws MalformedOtlpException {
@@ -249,14 +306,15 @@ final class MetricMapper {
             }
             int saved = c.enter();
             int end = c.limit;
-            beginPoint();
+            beginPoint(7 << 3 | LEN, end);
             long time = 0;
             double value = 0;
             long flags = 0;
             while (c.hasMore()) {
+                int at = c.pos;
                 int f = c.readTag();
                 switch (f) {
-                    case 7 << 3 | LEN: attribute(); break;
+                    case 7 << 3 | LEN: noteAttribute(at); break;
                     case 3 << 3 | F64: time = c.readFixed64(); break;
                     case 4 << 3 | F64: value = c.readDouble(); break;
                     case 6 << 3 | F64: value = (double) c.readFixed64(); break;
@@ -265,7 +323,7 @@ final class MetricMapper {
                 }
             }
             c.leave(saved, end);
-            attrs.joinCollisions(c.buf, sink);
+            preparePointKey();
             long ts = timestampMs(time);
             int mode = mode(flags, delta);
             write(name, -1, -1, ts, value, mode);
@@ -285,16 +343,17 @@ final class MetricMapper {
             }
             int saved = c.enter();
             int end = c.limit;
-            beginPoint();
+            beginPoint(9 << 3 | LEN, end);
             long time = 0;
             long count = 0;
             double sum = 0;
             boolean hasSum = false;
             long flags = 0;
             while (c.hasMore()) {
+                int at = c.pos;
                 int f = c.readTag();
                 switch (f) {
-                    case 9 << 3 | LEN: attribute(); break;
+                    case 9 << 3 | LEN: noteAttribute(at); break;
                     case 3 << 3 | F64: time = c.readFixed64(); break;
                     case 4 << 3 | F64: count = c.readFixed64(); break;
                     case 5 << 3 | F64: sum = c.readDouble(); hasSum = true; break;
@@ -307,7 +366,7 @@ final class MetricMapper {
                 }
             }
             c.leave(saved, end);
-            attrs.joinCollisions(c.buf, sink);
+            preparePointKey();
             long ts = timestampMs(time);
             int mode = mode(flags, delta);
             if (hasSum || mode == MODE_STALE) {
@@ -338,16 +397,17 @@ final class MetricMapper {
             }
             int saved = c.enter();
             int end = c.limit;
-            beginPoint();
+            beginPoint(1 << 3 | LEN, end);
             long time = 0;
             long count = 0;
             double sum = 0;
             boolean hasSum = false;
             long flags = 0;
             while (c.hasMore()) {
+                int at = c.pos;
                 int f = c.readTag();
                 switch (f) {
-                    case 1 << 3 | LEN: attribute(); break;
+                    case 1 << 3 | LEN: noteAttribute(at); break;
                     case 3 << 3 | F64: time = c.readFixed64(); break;
                     case 4 << 3 | F64: count = c.readFixed64(); break;
                     case 5 << 3 | F64: sum = c.readDouble(); hasSum = true; break;
@@ -356,7 +416,7 @@ final class MetricMapper {
                 }
             }
             c.leave(saved, end);
-            attrs.joinCollisions(c.buf, sink);
+            preparePointKey();
             long ts = timestampMs(time);
             int mode = mode(flags, delta);
             if (hasSum || mode == MODE_STALE) {
@@ -379,15 +439,16 @@ final class MetricMapper {
             }
             int saved = c.enter();
             int end = c.limit;
-            beginPoint();
+            beginPoint(7 << 3 | LEN, end);
             long time = 0;
             long count = 0;
             double sum = 0;
             long flags = 0;
             while (c.hasMore()) {
+                int at = c.pos;
                 int f = c.readTag();
                 switch (f) {
-                    case 7 << 3 | LEN: attribute(); break;
+                    case 7 << 3 | LEN: noteAttribute(at); break;
                     case 3 << 3 | F64: time = c.readFixed64(); break;
                     case 4 << 3 | F64: count = c.readFixed64(); break;
                     case 5 << 3 | F64: sum = c.readDouble(); break;
@@ -397,7 +458,7 @@ final class MetricMapper {
                 }
             }
             c.leave(saved, end);
-            attrs.joinCollisions(c.buf, sink);
+            preparePointKey();
             long ts = timestampMs(time);
             int mode = mode(flags, false);
             write(sumName, -1, -1, ts, sum, mode);
@@ -411,8 +472,16 @@ final class MetricMapper {
 
     // ---- point parts ---------------------------------------------------------------------------
 
-    private void beginPoint() {
+    private void beginPoint(int attributeTag, int end) {
         attrs.clear();
+        attrTag = attributeTag;
+        pointStart = c.pos;
+        pointEnd = end;
+        attrStart = c.pos;
+        attrEnd = c.pos;
+        attrCount = 0;
+        attrContiguous = true;
+        attrsParsed = false;
         bucketCountSize = 0;
         doubleSize = 0;
         pointOutcome = AppendResult.APPENDED;
@@ -423,6 +492,51 @@ final class MetricMapper {
         if (RejectReason.isRejection(pointOutcome)) {
             tally.reject(pointOutcome, 1, c.buf, metricNameOff, metricNameLen);
         }
+    }
+
+    /** Notes an attribute field (its tag at {@code fieldStart}) without parsing it. */
+    private void noteAttribute(int fieldStart) throws MalformedOtlpException {
+        int e = c.readLengthEnd();
+        c.pos = e;
+        if (attrCount++ == 0) {
+            attrStart = fieldStart;
+        } else if (fieldStart != attrEnd) {
+            attrContiguous = false; // another field between attributes: key the cache on nothing, parse
+        }
+        attrEnd = e;
+    }
+
+    /** After the point's walk: whether its series can be looked up in the cache, and the attribute hash. */
+    private void preparePointKey() {
+        pointCacheable = cache != null && attrContiguous && SeriesCache.cacheable(contextLength, attrEnd - attrStart);
+        if (pointCacheable) {
+            pointHash = SeriesCache.hashBytes(c.buf, attrStart, attrEnd - attrStart) * 31 + resourceHash;
+        }
+    }
+
+    /** Parses the point's attributes (once, on the first series that missed the cache). */
+    private void ensureAttributes() throws MalformedOtlpException {
+        if (attrsParsed) {
+            return;
+        }
+        attrsParsed = true;
+        if (attrCount > 0) {
+            int savedPos = c.pos;
+            int savedLimit = c.limit;
+            c.pos = attrContiguous ? attrStart : pointStart;
+            c.limit = attrContiguous ? attrEnd : pointEnd;
+            while (c.hasMore()) {
+                int t = c.readTag();
+                if (t == attrTag) {
+                    attribute();
+                } else {
+                    c.skip(t & 7);
+                }
+            }
+            c.pos = savedPos;
+            c.limit = savedLimit;
+        }
+        attrs.joinCollisions(c.buf, sink);
     }
 
     /** Reads a KeyValue at the cursor into the point's attributes. */
@@ -545,8 +659,71 @@ final class MetricMapper {
         return v >= 0 ? (double) v : (double) (v >>> 1) * 2.0;
     }
 
-    /** Writes one sample to the series (metric, point labels[, extraName=extraValue]). */
-    private void write(int metric, int extraName, int extraValue, long ts, double value, int mode) {
+    /**
+     * Writes one sample to the series (metric, point labels[, extraName=extraValue]): by cached handle
+     * when the cache knows the series, else through its label set (then caching the series' handle).
+     */
+    private void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
+            throws MalformedOtlpException {
+        int result;
+        if (pointCacheable && cacheBypass == 0) {
+            INTS.set(context, 0, metric);
+            INTS.set(context, 4, extraName);
+            INTS.set(context, 8, extraValue);
+            int hash = SeriesCache.finish(SeriesCache.mix(SeriesCache.mix(SeriesCache.mix(pointHash, metric), extraName), extraValue));
+            int attrLen = attrEnd - attrStart;
+            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen, previousEntry);
+            result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
+            if (result == IngestSink.HANDLE_DEAD) {
+                result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
+                long h = sink.lastHandle();
+                e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
+                if (e == SeriesCache.FULL) {
+                    e = null;
+                    windowFull++;
+                }
+            }
+            SeriesCache.link(previousEntry, e);
+            previousEntry = e;
+            if (++windowWrites == BYPASS_WINDOW) {
+                endCacheWindow();
+            }
+        } else {
+            if (pointCacheable) {
+                cacheBypass--;
+            }
+            result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
+        }
+        if (pointOutcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
+            pointOutcome = result;
+        }
+    }
+
+    /**
+     * More series than the cache holds: most misses find their probe window full and cannot be cached,
+     * so every such write pays a failed prediction and probe on top of the label path. When that is so
+     * for a quarter of a window's writes, this worker leaves the cache alone for a while, then retries.
+     */
+    private void endCacheWindow() {
+        if (windowFull * 4 > windowWrites) {
+            cacheBypass = BYPASS_WRITES;
+            previousEntry = null;
+        }
+        windowWrites = 0;
+        windowFull = 0;
+    }
+
+    private int appendByHandle(long handle, long ts, double value, int mode) {
+        switch (mode) {
+            case MODE_DELTA: return sink.appendDeltaTo(handle, ts, value);
+            case MODE_STALE: return sink.appendStaleTo(handle, ts);
+            default: return sink.appendTo(handle, ts, value);
+        }
+    }
+
+    private int appendByLabels(int metric, int extraName, int extraValue, long ts, double value, int mode)
+            throws MalformedOtlpException {
+        ensureAttributes();
         sink.clearLabels();
         resource.addTo(sink);
         attrs.addTo(sink);
@@ -554,14 +731,10 @@ final class MetricMapper {
         if (extraName >= 0) {
             sink.addLabel(extraName, extraValue);
         }
-        int result;
         switch (mode) {
-            case MODE_DELTA: result = sink.appendDelta(ts, value); break;
-            case MODE_STALE: result = sink.appendStale(ts); break;
-            default: result = sink.append(ts, value);
-        }
-        if (pointOutcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
-            pointOutcome = result;
+            case MODE_DELTA: return sink.appendDelta(ts, value);
+            case MODE_STALE: return sink.appendStale(ts);
+            default: return sink.append(ts, value);
         }
     }
 }

@@ -90,7 +90,7 @@ public final class OtlpGrpcService {
         @Override
         public byte[] parse(InputStream stream) {
             try {
-                return stream.readAllBytes();
+                return readFully(stream);
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
                     return TOO_LARGE;
@@ -101,6 +101,32 @@ public final class OtlpGrpcService {
                 LOG.log(System.Logger.Level.DEBUG, "unreadable OTLP/gRPC request", e);
                 return UNREADABLE;
             }
+        }
+
+        /**
+         * The message bytes with one copy: gRPC's stream of an uncompressed message knows its length
+         * ({@code available()}), so the array is allocated at its final size instead of
+         * {@code readAllBytes}' chunk list plus final copy. Streams that do not know (gzip) or that were
+         * shorter than announced fall back to reading the rest.
+         */
+        static byte[] readFully(InputStream stream) throws IOException {
+            int announced = stream.available();
+            if (announced <= 0) {
+                return stream.readAllBytes();
+            }
+            byte[] buf = new byte[announced];
+            int read = stream.readNBytes(buf, 0, announced);
+            int next = read == announced ? stream.read() : -1;
+            if (read == announced && next < 0) {
+                return buf;
+            }
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(Math.max(32, read * 2));
+            all.write(buf, 0, read);
+            if (next >= 0) {
+                all.write(next);
+                stream.transferTo(all);
+            }
+            return all.toByteArray();
         }
     }
 }

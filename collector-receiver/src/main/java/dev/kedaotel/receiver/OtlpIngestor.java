@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * <p>Concurrency: any number of transport threads may call {@link #export} at once. Each thread gets
  * its own {@link Worker} (validator, mapper, scratch buffers and its own sink, i.e. its own tsdb
  * {@code Appender}) from a {@link ThreadLocal}, so the per-point path shares nothing mutable between
- * threads; the sink publishes to readers on {@code commit()}, once per request. Workers live as long
+ * threads except the {@link SeriesCache} (lock-free, see there); the sink publishes to readers on
+ * {@code commit()}, once per request. Workers live as long
  * as their thread, so transports should run on a bounded thread pool.
  */
 public final class OtlpIngestor {
@@ -23,6 +24,7 @@ public final class OtlpIngestor {
     private final ReceiverStats stats;
     private final LongSupplier clockMs;
     private final ThreadLocal<Worker> workers;
+    private final SeriesCache seriesCache;
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
@@ -34,7 +36,11 @@ public final class OtlpIngestor {
         this.stats = Objects.requireNonNull(stats, "stats");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
         Objects.requireNonNull(sinks, "sinks");
-        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get()));
+        // One cache for all workers: they write into the same store, and per-worker caches would cost
+        // their memory once per thread.
+        SeriesCache cache = config.seriesCacheSlots() > 0 ? new SeriesCache(config.seriesCacheSlots()) : null;
+        this.seriesCache = cache;
+        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache));
     }
 
     /** An ingestor writing into {@code store}, using the store's clock for arrival time. */
@@ -48,6 +54,11 @@ public final class OtlpIngestor {
 
     public ReceiverStats stats() {
         return stats;
+    }
+
+    /** The shared series cache, or null when disabled (tests, diagnostics). */
+    SeriesCache seriesCache() {
+        return seriesCache;
     }
 
     /**
@@ -92,9 +103,9 @@ public final class OtlpIngestor {
         final MetricMapper mapper;
         final RejectionTally tally = new RejectionTally();
 
-        Worker(ReceiverConfig config, IngestSink sink) {
+        Worker(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
             this.sink = sink;
-            this.mapper = new MetricMapper(config, sink);
+            this.mapper = new MetricMapper(config, sink, cache);
         }
     }
 }

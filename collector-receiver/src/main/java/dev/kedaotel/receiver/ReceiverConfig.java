@@ -14,7 +14,14 @@ public final class ReceiverConfig {
     /** 4 MiB, gRPC's customary default receive limit. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+    /**
+     * Default bound of the series cache (see {@link SeriesCache}): 262,144 slots, i.e. up to ~130k series
+     * cached at the table's normal load and at most 262,144; ~25 MiB at most for typical keys.
+     */
+    public static final int DEFAULT_SERIES_CACHE_SLOTS = 1 << 18;
+
     private final List<String> promotedResourceAttributes;
+    private final int seriesCacheSlots;
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
 
@@ -22,6 +29,7 @@ public final class ReceiverConfig {
         this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
         this.promoteJobAndInstance = b.promoteJobAndInstance;
         this.maxMessageBytes = b.maxMessageBytes;
+        this.seriesCacheSlots = b.seriesCacheSlots;
     }
 
     public static Builder builder() {
@@ -47,10 +55,16 @@ public final class ReceiverConfig {
         return maxMessageBytes;
     }
 
+    /** Upper bound of the shared series cache's table, in slots; 0 disables the cache. */
+    public int seriesCacheSlots() {
+        return seriesCacheSlots;
+    }
+
     public static final class Builder {
         private List<String> promotedResourceAttributes = DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES;
         private boolean promoteJobAndInstance = true;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private int seriesCacheSlots = DEFAULT_SERIES_CACHE_SLOTS;
 
         public Builder promotedResourceAttributes(List<String> keys) {
             for (String k : keys) {
@@ -72,6 +86,15 @@ public final class ReceiverConfig {
                 throw new IllegalArgumentException("maxMessageBytes must be positive, got " + v);
             }
             maxMessageBytes = v;
+            return this;
+        }
+
+        /** Bound of the series cache in slots (rounded down to a power of two); 0 disables it. */
+        public Builder seriesCacheSlots(int v) {
+            if (v != 0 && v < SeriesCache.PROBES) {
+                throw new IllegalArgumentException("seriesCacheSlots must be 0 or at least " + SeriesCache.PROBES + ", got " + v);
+            }
+            seriesCacheSlots = v;
             return this;
         }
 

@@ -206,13 +206,35 @@ final class RequestValidator {
                     require(type, field, wireType, ProtoCursor.LEN, at);
                     int saved = c.enter();
                     int end = c.limit;
-                    message(expected >>> 8, depth + 1);
+                    int child = expected >>> 8;
+                    if (child != KEY_VALUE || !isShortStringKeyValue(c.buf, c.pos, end)) {
+                        message(child, depth + 1);
+                    }
                     c.leave(saved, end);
                     break;
                 default:
                     throw new AssertionError("schema entry " + expected);
             }
         }
+    }
+
+    /**
+     * Fast path for the attribute almost every data point carries: a KeyValue that is exactly
+     * {@code key} (field 1) then {@code value} (field 2) holding only a {@code string_value}, each length
+     * under 128 (one-byte varints), filling {@code [p, end)} exactly. Such bytes are valid by the schema
+     * (the generic walk would accept them), so true skips that walk; false means "not this shape" and the
+     * generic walk decides (and reports any error with its offset as before).
+     */
+    private static boolean isShortStringKeyValue(byte[] b, int p, int end) {
+        if (end - p < 2 || b[p] != (1 << 3 | ProtoCursor.LEN) || b[p + 1] < 0) {
+            return false;
+        }
+        p += 2 + b[p + 1];
+        if (end - p < 2 || b[p] != (2 << 3 | ProtoCursor.LEN) || b[p + 1] < 0 || p + 2 + b[p + 1] != end) {
+            return false;
+        }
+        p += 2;
+        return end - p >= 2 && b[p] == (1 << 3 | ProtoCursor.LEN) && b[p + 1] >= 0 && p + 2 + b[p + 1] == end;
     }
 
     private void require(int type, int field, int actual, int wanted, int at) throws MalformedOtlpException {

@@ -181,6 +181,15 @@ final class ResourceLabels {
         pairs[pairCount++] = value;
     }
 
+    /** Number of ints of the pair list (name, value, name, value…), for the series cache's key. */
+    int pairInts() {
+        return pairCount;
+    }
+
+    int pairInt(int i) {
+        return pairs[i];
+    }
+
     void addTo(IngestSink target) {
         for (int i = 0; i < pairCount; i += 2) {
             target.addLabel(pairs[i], pairs[i + 1]);

@@ -61,6 +61,31 @@ final class StoreSink implements IngestSink {
     }
 
     @Override
+    public boolean appendsByHandle() {
+        return true;
+    }
+
+    @Override
+    public long lastHandle() {
+        return appender.lastHandle();
+    }
+
+    @Override
+    public int appendTo(long handle, long timestampMs, double value) {
+        return appender.appendTo(handle, timestampMs, value);
+    }
+
+    @Override
+    public int appendDeltaTo(long handle, long timestampMs, double delta) {
+        return appender.appendDeltaTo(handle, timestampMs, delta);
+    }
+
+    @Override
+    public int appendStaleTo(long handle, long timestampMs) {
+        return appender.appendStaleTo(handle, timestampMs);
+    }
+
+    @Override
     public void commit() {
         appender.commit();
     }

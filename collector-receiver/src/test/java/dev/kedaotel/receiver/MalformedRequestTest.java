@@ -90,6 +90,23 @@ class MalformedRequestTest {
     }
 
     @Test
+    void anAttributeThatOnlyStartsLikeAPlainStringIsStillCheckedFully() throws IOException {
+        // KeyValue{key "k", value AnyValue{string_value "v", bool_value sent length-delimited}}: the
+        // validator's fast path for plain string attributes must not accept the trailing bad field.
+        ByteArrayOutputStream any = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(any);
+        out.writeString(1, "v");
+        out.writeBytes(2, ByteString.copyFromUtf8("x"));
+        out.flush();
+        byte[] keyValue = concat(lengthDelimited(1, "k".getBytes(StandardCharsets.UTF_8)), lengthDelimited(2, any.toByteArray()));
+        byte[] point = lengthDelimited(7, keyValue);
+        byte[] metric = concat(lengthDelimited(1, "x".getBytes(StandardCharsets.UTF_8)), lengthDelimited(5, lengthDelimited(1, point)));
+        byte[] bytes = lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, metric)));
+        MalformedOtlpException e = rejected(bytes);
+        assertTrue(e.getMessage().contains("field AnyValue.2 has wire type 2, expected 0"), e.getMessage());
+    }
+
+    @Test
     void deeplyNestedAttributeValuesAreRejectedNotOverflowed() {
         AnyValue v = AnyValue.newBuilder().setStringValue("leaf").build();
         for (int i = 0; i < 200; i++) {

@@ -13,13 +13,33 @@ package dev.kedaotel.tsdb;
  * ({@link SeriesRegistry#handle}); the ring append checks the generation. If the ring reports the series
  * removed (retention raced with this append) the label set is resolved again under that lock, which
  * re-creates it.
+ *
+ * <h2>Handles</h2>
+ * A caller that can recognise a series without building its label set (the OTLP receiver's series
+ * cache) appends by <em>handle</em>: {@link #resolve()} (or {@link #lastHandle()} after a label-set
+ * append) gives an opaque {@code long} naming one series creation, (ref, generation) packed as
+ * {@code ref << 32 | generation}; {@link #appendTo} and friends then skip symbol lookups, label building
+ * and the registry probe. A handle never names another series: the generation is unique per creation,
+ * and the ring checks it under the series' writer lock (the same packing as {@link SeriesRegistry#handle}), so once retention removed the series every
+ * handle append returns {@link #HANDLE_DEAD} (also when its ref was reused) and the caller resolves the
+ * label set again. Handles are plain values, valid in any appender of the same store.
  */
 public final class Appender {
+    /**
+     * Returned by the handle appends when the handle's series was removed (retention): resolve the label
+     * set again. Negative, so it can never be mistaken for an {@link AppendResult} code.
+     */
+    public static final int HANDLE_DEAD = -1;
+    /** {@link #lastHandle()} when the last label-set append resolved to no series. Any negative handle means none. */
+    public static final long NO_HANDLE = -1L;
+
     private final TimeSeriesStore store;
     private final LabelSetBuilder labels = new LabelSetBuilder();
     private final IntSet touchedMetricNames = new IntSet();
     /** The ref of this appender's previous successful append (for the registry's next hint), or -1. */
     private int previous = -1;
+    /** Handle of the series the last label-set append resolved to, or {@link #NO_HANDLE}. */
+    private long lastHandle = NO_HANDLE;
 
     Appender(TimeSeriesStore store) {
         this.store = store;
@@ -62,10 +82,81 @@ public final class Appender {
         }
     }
 
-    private int append(long timestampMs, double value, int mode, boolean create) {
+    /**
+     * Resolves the series named by {@link #labels()}, creating it (without samples) if needed, and returns
+     * its handle; or, when it cannot be created, the negated {@link AppendResult} code
+     * ({@code -AppendResult.SERIES_LIMIT}). A series created here and never appended to is removed by
+     * retention like any idle one.
+     */
+    public long resolve() {
+        checkOpen();
+        labels.canonicalize();
+        long series = store.registry().lookup(labels);
+        if (series == SeriesRegistry.NONE) {
+            series = store.getOrCreate(labels, store.nowMs());
+            if (series == SeriesRegistry.NONE) {
+                return -store.count(AppendResult.SERIES_LIMIT);
+            }
+        }
+        return series;
+    }
+
+    /**
+     * The handle of the series the last {@link #append}, {@link #appendDelta} or {@link #appendStale}
+     * resolved to (whatever the sample's outcome), or {@link #NO_HANDLE} when it resolved to none (unknown
+     * series for a staleness marker, series limit, a too-old sample for a series that did not exist).
+     */
+    public long lastHandle() {
+        return lastHandle;
+    }
+
+    /** {@link #append} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendTo(long handle, long timestampMs, double value) {
+        return appendTo(handle, timestampMs, value, SampleRings.MODE_VALUE);
+    }
+
+    /** {@link #appendDelta} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendDeltaTo(long handle, long timestampMs, double delta) {
+        return appendTo(handle, timestampMs, delta, SampleRings.MODE_DELTA);
+    }
+
+    /** {@link #appendStale} to the series of {@code handle}; an {@link AppendResult} code or {@link #HANDLE_DEAD}. */
+    public int appendStaleTo(long handle, long timestampMs) {
+        return appendTo(handle, timestampMs, StaleMarker.VALUE, SampleRings.MODE_VALUE);
+    }
+
+    private int appendTo(long handle, long timestampMs, double value, int mode) {
+        checkOpen();
+        if (handle < 0) {
+            return HANDLE_DEAD;
+        }
+        int ref = SeriesRegistry.refOf(handle);
+        // The ring compares the generation under the series' writer lock: a removed series, or a later one
+        // that reuses the ref, answers DEAD, so no registry read is needed on this path.
+        int result = store.rings().append(ref, SeriesRegistry.generationOf(handle), timestampMs, value, mode, store.nowMs());
+        if (result == SampleRings.DEAD) {
+            return HANDLE_DEAD;
+        }
+        if (result == AppendResult.APPENDED) {
+            // The series was live at the append and its ref stays quarantined after a removal, so its key
+            // is still the one read here.
+            int metricName = store.registry().metricNameSymbol(ref);
+            if (metricName >= 0) {
+                touchedMetricNames.add(metricName);
+            }
+        }
+        return store.count(result);
+    }
+
+    private void checkOpen() {
         if (store.isClosed()) {
             throw new IllegalStateException("cannot append: the store is closed");
         }
+    }
+
+    private int append(long timestampMs, double value, int mode, boolean create) {
+        checkOpen();
+        lastHandle = NO_HANDLE;
         labels.canonicalize();
         long now = store.nowMs();
         SeriesRegistry registry = store.registry();
@@ -104,6 +195,7 @@ public final class Appender {
                 registry.setNextHint(p, ref);
             }
             previous = ref;
+            lastHandle = series;
             return store.count(result);
         }
     }
