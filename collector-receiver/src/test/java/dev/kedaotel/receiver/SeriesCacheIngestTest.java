@@ -66,18 +66,7 @@ class SeriesCacheIngestTest {
     }
 
     private List<Integer> refs(String metric, String... labels) {
-        List<LabelMatcher> matchers = new ArrayList<>();
-        matchers.add(LabelMatcher.eq(Labels.METRIC_NAME, metric));
-        for (int i = 0; i < labels.length; i += 2) {
-            matchers.add(LabelMatcher.eq(labels[i], labels[i + 1]));
-        }
-        IntList out = new IntList();
-        store.select(matchers, out);
-        List<Integer> refs = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            refs.add(out.get(i));
-        }
-        return refs;
+        return StoreProbe.find(store, metric, labels);
     }
 
     private List<Double> values(String metric, String... labels) {

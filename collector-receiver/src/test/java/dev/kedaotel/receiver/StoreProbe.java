@@ -17,6 +17,11 @@ final class StoreProbe implements AutoCloseable {
 
     /** Refs of the series with this metric name and these label values (others may exist). */
     List<Integer> find(String metric, String... labels) {
+        return find(store, metric, labels);
+    }
+
+    /** {@link #find(String, String...)} over any store. */
+    static List<Integer> find(TimeSeriesStore store, String metric, String... labels) {
         List<LabelMatcher> matchers = new ArrayList<>();
         matchers.add(LabelMatcher.eq(Labels.METRIC_NAME, metric));
         for (int i = 0; i < labels.length; i += 2) {

@@ -121,6 +121,11 @@ public final class Config {
         positive(Setting.SCALED_OBJECT_IDLE_SECONDS);
         positive(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
         number(Setting.METRIC_STORE_VALUE_IF_NOT_FOUND);
+        int cacheSlots = integer(Setting.OTLP_SERIES_CACHE_SLOTS);
+        if (cacheSlots != 0 && cacheSlots < 8) {
+            throw new ConfigException(Setting.OTLP_SERIES_CACHE_SLOTS.env() + " must be 0 (off) or at least 8, got '"
+                    + raw(Setting.OTLP_SERIES_CACHE_SLOTS) + "'");
+        }
         for (Setting s : Setting.values()) {
             if (s.defaultValue().equals("false") || s.defaultValue().equals("true")) {
                 bool(s);

@@ -107,6 +107,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .promotedResourceAttributes(config.list(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
                 .promoteJobAndInstance(config.bool(Setting.OTLP_PROMOTE_JOB_INSTANCE))
                 .maxMessageBytes(maxMessage)
+                .seriesCacheSlots(config.integer(Setting.OTLP_SERIES_CACHE_SLOTS))
                 .build(), receiverStats);
         selfMetrics.bindReceiver(receiverStats);
 

@@ -27,6 +27,8 @@ public enum Setting {
     OTLP_MAX_RECV_MSG_SIZE_BYTES("67108864", "Largest OTLP request accepted (after decompression), gRPC and HTTP."),
     OTLP_PROMOTE_RESOURCE_ATTRIBUTES("k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
             "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name)."),
+    OTLP_SERIES_CACHE_SLOTS("262144", "Slots of the receiver's cache from a data point's raw attribute bytes to its series"
+            + " (skips label building for series seen before; ~140 B of heap per cached series, bounded by this; 0 turns it off)."),
     OTLP_PROMOTE_JOB_INSTANCE("true", "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels."),
     OTLP_TLS_CA_FILE("", "TLS for the OTLP receiver: not supported yet; setting it stops startup with an error rather than serving plaintext."),
     OTLP_TLS_CERT_FILE("", "See OTLP_TLS_CA_FILE."),

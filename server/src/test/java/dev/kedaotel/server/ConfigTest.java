@@ -61,6 +61,14 @@ class ConfigTest {
     }
 
     @Test
+    void seriesCacheSlotsAreZeroOrAtLeastOneProbeWindow() {
+        assertEquals(0, load(Map.of("OTLP_SERIES_CACHE_SLOTS", "0")).integer(Setting.OTLP_SERIES_CACHE_SLOTS));
+        assertEquals(262144, load(Map.of()).integer(Setting.OTLP_SERIES_CACHE_SLOTS));
+        assertMessage("OTLP_SERIES_CACHE_SLOTS must be 0 (off) or at least 8, got '3'", () -> load(Map.of("OTLP_SERIES_CACHE_SLOTS", "3")));
+        assertMessage("OTLP_SERIES_CACHE_SLOTS must be 0 (off) or at least 8, got '-1'", () -> load(Map.of("OTLP_SERIES_CACHE_SLOTS", "-1")));
+    }
+
+    @Test
     void helpListsEverySettingWithFlagEnvAndDefault() {
         String help = Config.helpText();
         for (Setting s : Setting.values()) {
