@@ -31,9 +31,9 @@ final class KeepAliveHttpClient implements AutoCloseable {
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
-    /** {@code GET /api/v1/query?query=<q>}; returns the body, or throws on a non-200 status. */
-    String query(String promql) throws IOException {
-        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    /** {@code GET /api/v1/query?query=<q>&time=<time>}; returns the body, or throws on a non-200 status. */
+    String query(String promql, String time) throws IOException {
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + time);
     }
 
     String get(String pathAndQuery) throws IOException {

@@ -140,6 +140,7 @@ class DefaultRenderingTest {
         expected.put("OTLP_PROMOTE_RESOURCE_ATTRIBUTES", "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,"
                 + "k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name");
         expected.put("OTLP_PROMOTE_JOB_INSTANCE", "true");
+        expected.put("OTLP_SERIES_CACHE_SLOTS", "262144");
         expected.put("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m");
         expected.put("LOG_LEVEL", "info");
         expected.put("NO_COLOR", "false");
