@@ -150,8 +150,11 @@ class PrometheusApiTest {
 
     @Test
     void timeoutParameterEndsASlowQueryWith503() throws Exception {
-        // A subquery with a 1 ms step over 1 h evaluates 3.6M steps: far beyond a 5 ms deadline.
-        HttpResponse<String> r = post("/api/v1/query", "query", "count_over_time(vector(1)[1h:1ms])", "timeout", "5ms");
+        // 500 steps, each a 4,000-point subquery: ~2M sub-steps, far beyond a 5 ms deadline, while at most
+        // 4,000 + 500 samples are ever held, so the 5,000-sample limit cannot fire first (a single 3.6M-point
+        // subquery raced the two limits and answered 422 on a fast run).
+        HttpResponse<String> r = post("/api/v1/query_range", "query", "count_over_time(vector(1)[4s:1ms])",
+                "start", Long.toString(NOW_S - 499), "end", Long.toString(NOW_S), "step", "1", "timeout", "5ms");
         assertEquals(503, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"errorType\":\"timeout\""), r.body());
         HttpResponse<String> bad = post("/api/v1/query", "query", "1", "timeout", "soon");
