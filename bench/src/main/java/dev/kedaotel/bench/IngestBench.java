@@ -2,10 +2,7 @@ package dev.kedaotel.bench;
 
 import dev.kedaotel.receiver.ExportResult;
 import dev.kedaotel.receiver.MalformedOtlpException;
-import dev.kedaotel.receiver.OtlpIngestor;
 import dev.kedaotel.receiver.ReceiverConfig;
-import dev.kedaotel.receiver.ReceiverStats;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,44 +35,21 @@ public class IngestBench {
     @Param({"100000"})
     public int series;
 
-    private BenchStore bs;
-    private OtlpIngestor ingestor;
-    private List<OtlpRequests> requests;
-    private long stepMs;
-    private int next;
+    private IngestWorkload workload;
 
     @Setup(Level.Trial)
     public void setup() throws MalformedOtlpException {
-        bs = new BenchStore(series, 32);
-        ingestor = OtlpIngestor.forStore(bs.store, ReceiverConfig.defaults(), new ReceiverStats());
-        requests = OtlpRequests.covering(series, 1000);
-        stepMs = Math.max(1, 5000 / requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            export();
-        }
-        if (bs.store.seriesCount() != series) {
-            throw new IllegalStateException("expected " + series + " series, store has " + bs.store.seriesCount());
-        }
+        workload = new IngestWorkload(series, ReceiverConfig.defaults());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        bs.close();
+        workload.close();
     }
 
     @Benchmark
     @OperationsPerInvocation(1000)
     public ExportResult export() throws MalformedOtlpException {
-        OtlpRequests r = requests.get(next);
-        if (++next == requests.size()) {
-            next = 0;
-        }
-        long ts = bs.nowMs += stepMs;
-        r.stamp(ts, ts);
-        ExportResult result = ingestor.export(r.bytes(), ReceiverStats.Transport.GRPC);
-        if (!result.isFullSuccess()) {
-            throw new IllegalStateException("rejected: " + result);
-        }
-        return result;
+        return workload.exportNext();
     }
 }

@@ -1,13 +1,9 @@
 package dev.kedaotel.bench;
 
-import dev.kedaotel.receiver.ExportResult;
 import dev.kedaotel.receiver.MalformedOtlpException;
-import dev.kedaotel.receiver.OtlpIngestor;
 import dev.kedaotel.receiver.ReceiverConfig;
-import dev.kedaotel.receiver.ReceiverStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.List;
 
 /**
  * The in-process ingest path ({@code IngestBench}'s workload: decode + map + append + commit of
@@ -36,26 +32,13 @@ public final class IngestCpuProbe {
             config.seriesCacheSlots(a.integer("cache-slots", ReceiverConfig.DEFAULT_SERIES_CACHE_SLOTS));
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (BenchStore bs = new BenchStore(series, 32)) {
-            OtlpIngestor ingestor = OtlpIngestor.forStore(bs.store, config.build(), new ReceiverStats());
-            List<OtlpRequests> requests = OtlpRequests.covering(series, 1000);
-            long stepMs = Math.max(1, 5000 / requests.size());
-            int next = 0;
+        try (IngestWorkload workload = new IngestWorkload(series, config.build())) {
             for (int round = 0; round < rounds; round++) {
-                int n = requests.size() * 3;
+                int n = workload.requestsPerPass() * 3;
                 long cpu0 = threads.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
-                    OtlpRequests r = requests.get(next);
-                    if (++next == requests.size()) {
-                        next = 0;
-                    }
-                    long ts = bs.nowMs += stepMs;
-                    r.stamp(ts, ts);
-                    ExportResult result = ingestor.export(r.bytes(), ReceiverStats.Transport.GRPC);
-                    if (!result.isFullSuccess()) {
-                        throw new IllegalStateException("rejected: " + result);
-                    }
+                    workload.exportNext();
                 }
                 double points = n * 1000.0;
                 System.out.printf("round %d: cpu %.1f ns/point, wall %.1f ns/point%n", round,
@@ -67,7 +50,8 @@ public final class IngestCpuProbe {
             }
             Runtime rt = Runtime.getRuntime();
             System.out.printf("heap used after GC: %.1f MiB, %d series (ingestor %s)%n",
-                    (rt.totalMemory() - rt.freeMemory()) / 1048576.0, bs.store.seriesCount(), ingestor.config().seriesCacheSlots());
+                    (rt.totalMemory() - rt.freeMemory()) / 1048576.0, workload.bench.store.seriesCount(),
+                    workload.ingestor.config().seriesCacheSlots());
         }
     }
 }
