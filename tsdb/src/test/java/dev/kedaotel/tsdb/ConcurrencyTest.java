@@ -79,25 +79,7 @@ class ConcurrencyTest {
                 }, "writer-" + w));
             }
             for (int r = 0; r < READERS; r++) {
-                threads.add(new Thread(() -> {
-                    IntList refs = new IntList();
-                    SampleBuffer buf = new SampleBuffer();
-                    List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
-                    try {
-                        while (writing.get() && failure.get() == null) {
-                            refs.clear();
-                            store.select(all, refs);
-                            for (int i = 0; i < refs.size(); i++) {
-                                buf.clear();
-                                store.read(refs.get(i), Long.MIN_VALUE, Long.MAX_VALUE, buf);
-                                check(buf, refs.get(i));
-                                samplesSeen.addAndGet(buf.size());
-                            }
-                        }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    }
-                }, "reader-" + r));
+                threads.add(reader(store, ".+", writing, failure, samplesSeen, ConcurrencyTest::check));
             }
             threads.forEach(Thread::start);
             assertTrue(writersDone.await(120, TimeUnit.SECONDS), "writers did not finish in time");
@@ -112,6 +94,53 @@ class ConcurrencyTest {
             assertEquals(1 + WRITERS * (APPENDS_PER_WRITER / 10_000), store.seriesCount());
             long accepted = store.appendCount(AppendResult.APPENDED) + store.appendCount(AppendResult.OUT_OF_ORDER);
             assertEquals((long) WRITERS * APPENDS_PER_WRITER, accepted);
+        }
+    }
+
+    /**
+     * A thread that, while {@code writing}, selects every series whose name matches {@code nameRegex}, reads
+     * each whole and hands the samples to {@code check}; the first failure ends every thread's loop.
+     */
+    private static Thread reader(TimeSeriesStore store, String nameRegex, AtomicBoolean writing,
+                                 AtomicReference<Throwable> failure, AtomicLong samplesSeen, SampleCheck check) {
+        return new Thread(() -> {
+            IntList refs = new IntList();
+            SampleBuffer buf = new SampleBuffer();
+            List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", nameRegex));
+            try {
+                while (writing.get() && failure.get() == null) {
+                    refs.clear();
+                    store.select(all, refs);
+                    for (int i = 0; i < refs.size(); i++) {
+                        buf.clear();
+                        store.read(refs.get(i), Long.MIN_VALUE, Long.MAX_VALUE, buf);
+                        check.accept(buf, refs.get(i));
+                        samplesSeen.addAndGet(buf.size());
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }, "reader-" + nameRegex);
+    }
+
+    @FunctionalInterface
+    private interface SampleCheck {
+        void accept(SampleBuffer samples, int ref);
+    }
+
+    /** At most 8 samples (the store's bound), strictly increasing timestamps, each value {@link #noisyValueOf} its timestamp. */
+    private static void checkBoundedNoisy(SampleBuffer buf, int ref) {
+        if (buf.size() > 8) {
+            throw new AssertionError("read " + buf.size() + " samples, bound is 8");
+        }
+        long prev = Long.MIN_VALUE;
+        for (int k = 0; k < buf.size(); k++) {
+            long ts = buf.timestamp(k);
+            if (ts <= prev || Double.doubleToRawLongBits(buf.value(k)) != Double.doubleToRawLongBits(noisyValueOf(ts))) {
+                throw new AssertionError("torn or foreign sample at " + k + ": ts=" + ts + " value=" + buf.value(k));
+            }
+            prev = ts;
         }
     }
 
@@ -149,35 +178,7 @@ class ConcurrencyTest {
                 }));
             }
             for (int r = 0; r < READERS; r++) {
-                threads.add(new Thread(() -> {
-                    IntList refs = new IntList();
-                    SampleBuffer buf = new SampleBuffer();
-                    List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", "hot_.*"));
-                    try {
-                        while (writing.get() && failure.get() == null) {
-                            refs.clear();
-                            store.select(all, refs);
-                            for (int i = 0; i < refs.size(); i++) {
-                                buf.clear();
-                                store.read(refs.get(i), Long.MIN_VALUE, Long.MAX_VALUE, buf);
-                                if (buf.size() > 8) {
-                                    throw new AssertionError("read " + buf.size() + " samples, bound is 8");
-                                }
-                                long prev = Long.MIN_VALUE;
-                                for (int k = 0; k < buf.size(); k++) {
-                                    long ts = buf.timestamp(k);
-                                    if (ts <= prev || Double.doubleToRawLongBits(buf.value(k)) != Double.doubleToRawLongBits(noisyValueOf(ts))) {
-                                        throw new AssertionError("torn or foreign sample at " + k + ": ts=" + ts + " value=" + buf.value(k));
-                                    }
-                                    prev = ts;
-                                }
-                                samplesSeen.addAndGet(buf.size());
-                            }
-                        }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    }
-                }));
+                threads.add(reader(store, "hot_.*", writing, failure, samplesSeen, ConcurrencyTest::checkBoundedNoisy));
             }
             threads.forEach(Thread::start);
             assertTrue(writersDone.await(120, TimeUnit.SECONDS), "writers did not finish in time");
