@@ -1,7 +1,7 @@
 package dev.kedaotel.bench;
 
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.LabelMatcher;
+import dev.kedaotel.model.LabelMatcher;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.GoJson;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -302,25 +304,9 @@ final class AttributeValues {
             }
         }
 
+        /** Go's json.Marshal text, which kedify and Prometheus' OTLP translator produce for the same attribute. */
         private static void quote(String s, StringBuilder sb) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char ch = s.charAt(i);
-                switch (ch) {
-                    case '"': sb.append("\\\""); break;
-                    case '\\': sb.append("\\\\"); break;
-                    case '\n': sb.append("\\n"); break;
-                    case '\r': sb.append("\\r"); break;
-                    case '\t': sb.append("\\t"); break;
-                    default:
-                        if (ch < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) ch));
-                        } else {
-                            sb.append(ch);
-                        }
-                }
-            }
-            sb.append('"');
+            GoJson.appendQuoted(sb, s);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.kedaotel.receiver;
 
-import dev.kedaotel.tsdb.GoFloats;
+import dev.kedaotel.model.GoFloats;
 
 /**
  * Formats {@code le} and {@code quantile} label values the way Prometheus' OTLP translator does (Go's

@@ -1,7 +1,7 @@
 package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.AppendResult;
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.PrometheusNames;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

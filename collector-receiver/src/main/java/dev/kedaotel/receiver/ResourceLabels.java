@@ -1,6 +1,6 @@
 package dev.kedaotel.receiver;
 
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.PrometheusNames;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

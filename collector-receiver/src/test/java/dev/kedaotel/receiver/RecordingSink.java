@@ -1,7 +1,7 @@
 package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.AppendResult;
-import dev.kedaotel.tsdb.StaleMarker;
+import dev.kedaotel.model.StaleMarker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.SampleBuffer;
-import dev.kedaotel.tsdb.StaleMarker;
+import dev.kedaotel.model.StaleMarker;
 import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;

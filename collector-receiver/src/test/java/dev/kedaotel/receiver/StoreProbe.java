@@ -3,8 +3,8 @@ package dev.kedaotel.receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.SampleBuffer;
 import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;

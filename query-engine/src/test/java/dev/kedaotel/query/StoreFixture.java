@@ -3,7 +3,7 @@ package dev.kedaotel.query;
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.AppendResult;
 import dev.kedaotel.tsdb.LabelSetBuilder;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.SymbolTable;
 import dev.kedaotel.tsdb.TimeSeriesStore;

@@ -1,5 +1,7 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.query.kedify.OperationOverTime;
+
 import io.grpc.Status;
 import io.grpc.StatusException;
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ public final class ScalerMetadata {
             if (named == null) {
                 fellBack = true;
                 warnings.add("unknown " + OPERATION_OVER_TIME + " \"" + rawOp
-                        + "\" (expected last_one, rate, count, avg, min or max); using last_one");
+                        + "\" (expected " + OperationOverTime.SUPPORTED + "); using last_one");
             } else {
                 op = named;
             }

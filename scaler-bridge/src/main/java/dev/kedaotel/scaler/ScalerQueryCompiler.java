@@ -4,6 +4,7 @@ import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.kedify.KedifyQuery;
+import dev.kedaotel.query.kedify.OperationOverTime;
 import dev.kedaotel.query.kedify.KedifyQueryException;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -33,12 +34,9 @@ public final class ScalerQueryCompiler {
         String query = metadata.metricQuery();
         KedifyQuery kedify;
         try {
-            kedify = KedifyQuery.compile(query, metadata.operationOverTime().wireName(), windowMs);
+            kedify = KedifyQuery.compile(query, metadata.operationOverTime(), windowMs);
         } catch (KedifyQueryException kedifyError) {
             return compileAsPromQL(metadata, kedifyError);
-        }
-        if (kedify.warning() != null) {
-            LOG.log(Level.DEBUG, () -> "metricQuery \"" + query + "\": " + kedify.warning());
         }
         return new ScalerQuery(metadata, kedify.promql(), kedify.expr(), true);
     }

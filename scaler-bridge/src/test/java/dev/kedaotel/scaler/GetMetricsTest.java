@@ -1,5 +1,7 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.query.kedify.OperationOverTime;
+
 import static dev.kedaotel.scaler.ScalerTestEnv.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.StaleMarker;
+
 /**
  * The write handle of one ingest thread (or one request): fill {@link #labels()} with a series' label
  * set as symbol ids, append samples, then {@link #commit()} once per request so listeners learn which

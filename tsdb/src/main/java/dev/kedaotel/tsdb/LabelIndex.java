@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.LabelMatcher;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

@@ -1,79 +1,37 @@
 package dev.kedaotel.tsdb;
 
-import java.util.Arrays;
+import dev.kedaotel.model.LabelNames;
 
 /**
- * The label <em>names</em> of a label set, shared by every series (and every {@link Labels}) with the
- * same names: a metric's series usually differ only in their values, so a series stores a shape id and
- * its value symbols, and the names, their strings and their order live here once.
+ * The name part of a series key, shared by every series with the same label names: a metric's series
+ * usually differ only in their values, so a series stores a shape id and its value symbols, and the
+ * names live here once.
  *
  * <p>Two orders matter. Series keys are sorted by name <em>symbol id</em> ({@link #names}, the canonical
- * order of {@link LabelSetBuilder}); value symbols are stored in that order. {@link Labels} are sorted by
- * name <em>string</em>: {@link #sortedNames} is that order and {@link #valueIndex} maps it back to the
- * position of the value. Immutable (all fields final, arrays never written after construction), so
- * instances may be shared between threads freely.
+ * order of {@link LabelSetBuilder}); value symbols are stored in that order. {@code Labels} are sorted by
+ * name <em>string</em>: {@link #labelNames} (the model's shared names of lazily decoded label sets)
+ * knows that order and where each value sits. Immutable, so instances may be shared between threads.
  */
 final class LabelShape {
-    /** Id in {@link LabelShapes}, or -1 for a derived shape that is not a key shape. */
+    /** Id in {@link LabelShapes}. */
     final int id;
-    /** Name symbols in key order (ascending id); null for a derived shape. */
+    /** Name symbols in key order (ascending id). */
     final int[] names;
-    /** Name strings in label order (ascending string). */
-    final String[] sortedNames;
-    /** {@code valueIndex[i]}: position in the value array of the value of {@code sortedNames[i]}. */
-    final int[] valueIndex;
-    /** Position in the value array of the {@code __name__} value, or -1. */
-    final int metricNameValue;
-    /** The same shape without {@code __name__} (this when there is none). */
-    final LabelShape withoutMetricName;
-    /** The table the value symbols of this shape's label sets come from (kept here, not per {@link Labels}). */
-    final SymbolTable symbols;
+    /** The names as strings in label order, with the symbol table that decodes this shape's values. */
+    final LabelNames labelNames;
 
-    private LabelShape(int id, int[] names, String[] sortedNames, int[] valueIndex, SymbolTable symbols) {
+    private LabelShape(int id, int[] names, LabelNames labelNames) {
         this.id = id;
-        this.symbols = symbols;
         this.names = names;
-        this.sortedNames = sortedNames;
-        this.valueIndex = valueIndex;
-        int at = Arrays.binarySearch(sortedNames, Labels.METRIC_NAME);
-        this.metricNameValue = at < 0 ? -1 : valueIndex[at];
-        if (at < 0) {
-            this.withoutMetricName = this;
-        } else {
-            String[] n = new String[sortedNames.length - 1];
-            int[] v = new int[n.length];
-            for (int i = 0, w = 0; i < sortedNames.length; i++) {
-                if (i != at) {
-                    n[w] = sortedNames[i];
-                    v[w++] = valueIndex[i];
-                }
-            }
-            this.withoutMetricName = new LabelShape(-1, null, n, v, symbols);
-        }
+        this.labelNames = labelNames;
     }
 
     /** A key shape: {@code names} ascending by id, {@code strings[i]} the string of {@code names[i]}. */
     static LabelShape of(int id, int[] names, String[] strings, SymbolTable symbols) {
-        Integer[] order = new Integer[names.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> strings[a].compareTo(strings[b]));
-        String[] sorted = new String[names.length];
-        int[] valueIndex = new int[names.length];
-        for (int i = 0; i < order.length; i++) {
-            sorted[i] = strings[order[i]];
-            valueIndex[i] = order[i];
-        }
-        return new LabelShape(id, names, sorted, valueIndex, symbols);
+        return new LabelShape(id, names, LabelNames.inValueOrder(strings, symbols));
     }
 
     int size() {
-        return sortedNames.length;
-    }
-
-    /** Position in {@link #sortedNames} of {@code name}, or negative. */
-    int indexOf(String name) {
-        return Arrays.binarySearch(sortedNames, name);
+        return names.length;
     }
 }

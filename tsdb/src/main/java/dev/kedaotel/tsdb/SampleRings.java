@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.StaleMarker;
+
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.Labels;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -183,7 +185,7 @@ final class SeriesRegistry {
         if (shape.size() == 0) {
             return Labels.EMPTY;
         }
-        Labels labels = Labels.lazy(shape, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
+        Labels labels = Labels.lazy(shape.labelNames, Arrays.copyOfRange(kp, k + 1, k + 1 + shape.size()));
         // Seqlock-style re-check: had the ref been removed and reused meanwhile (only possible with a
         // grace period shorter than this read), the copy may mix two keys; such a ref is not live for us.
         VarHandle.loadLoadFence();
@@ -221,7 +223,8 @@ final class SeriesRegistry {
     /** The {@code __name__} value symbol of {@code ref}'s key, or -1. */
     int metricNameSymbol(int ref) {
         LabelShape s = shape(ref);
-        return s.metricNameValue < 0 ? -1 : value(ref, s.metricNameValue);
+        int at = s.labelNames.metricNameValue();
+        return at < 0 ? -1 : value(ref, at);
     }
 
     private int keyAddress(int ref) {

@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.SymbolLookup;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,7 @@ import java.util.Arrays;
  *       either a complete entry or another one, and checks the entry's id.</li>
  * </ul>
  */
-public final class SymbolTable {
+public final class SymbolTable implements SymbolLookup {
     /** The id of the empty string. */
     public static final int EMPTY = 0;
 

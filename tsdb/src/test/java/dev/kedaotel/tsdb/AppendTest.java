@@ -1,5 +1,8 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.Labels;
+import dev.kedaotel.model.StaleMarker;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

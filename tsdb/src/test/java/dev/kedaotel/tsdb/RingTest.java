@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.StaleMarker;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

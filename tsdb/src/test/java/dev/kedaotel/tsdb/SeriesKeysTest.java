@@ -1,5 +1,8 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,8 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 

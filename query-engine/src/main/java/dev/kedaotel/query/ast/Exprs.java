@@ -1,7 +1,7 @@
 package dev.kedaotel.query.ast;
 
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 
 import java.util.Collections;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.kedaotel.query.ast;
 
 import dev.kedaotel.query.ValueType;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 
 import java.util.ArrayList;
 import java.util.Collections;

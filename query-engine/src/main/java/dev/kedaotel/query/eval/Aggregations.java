@@ -3,8 +3,8 @@ package dev.kedaotel.query.eval;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ast.AggregateExpr;
 import dev.kedaotel.query.ast.AggregateOp;
-import dev.kedaotel.tsdb.Labels;
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.Labels;
+import dev.kedaotel.model.PrometheusNames;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,7 +280,7 @@ final class Aggregations {
 
     /** Go's FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
     static String formatPlain(double v) {
-        return dev.kedaotel.tsdb.GoFloats.formatF(v);
+        return dev.kedaotel.model.GoFloats.formatF(v);
     }
 
     private static GroupIndex groupIndex(AggregateExpr a, Vec in) {

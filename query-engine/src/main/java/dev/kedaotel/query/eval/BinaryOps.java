@@ -3,7 +3,7 @@ package dev.kedaotel.query.eval;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ast.BinaryOp;
 import dev.kedaotel.query.ast.VectorMatching;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -193,36 +193,13 @@ final class BinaryOps {
             Labels sig = signature(one.labels(i), m);
             Integer prev = seen.putIfAbsent(sig, i);
             if (prev != null) {
-                return PromQLException.execution("found duplicate series for the match group " + goLabels(sig)
+                return PromQLException.execution("found duplicate series for the match group " + sig.prometheusString()
                         + " on the " + (swapped ? "left" : "right") + " hand-side of the operation: ["
-                        + goLabels(one.labels(i)) + ", " + goLabels(one.labels(prev))
+                        + one.labels(i).prometheusString() + ", " + one.labels(prev).prometheusString()
                         + "];many-to-many matching not allowed: matching labels must be unique on one side");
             }
         }
         throw new IllegalStateException("no duplicate found on the second pass");
-    }
-
-    /** Prometheus' labels.String(): {@code {__name__="m", a="b"}}, every label, Go-quoted values. */
-    static String goLabels(Labels l) {
-        StringBuilder sb = new StringBuilder("{");
-        for (int k = 0; k < l.size(); k++) {
-            if (k > 0) {
-                sb.append(", ");
-            }
-            sb.append(l.name(k)).append("=\"");
-            String v = l.value(k);
-            for (int c = 0; c < v.length(); c++) {
-                char ch = v.charAt(c);
-                switch (ch) {
-                    case '"': sb.append("\\\""); break;
-                    case '\\': sb.append("\\\\"); break;
-                    case '\n': sb.append("\\n"); break;
-                    default: sb.append(ch);
-                }
-            }
-            sb.append('"');
-        }
-        return sb.append('}').toString();
     }
 
     /** The labels two elements are matched on: the {@code on} labels, or all but the ignored ones and the name. */

@@ -19,9 +19,9 @@ import dev.kedaotel.query.ast.SubqueryExpr;
 import dev.kedaotel.query.ast.UnaryExpr;
 import dev.kedaotel.query.ast.VectorSelector;
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.SampleBuffer;
-import dev.kedaotel.tsdb.StaleMarker;
+import dev.kedaotel.model.StaleMarker;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import dev.kedaotel.query.ast.Call;
 import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.ast.Exprs;
 import dev.kedaotel.query.ast.VectorSelector;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 
 import java.util.ArrayList;
 import java.util.List;

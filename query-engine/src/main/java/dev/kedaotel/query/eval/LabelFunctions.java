@@ -1,8 +1,8 @@
 package dev.kedaotel.query.eval;
 
 import dev.kedaotel.query.PromQLException;
-import dev.kedaotel.tsdb.Labels;
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.Labels;
+import dev.kedaotel.model.PrometheusNames;
 
 import java.util.HashSet;
 import java.util.List;

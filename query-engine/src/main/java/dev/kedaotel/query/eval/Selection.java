@@ -1,6 +1,6 @@
 package dev.kedaotel.query.eval;
 
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 /**
  * The series a selector picked: refs and their label sets in ref order, and the store's series epoch read

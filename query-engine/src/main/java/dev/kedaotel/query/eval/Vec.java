@@ -1,6 +1,6 @@
 package dev.kedaotel.query.eval;
 
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 import java.util.Arrays;
 

@@ -4,15 +4,13 @@ import dev.kedaotel.query.ast.AggregateExpr;
 import dev.kedaotel.query.ast.AggregateOp;
 import dev.kedaotel.query.ast.Call;
 import dev.kedaotel.query.ast.Expr;
-import dev.kedaotel.query.ast.Function;
 import dev.kedaotel.query.ast.MatrixSelector;
 import dev.kedaotel.query.ast.VectorSelector;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A kedify/otel-add-on {@code metricQuery} plus {@code operationOverTime}, compiled to a PromQL AST that
@@ -28,64 +26,44 @@ import java.util.Locale;
  * <p>Time operations: last_one → {@code last_over_time}; avg/min/max/count → {@code *_over_time}; rate →
  * the internal {@code kedify_rate} (sum of increases between consecutive samples, a drop counting as a
  * reset that adds the new value, divided by the seconds between the first and last sample; 0 with fewer
- * than two samples). An unknown operation falls back to last_one and sets {@link #warning()}.
+ * than two samples). What an unknown operation name means is the caller's policy (see {@link OperationOverTime}).
  *
  * <p>Result semantics (deliberately different from kedify where kedify was buggy): a series counts only
  * if it has a sample inside the window; no such matching series ⇒ an empty vector, i.e. "not found";
  * a label missing on a series reads as "" (Prometheus), so {@code {namespace="a"}} never matches a
  * series without {@code namespace}. Metric names and label keys are sanitised with
- * {@link dev.kedaotel.tsdb.PrometheusNames} exactly as ingest does, so dotted OTel names match.
+ * {@link dev.kedaotel.model.PrometheusNames} exactly as ingest does, so dotted OTel names match.
  */
 public final class KedifyQuery {
-    /** The accepted operationOverTime values, lower case. */
-    public static final List<String> TIME_OPS = List.of("last_one", "rate", "count", "avg", "min", "max");
-
     private final Expr expr;
     private final String metricName;
     private final String vectorOp;
-    private final String timeOp;
-    private final String warning;
+    private final OperationOverTime operation;
 
-    private KedifyQuery(Expr expr, String metricName, String vectorOp, String timeOp, String warning) {
+    private KedifyQuery(Expr expr, String metricName, String vectorOp, OperationOverTime operation) {
         this.expr = expr;
         this.metricName = metricName;
         this.vectorOp = vectorOp;
-        this.timeOp = timeOp;
-        this.warning = warning;
+        this.operation = operation;
     }
 
     /**
-     * Compiles a query. {@code operationOverTime} may be null or blank (last_one); {@code windowMs} is the
-     * look-back window of the time operation and must be positive.
+     * Compiles a query. {@code operation} null means {@link OperationOverTime#LAST_ONE}; {@code windowMs}
+     * is the look-back window of the time operation and must be positive.
      */
-    public static KedifyQuery compile(String metricQuery, String operationOverTime, long windowMs) throws KedifyQueryException {
+    public static KedifyQuery compile(String metricQuery, OperationOverTime operation, long windowMs) throws KedifyQueryException {
         if (windowMs <= 0) {
             throw new KedifyQueryException("the time window must be positive, got " + windowMs + " ms");
         }
         KedifyQueryParser.Parsed p = KedifyQueryParser.parse(metricQuery);
-        String requested = operationOverTime == null ? "" : operationOverTime.trim().toLowerCase(Locale.ROOT);
-        String timeOp = requested.isEmpty() ? "last_one" : requested;
-        String warning = null;
-        if (!TIME_OPS.contains(timeOp)) {
-            warning = "unknown operationOverTime \"" + operationOverTime + "\", falling back to last_one (supported: "
-                    + String.join(", ", TIME_OPS) + ")";
-            timeOp = "last_one";
-        }
+        OperationOverTime op = operation == null ? OperationOverTime.LAST_ONE : operation;
         List<LabelMatcher> matchers = new ArrayList<>(p.matchers.size() + 1);
         matchers.add(LabelMatcher.eq(Labels.METRIC_NAME, p.metricName));
         matchers.addAll(p.matchers);
         VectorSelector vs = new VectorSelector(0, p.metricName, matchers, 0, null);
-        Call timeCall = new Call(0, timeFunction(timeOp), List.of(new MatrixSelector(0, vs, windowMs)));
+        Call timeCall = new Call(0, op.function(), List.of(new MatrixSelector(0, vs, windowMs)));
         Expr e = new AggregateExpr(0, AggregateOp.byKeyword(p.vectorOp), timeCall, null, List.of(), false);
-        return new KedifyQuery(e, p.metricName, p.vectorOp, timeOp, warning);
-    }
-
-    private static Function timeFunction(String timeOp) {
-        switch (timeOp) {
-            case "rate": return Function.KEDIFY_RATE;
-            case "last_one": return Function.lookup("last_over_time");
-            default: return Function.lookup(timeOp + "_over_time");
-        }
+        return new KedifyQuery(e, p.metricName, p.vectorOp, op);
     }
 
     /** The compiled expression (contains the internal kedify_rate for rate, so it is not re-parseable then). */
@@ -108,18 +86,9 @@ public final class KedifyQuery {
         return vectorOp;
     }
 
-    /** The effective operationOverTime (last_one after a fall-back). */
-    public String timeOp() {
-        return timeOp;
-    }
-
-    public boolean operationFellBack() {
-        return warning != null;
-    }
-
-    /** Why the operation fell back, or null. */
-    public String warning() {
-        return warning;
+    /** The time operation compiled in. */
+    public OperationOverTime operation() {
+        return operation;
     }
 
     @Override

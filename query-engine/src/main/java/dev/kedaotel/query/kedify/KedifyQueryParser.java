@@ -1,7 +1,7 @@
 package dev.kedaotel.query.kedify;
 
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.PrometheusNames;
 
 import java.util.ArrayList;
 import java.util.List;

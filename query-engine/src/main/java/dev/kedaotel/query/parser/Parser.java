@@ -1,5 +1,7 @@
 package dev.kedaotel.query.parser;
 
+import dev.kedaotel.model.Durations;
+
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ValueType;
 import dev.kedaotel.query.ast.AggregateExpr;
@@ -18,9 +20,9 @@ import dev.kedaotel.query.ast.SubqueryExpr;
 import dev.kedaotel.query.ast.UnaryExpr;
 import dev.kedaotel.query.ast.VectorMatching;
 import dev.kedaotel.query.ast.VectorSelector;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
-import dev.kedaotel.tsdb.PrometheusNames;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
+import dev.kedaotel.model.PrometheusNames;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -36,10 +38,6 @@ import java.util.Locale;
  * per parse, via {@link #parse(String)}.
  */
 public final class Parser {
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile(
-            "^(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?$");
-    private static final long[] DURATION_UNITS_MS = {
-        365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L};
 
     private final Lexer lexer;
     private final String input;
@@ -57,26 +55,6 @@ public final class Parser {
     /** Parses and type-checks one expression. */
     public static Expr parse(String input) throws PromQLException {
         return new Parser(input).parseTop();
-    }
-
-    /** Parses a Prometheus duration such as {@code 1h30m}; throws with the given message prefix otherwise. */
-    public static long parseDurationMs(String text) {
-        java.util.regex.Matcher m = DURATION.matcher(text);
-        if (text.isEmpty() || !m.matches()) {
-            throw new IllegalArgumentException("not a valid duration string: " + Token.goQuote(text));
-        }
-        long ms = 0;
-        for (int i = 0; i < DURATION_UNITS_MS.length; i++) {
-            String g = m.group(i + 1);
-            if (g != null) {
-                try {
-                    ms = Math.addExact(ms, Math.multiplyExact(Long.parseLong(g), DURATION_UNITS_MS[i]));
-                } catch (ArithmeticException | NumberFormatException e) {
-                    throw new IllegalArgumentException("duration out of range: " + Token.goQuote(text));
-                }
-            }
-        }
-        return ms;
     }
 
     private Expr parseTop() throws PromQLException {
@@ -563,7 +541,7 @@ public final class Parser {
         next();
         long ms;
         try {
-            ms = parseDurationMs(t.text.equals("0") ? "0s" : t.text);
+            ms = Durations.parse(t.text);
         } catch (IllegalArgumentException ex) {
             throw ParseErrors.at(input, t.pos, ex.getMessage());
         }

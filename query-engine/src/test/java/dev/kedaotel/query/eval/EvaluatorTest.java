@@ -8,7 +8,7 @@ import dev.kedaotel.query.QueryResult;
 import dev.kedaotel.query.ScalarOutcome;
 import dev.kedaotel.query.StoreFixture;
 import dev.kedaotel.query.ValueType;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -89,9 +89,9 @@ class SelectionCacheTest {
     void aStaleEntryIsNotReplacedByAnOlderOne() {
         SelectionCache cache = new SelectionCache();
         VectorSelector selector = onlySelector("requests");
-        Selection newer = new Selection(7, new int[0], new dev.kedaotel.tsdb.Labels[0]);
+        Selection newer = new Selection(7, new int[0], new dev.kedaotel.model.Labels[0]);
         cache.put(selector, newer);
-        cache.put(selector, new Selection(6, new int[0], new dev.kedaotel.tsdb.Labels[0]));
+        cache.put(selector, new Selection(6, new int[0], new dev.kedaotel.model.Labels[0]));
         assertSame(newer, cache.get(selector, 7));
         assertNull(cache.get(selector, 6), "an entry answers only for its own epoch");
     }

@@ -14,6 +14,7 @@ import static dev.kedaotel.query.StoreFixture.at;
 import static dev.kedaotel.query.StoreFixture.l;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class KedifyQueryTest {
     }
 
     private ScalarOutcome eval(String query, String op, double atSeconds) throws Exception {
-        return engine.evaluateToScalar(KedifyQuery.compile(query, op, WINDOW).expr(), at(atSeconds));
+        return engine.evaluateToScalar(KedifyQuery.compile(query, op == null ? null : OperationOverTime.fromWireName(op), WINDOW).expr(), at(atSeconds));
     }
 
     private double value(String query, String op, double atSeconds) throws Exception {
@@ -80,7 +81,7 @@ class KedifyQueryTest {
     @Test
     void windowIsTheRetention() throws Exception {
         fx.series(l("__name__", "m"), 0, 10, 1, 2, 3, 4, 5);
-        ScalarOutcome o = engine.evaluateToScalar(KedifyQuery.compile("m", "avg", 25_000).expr(), at(40));
+        ScalarOutcome o = engine.evaluateToScalar(KedifyQuery.compile("m", OperationOverTime.AVG, 25_000).expr(), at(40));
         assertEquals(4.0, o.value(), 1e-12, "[15 s, 40 s] holds 3, 4, 5");
     }
 
@@ -132,15 +133,13 @@ class KedifyQueryTest {
 
     @Test
     void compiledShape() throws Exception {
-        KedifyQuery q = KedifyQuery.compile("max(metric_foo)", "rate", WINDOW);
+        KedifyQuery q = KedifyQuery.compile("max(metric_foo)", OperationOverTime.RATE, WINDOW);
         assertEquals("metric_foo", q.metricName());
         assertEquals("max", q.vectorOp());
-        assertEquals("rate", q.timeOp());
+        assertEquals(OperationOverTime.RATE, q.operation());
         assertEquals("max(kedify_rate(metric_foo[2m]))", q.promql());
-        assertFalse(q.operationFellBack());
-        assertNull(q.warning());
 
-        KedifyQuery dotted = KedifyQuery.compile("http.server/duration{}", "AVG", WINDOW);
+        KedifyQuery dotted = KedifyQuery.compile("http.server/duration{}", OperationOverTime.fromWireName(" AVG "), WINDOW);
         assertEquals("http_server_duration", dotted.metricName());
         assertEquals("sum(avg_over_time(http_server_duration[2m]))", dotted.promql());
     }
@@ -156,12 +155,14 @@ class KedifyQueryTest {
     }
 
     @Test
-    void unknownOperationFallsBackWithAWarning() throws Exception {
-        KedifyQuery q = KedifyQuery.compile("m", "sum", WINDOW);
-        assertTrue(q.operationFellBack());
-        assertEquals("last_one", q.timeOp());
-        assertEquals("unknown operationOverTime \"sum\", falling back to last_one (supported: last_one, rate, count, avg, min, max)",
-                q.warning());
+    void everySpellingNamesOneOperationAndUnknownOnesNone() throws Exception {
+        for (OperationOverTime op : OperationOverTime.values()) {
+            assertEquals(op, OperationOverTime.fromWireName(op.wireName().toUpperCase(java.util.Locale.ROOT)));
+            assertTrue(OperationOverTime.SUPPORTED.contains(op.wireName()));
+            assertNotNull(KedifyQuery.compile("m", op, WINDOW).expr());
+        }
+        assertNull(OperationOverTime.fromWireName("sum"), "KServe sends sum; the caller decides the fallback");
+        assertEquals(OperationOverTime.LAST_ONE, KedifyQuery.compile("m", null, WINDOW).operation());
     }
 
     @ParameterizedTest

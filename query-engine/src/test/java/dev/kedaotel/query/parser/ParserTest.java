@@ -9,7 +9,7 @@ import dev.kedaotel.query.ast.MatrixSelector;
 import dev.kedaotel.query.ast.NumberLiteral;
 import dev.kedaotel.query.ast.StringLiteral;
 import dev.kedaotel.query.ast.VectorSelector;
-import dev.kedaotel.tsdb.LabelMatcher;
+import dev.kedaotel.model.LabelMatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -148,13 +148,15 @@ class ParserTest {
     }
 
     @Test
-    void durations() {
-        assertEquals(5_400_000, Parser.parseDurationMs("1h30m"));
-        assertEquals(500, Parser.parseDurationMs("500ms"));
-        assertEquals(86_400_000L * 365 + 1000, Parser.parseDurationMs("1y1s"));
-        assertEquals(7 * 86_400_000L, Parser.parseDurationMs("1w"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parser.parseDurationMs("30m1h"));
-        assertEquals("not a valid duration string: \"30m1h\"", e.getMessage());
+    void durationsFollowPrometheusInRangesOffsetsAndSubqueries() throws PromQLException {
+        assertEquals(5_400_000, ((MatrixSelector) Parser.parse("x[1h30m]")).rangeMs());
+        assertEquals(86_400_000L * 365 + 1000, ((MatrixSelector) Parser.parse("x[1y1s]")).rangeMs());
+        PromQLException order = assertThrows(PromQLException.class, () -> Parser.parse("rate(x[1s1m])"));
+        assertTrue(order.getMessage().endsWith("not a valid duration string: \"1s1m\""), order.getMessage());
+        PromQLException big = assertThrows(PromQLException.class, () -> Parser.parse("x[99999999999999y]"));
+        assertTrue(big.getMessage().endsWith("duration out of range"), big.getMessage());
+        assertThrows(PromQLException.class, () -> Parser.parse("x offset 300y"));
+        assertThrows(PromQLException.class, () -> Parser.parse("x[5m:1s1m]"));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.model.GoJson;
+
 /**
  * A minimal streaming JSON writer into a StringBuilder. It tracks only whether a comma is due, so
  * callers write well-formed output by pairing begin/end calls; no reflection, no object mapping.
@@ -109,25 +111,9 @@ public final class JsonWriter {
         }
     }
 
+    /** Appends {@code s} as a JSON string, escaped as Go's encoding/json does (see {@link GoJson}). */
     public static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
+        GoJson.appendQuoted(sb, s);
     }
 
     @Override

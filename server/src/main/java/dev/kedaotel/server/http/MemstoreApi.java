@@ -5,11 +5,12 @@ import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ScalarOutcome;
 import dev.kedaotel.query.kedify.KedifyQuery;
 import dev.kedaotel.query.kedify.KedifyQueryException;
+import dev.kedaotel.query.kedify.OperationOverTime;
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.SampleBuffer;
-import dev.kedaotel.tsdb.StaleMarker;
+import dev.kedaotel.model.StaleMarker;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
 import java.io.IOException;
@@ -119,11 +120,12 @@ public final class MemstoreApi {
         }
         KedifyQuery kq;
         try {
-            kq = KedifyQuery.compile(q, op, windowMs);
-            if (kq.operationFellBack()) {
-                // kedify's REST endpoint (unlike its scaler) insists on a known operation.
-                throw new KedifyQueryException("unknown operationOverTime \"" + op + "\"; expected one of last_one, rate, count, avg, min, max");
+            // kedify's REST endpoint (unlike its scaler) insists on a known operation.
+            OperationOverTime operation = op == null || op.isBlank() ? OperationOverTime.LAST_ONE : OperationOverTime.fromWireName(op);
+            if (operation == null) {
+                throw new KedifyQueryException("unknown operationOverTime \"" + op + "\"; expected one of " + OperationOverTime.SUPPORTED);
             }
+            kq = KedifyQuery.compile(q, operation, windowMs);
         } catch (KedifyQueryException e) {
             HttpReplies.plainError(r.exchange(), 400, e.getMessage());
             return;

@@ -1,5 +1,9 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.model.Durations;
+import dev.kedaotel.model.GoFloats;
+import dev.kedaotel.model.GoStrings;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -14,9 +18,9 @@ public final class PromFormat {
     private PromFormat() {
     }
 
-    /** A sample value exactly as Prometheus writes it (see {@link dev.kedaotel.tsdb.GoFloats#formatSample}). */
+    /** A sample value exactly as Prometheus writes it (see {@link dev.kedaotel.model.GoFloats#formatSample}). */
     public static String value(double v) {
-        return dev.kedaotel.tsdb.GoFloats.formatSample(v);
+        return GoFloats.formatSample(v);
     }
 
     /** Unix seconds with up to three decimals, as a JSON number. */
@@ -43,11 +47,10 @@ public final class PromFormat {
             return Long.MAX_VALUE;
         }
         try {
-            double d = Double.parseDouble(s);
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
+            double d = GoFloats.parseFloat(s);
+            if (Double.isFinite(d)) {
+                return Math.round(d * 1000.0);
             }
-            return Math.round(d * 1000.0);
         } catch (NumberFormatException ignored) {
             // fall through to RFC 3339
         }
@@ -63,54 +66,15 @@ public final class PromFormat {
         }
     }
 
-    /** Parses a duration parameter (float seconds or Prometheus duration such as 1m30s) to ms. */
+    /**
+     * Parses a duration parameter ({@code step}, {@code timeout}, {@code lookback_delta}) to ms with
+     * Prometheus' rules (see {@link Durations#parseParameter}); the message names the parameter.
+     */
     public static long parseDuration(String name, String s) {
         try {
-            double d = Double.parseDouble(s);
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
-            }
-            return Math.round(d * 1000.0);
-        } catch (NumberFormatException ignored) {
-            // a unit-suffixed duration
+            return Durations.parseParameter(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid parameter " + GoStrings.quote(name) + ": " + e.getMessage());
         }
-        long total = 0;
-        int i = 0;
-        boolean any = false;
-        while (i < s.length()) {
-            int start = i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == start) {
-                throw badDuration(name, s);
-            }
-            long n = Long.parseLong(s.substring(start, i));
-            int u = i;
-            while (i < s.length() && Character.isLetter(s.charAt(i))) {
-                i++;
-            }
-            long unitMs;
-            switch (s.substring(u, i)) {
-                case "ms": unitMs = 1; break;
-                case "s": unitMs = 1000; break;
-                case "m": unitMs = 60_000; break;
-                case "h": unitMs = 3_600_000; break;
-                case "d": unitMs = 86_400_000; break;
-                case "w": unitMs = 7 * 86_400_000L; break;
-                case "y": unitMs = 365 * 86_400_000L; break;
-                default: throw badDuration(name, s);
-            }
-            total += n * unitMs;
-            any = true;
-        }
-        if (!any) {
-            throw badDuration(name, s);
-        }
-        return total;
-    }
-
-    private static IllegalArgumentException badDuration(String name, String s) {
-        return new IllegalArgumentException("invalid parameter \"" + name + "\": cannot parse \"" + s + "\" to a valid duration");
     }
 }

@@ -7,8 +7,8 @@ import dev.kedaotel.query.QueryResult;
 import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.ast.VectorSelector;
 import dev.kedaotel.tsdb.IntList;
-import dev.kedaotel.tsdb.LabelMatcher;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
 import java.io.IOException;
@@ -157,7 +157,8 @@ public final class PrometheusApi {
             if (step <= 0) {
                 throw new IllegalArgumentException("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
             }
-            if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+            // In doubles: the span of two far-apart timestamps does not fit a long.
+            if (((double) end - (double) start) / step > MAX_POINTS_PER_SERIES) {
                 throw new IllegalArgumentException("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
             }
             opts = options(r);

@@ -1,7 +1,7 @@
 package dev.kedaotel.server.http;
 
 import dev.kedaotel.query.QueryResult;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 /**
  * The one place that turns OpenTelemetry names into Prometheus names, used on both sides: the

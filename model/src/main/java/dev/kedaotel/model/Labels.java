@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * the query engine for results. A name that is absent reads as the empty string, as in Prometheus.
  *
  * <p>Two forms with one behaviour. A label set built from strings holds its pairs. One handed out by the
- * store ({@link TimeSeriesStore#labels}) is built on demand from the series' key and holds only a shared
- * {@link LabelShape} (the names, already as strings and sorted) and a copy of the value symbol ids:
+ * store ({@code TimeSeriesStore#labels}) is built on demand from the series' key and holds only shared
+ * {@link LabelNames} (the names, already as strings and sorted) and a copy of the value symbol ids:
  * {@link #name}, {@link #size} and {@link #metricName} cost nothing, {@link #get} and {@link #value}
  * decode one value, and the whole pair array is decoded once, on first need ({@link #equals},
  * {@link #hashCode}, {@link #compareTo}, {@link #toMap}, {@link #toString}). Why: the store keeps no
@@ -38,7 +38,7 @@ public final class Labels implements Comparable<Labels> {
     /** name0, value0, name1, value1, ... sorted by name; null in the lazy form until decoded. */
     private final String[] pairs;
     /** Lazy form: the names and the symbol table (null in the eager form), the value symbols (indexed per the shape). */
-    private final LabelShape shape;
+    private final LabelNames shape;
     private final int[] valueIds;
     /** Lazy form: the decoded pairs once needed (accessed through {@link #DECODED}). */
     @SuppressWarnings("unused")
@@ -51,14 +51,18 @@ public final class Labels implements Comparable<Labels> {
         this.valueIds = null;
     }
 
-    private Labels(LabelShape shape, int[] valueIds) {
+    private Labels(LabelNames shape, int[] valueIds) {
         this.pairs = null;
         this.shape = shape;
         this.valueIds = valueIds;
     }
 
-    /** The lazy form: names from {@code shape}, values {@code shape.symbols.symbol(valueIds[shape.valueIndex[i]])}. Not copied. */
-    static Labels lazy(LabelShape shape, int[] valueIds) {
+    /**
+     * The lazy form, for stores: names from {@code names}, the value of label {@code i} (in label order)
+     * is {@code names}' symbol lookup applied to {@code valueIds[names.valueIndex[i]]}. Not copied: the
+     * caller hands over {@code valueIds}.
+     */
+    public static Labels lazy(LabelNames shape, int[] valueIds) {
         return new Labels(shape, valueIds);
     }
 
@@ -219,13 +223,12 @@ public final class Labels implements Comparable<Labels> {
         return Integer.compare(pairs.length, other.length);
     }
 
-    /** Prometheus' text form: {@code name{a="b", c="d"}} with the metric name outside the braces. */
+    /** PromQL's text form: {@code name{a="b", c="d"}}, the metric name outside the braces, values Go-quoted. */
     @Override
     public String toString() {
         String[] pairs = pairs();
         StringBuilder sb = new StringBuilder();
-        String metric = get(METRIC_NAME);
-        sb.append(metric).append('{');
+        sb.append(get(METRIC_NAME)).append('{');
         boolean first = true;
         for (int i = 0; i < pairs.length; i += 2) {
             if (pairs[i].equals(METRIC_NAME)) {
@@ -235,22 +238,24 @@ public final class Labels implements Comparable<Labels> {
                 sb.append(", ");
             }
             first = false;
-            sb.append(pairs[i]).append("=\"");
-            appendEscaped(sb, pairs[i + 1]);
-            sb.append('"');
+            sb.append(pairs[i]).append('=').append(GoStrings.quote(pairs[i + 1]));
         }
         return sb.append('}').toString();
     }
 
-    private static void appendEscaped(StringBuilder sb, String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            switch (ch) {
-                case '\\': sb.append("\\\\"); break;
-                case '"': sb.append("\\\""); break;
-                case '\n': sb.append("\\n"); break;
-                default: sb.append(ch);
+    /**
+     * Prometheus' {@code labels.String()}: {@code {__name__="m", a="b"}}, every label including the
+     * name, values Go-quoted; the form Prometheus' error messages print label sets in.
+     */
+    public String prometheusString() {
+        String[] pairs = pairs();
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                sb.append(", ");
             }
+            sb.append(pairs[i]).append('=').append(GoStrings.quote(pairs[i + 1]));
         }
+        return sb.append('}').toString();
     }
 }

@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +47,20 @@ class GoFloatsTest {
         assertEquals("+Inf", GoFloats.formatF(Double.POSITIVE_INFINITY));
         assertEquals("-Inf", GoFloats.formatF(Double.NEGATIVE_INFINITY));
         assertEquals("NaN", GoFloats.formatF(Double.NaN));
+    }
+
+    @Test
+    void parsesWhatGoParseFloatParses() {
+        assertEquals(1.0, GoFloats.parseFloat("1"));
+        assertEquals(-0.5, GoFloats.parseFloat("-.5"));
+        assertEquals(1500.0, GoFloats.parseFloat("1.5e3"));
+        assertEquals(1.0, GoFloats.parseFloat("1."));
+        assertEquals(3.0, GoFloats.parseFloat("0x1.8p1"));
+        assertEquals(Double.POSITIVE_INFINITY, GoFloats.parseFloat("+Inf"));
+        assertEquals(Double.NEGATIVE_INFINITY, GoFloats.parseFloat("-infinity"));
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isNaN(GoFloats.parseFloat("NaN")));
+        for (String notGo : new String[] {"1d", "1f", "1D", " 1", "1 ", "", "+", "0x1", "1e", "1_0", "1e400", "Infinit", "٣"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(NumberFormatException.class, () -> GoFloats.parseFloat(notGo), notGo);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 import java.math.BigDecimal;
 
@@ -18,6 +18,40 @@ import java.math.BigDecimal;
  */
 public final class GoFloats {
     private GoFloats() {
+    }
+
+    /** Go's {@code strconv.ParseFloat} syntax: decimal or hexadecimal (with {@code p} exponent) floats, {@code inf}, {@code infinity}, {@code nan}. */
+    private static final java.util.regex.Pattern GO_FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?(?:(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+            + "|0[xX](?:_?[0-9a-fA-F])*(?:\\.(?:[0-9a-fA-F]_?)*)?[pP][+-]?[0-9]+"
+            + "|(?i:inf|infinity|nan))");
+
+    /**
+     * Go's {@code strconv.ParseFloat(s, 64)}, which Prometheus uses for every number in its HTTP API
+     * parameters. Differs from {@link Double#parseDouble} where it matters: {@code 1d} and {@code 1f} are
+     * not numbers (so {@code step=1d} is a day, not a second), white space is not trimmed, and a value
+     * beyond the double range is an error rather than infinity.
+     *
+     * @throws NumberFormatException when {@code s} is not a Go float or is out of range
+     */
+    public static double parseFloat(String s) {
+        if (!GO_FLOAT.matcher(s).matches()) {
+            throw new NumberFormatException("invalid syntax: " + GoStrings.quote(s));
+        }
+        String body = s.charAt(0) == '+' || s.charAt(0) == '-' ? s.substring(1) : s;
+        String lower = body.toLowerCase(java.util.Locale.ROOT);
+        boolean negative = s.charAt(0) == '-';
+        if (lower.equals("inf") || lower.equals("infinity")) {
+            return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (lower.equals("nan")) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(s.replace("_", ""));
+        if (Double.isInfinite(v)) {
+            throw new NumberFormatException("value out of range: " + GoStrings.quote(s));
+        }
+        return v;
     }
 
     public static String formatF(double v) {

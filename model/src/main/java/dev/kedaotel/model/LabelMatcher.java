@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 import java.util.Set;
 import java.util.regex.Pattern;

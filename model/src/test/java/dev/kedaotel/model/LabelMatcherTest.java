@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.kedaotel.tsdb;
+package dev.kedaotel.model;
 
 /**
  * Prometheus' staleness marker: a NaN with a specific bit pattern, distinct from an ordinary NaN
