@@ -1,5 +1,7 @@
 package dev.kedaotel.bench;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.LabelSetBuilder;
 import dev.kedaotel.tsdb.StoreConfig;
@@ -22,7 +24,7 @@ final class BenchStore implements AutoCloseable {
         store = new TimeSeriesStore(StoreConfig.builder()
                 .maxSeries(Math.max(1_000_000, series * 2))
                 .maxSamplesPerSeries(maxSamplesPerSeries)
-                .clockMs(() -> nowMs)
+                .time(TimeSource.wallClock(() -> nowMs))
                 .build());
         SymbolTable sym = store.symbols();
         int metric = sym.intern(OtlpRequests.METRIC);

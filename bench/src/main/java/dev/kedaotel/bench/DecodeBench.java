@@ -1,5 +1,7 @@
 package dev.kedaotel.bench;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.receiver.IngestSink;
 import dev.kedaotel.receiver.MalformedOtlpException;
 import dev.kedaotel.receiver.OtlpIngestor;
@@ -48,7 +50,7 @@ public class DecodeBench {
         r.stamp(1_700_000_000_000L, 1);
         request = r.bytes();
         CountingSink sink = new CountingSink(handles);
-        ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, () -> 1_700_000_000_000L);
+        ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, TimeSource.wallClock(() -> 1_700_000_000_000L));
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package dev.kedaotel.bench;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
@@ -53,7 +55,7 @@ public class StandingQueryBench {
         bs = new BenchStore(series, 32);
         bs.fill(24, 5000);
         QueryEngine engine = new QueryEngine(bs.store, EngineConfig.defaults());
-        standing = StandingQueries.start(bs.store, engine, new StandingQueriesConfig(1000, () -> bs.nowMs));
+        standing = StandingQueries.start(bs.store, engine, new StandingQueriesConfig(1000, TimeSource.wallClock(() -> bs.nowMs)));
         handle = standing.acquire(query);
         appender = bs.store.newAppender();
     }

@@ -2,7 +2,7 @@ package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import java.util.Objects;
-import java.util.function.LongSupplier;
+import dev.kedaotel.model.TimeSource;
 import java.util.function.Supplier;
 
 /**
@@ -22,19 +22,19 @@ public final class OtlpIngestor {
 
     private final ReceiverConfig config;
     private final ReceiverStats stats;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
     private final ThreadLocal<Worker> workers;
     private final SeriesCache seriesCache;
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
-     * @param clockMs arrival time, used for points with a zero timestamp
+     * @param time arrival time, used for points with a zero timestamp
      */
     public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
-                        LongSupplier clockMs) {
+                        TimeSource time) {
         this.config = Objects.requireNonNull(config, "config");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.time = Objects.requireNonNull(time, "time");
         Objects.requireNonNull(sinks, "sinks");
         // One cache for all workers: they write into the same store, and per-worker caches would cost
         // their memory once per thread.
@@ -45,7 +45,7 @@ public final class OtlpIngestor {
 
     /** An ingestor writing into {@code store}, using the store's clock for arrival time. */
     public static OtlpIngestor forStore(TimeSeriesStore store, ReceiverConfig config, ReceiverStats stats) {
-        return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().clockMs());
+        return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().time());
     }
 
     public ReceiverConfig config() {
@@ -78,7 +78,7 @@ public final class OtlpIngestor {
         RejectionTally tally = w.tally;
         tally.reset();
         try {
-            w.mapper.map(request, off, len, clockMs.getAsLong(), tally);
+            w.mapper.map(request, off, len, time.wallMillis(), tally);
         } catch (MalformedOtlpException e) {
             // Cannot happen: the mapper reads only what the validator accepted.
             LOG.log(System.Logger.Level.ERROR, "validated OTLP request failed to decode", e);

@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.TimeSource;
+
 import static dev.kedaotel.receiver.Otlp.T0_MS;
 import static dev.kedaotel.receiver.Otlp.doublePoint;
 import static dev.kedaotel.receiver.Otlp.request;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class MalformedRequestTest {
     private final RecordingSink sink = new RecordingSink();
     private final ReceiverStats stats = new ReceiverStats();
-    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), stats, () -> sink, () -> T0_MS);
+    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), stats, () -> sink, TimeSource.wallClock(() -> T0_MS));
 
     private static byte[] validRequest() {
         Metric m1 = Metric.newBuilder().setName("a").setGauge(Gauge.newBuilder().addDataPoints(doublePoint(T0_MS, 1, "k", "v"))).build();

@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.TimeSource;
+
 import static dev.kedaotel.receiver.Otlp.T0_MS;
 import static dev.kedaotel.receiver.Otlp.attr;
 import static dev.kedaotel.receiver.Otlp.doublePoint;
@@ -35,7 +37,7 @@ class MetricMappingTest {
     private static final long NOW = T0_MS + 60_000;
 
     private final RecordingSink sink = new RecordingSink();
-    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, () -> NOW);
+    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, TimeSource.wallClock(() -> NOW));
 
     private ExportResult export(ExportMetricsServiceRequest request) throws MalformedOtlpException {
         return ingestor.export(request.toByteArray(), ReceiverStats.Transport.GRPC);
@@ -195,7 +197,7 @@ class MetricMappingTest {
     void jobAndInstanceCanBeTurnedOff() throws Exception {
         RecordingSink s = new RecordingSink();
         OtlpIngestor ing = new OtlpIngestor(ReceiverConfig.builder().promoteJobAndInstance(false)
-                .promotedResourceAttributes(List.of("service.name")).build(), new ReceiverStats(), () -> s, () -> NOW);
+                .promotedResourceAttributes(List.of("service.name")).build(), new ReceiverStats(), () -> s, TimeSource.wallClock(() -> NOW));
         ing.export(request(resource("service.name", "api", "service.instance.id", "i-1"),
                 gauge("g", doublePoint(T0_MS, 1))).toByteArray(), ReceiverStats.Transport.HTTP);
         assertEquals(1, s.last("__name__", "g", "service_name", "api"));
@@ -261,7 +263,7 @@ class MetricMappingTest {
     void statsCountPointsAndRejections() throws Exception {
         ReceiverStats stats = new ReceiverStats();
         RecordingSink s = new RecordingSink();
-        OtlpIngestor ing = new OtlpIngestor(ReceiverConfig.defaults(), stats, () -> s, () -> NOW);
+        OtlpIngestor ing = new OtlpIngestor(ReceiverConfig.defaults(), stats, () -> s, TimeSource.wallClock(() -> NOW));
         ing.export(request(gauge("g", doublePoint(T0_MS + 1000, 1))).toByteArray(), ReceiverStats.Transport.GRPC);
         ing.export(request(gauge("g", doublePoint(T0_MS, 1), doublePoint(T0_MS + 2000, 1))).toByteArray(),
                 ReceiverStats.Transport.HTTP);

@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.TimeSource;
+
 import static dev.kedaotel.receiver.Otlp.T0_MS;
 import static dev.kedaotel.receiver.Otlp.attr;
 import static dev.kedaotel.receiver.Otlp.doublePoint;
@@ -42,9 +44,9 @@ class SeriesCacheIngestTest {
 
     private TimeSeriesStore newStore(ReceiverConfig config) {
         TimeSeriesStore s = new TimeSeriesStore(StoreConfig.builder().retentionMs(60_000).reuseGraceMs(0)
-                .clockMs(clock::get).build());
+                .time(TimeSource.wallClock(clock::get)).build());
         sink = new CountingSink(new StoreSink(s));
-        ingestor = new OtlpIngestor(config, new ReceiverStats(), () -> sink, clock::get);
+        ingestor = new OtlpIngestor(config, new ReceiverStats(), () -> sink, TimeSource.wallClock(clock::get));
         return s;
     }
 
@@ -218,10 +220,10 @@ class SeriesCacheIngestTest {
         // set: hints, CAS inserts, evictions and the bypass interleave; every sample must still land in
         // its own series.
         store.close();
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(600_000).clockMs(clock::get).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(600_000).time(TimeSource.wallClock(clock::get)).build());
         TimeSeriesStore s = store;
         OtlpIngestor shared = new OtlpIngestor(ReceiverConfig.builder().seriesCacheSlots(64).build(), new ReceiverStats(),
-                () -> new StoreSink(s), clock::get);
+                () -> new StoreSink(s), TimeSource.wallClock(clock::get));
         int threads = 4;
         int series = 300;
         int rounds = 20;

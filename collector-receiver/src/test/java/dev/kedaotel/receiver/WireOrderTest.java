@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.TimeSource;
+
 import static dev.kedaotel.receiver.MalformedRequestTest.concat;
 import static dev.kedaotel.receiver.MalformedRequestTest.lengthDelimited;
 import static dev.kedaotel.receiver.Otlp.T0_MS;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Protobuf field order is free; the decoder must not depend on the order the generated encoders use. */
 class WireOrderTest {
     private final RecordingSink sink = new RecordingSink();
-    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, () -> T0_MS);
+    private final OtlpIngestor ingestor = new OtlpIngestor(ReceiverConfig.defaults(), new ReceiverStats(), () -> sink, TimeSource.wallClock(() -> T0_MS));
 
     @Test
     void resourceAfterScopeMetricsAndNameAfterData() throws Exception {

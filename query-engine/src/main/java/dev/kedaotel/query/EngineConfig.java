@@ -1,5 +1,7 @@
 package dev.kedaotel.query;
 
+import dev.kedaotel.model.TimeSource;
+
 /** Settings of a {@link QueryEngine}. Immutable; build with {@link #builder()}. */
 public final class EngineConfig {
     private final long lookbackDeltaMs;
@@ -7,11 +9,13 @@ public final class EngineConfig {
     private final long timeoutMs;
     private final long defaultSubqueryStepMs;
     private final int parseCacheSize;
+    private final TimeSource time;
 
     private EngineConfig(Builder b) {
         this.lookbackDeltaMs = b.lookbackDeltaMs;
         this.maxSamples = b.maxSamples;
         this.timeoutMs = b.timeoutMs;
+        this.time = b.time;
         this.defaultSubqueryStepMs = b.defaultSubqueryStepMs;
         this.parseCacheSize = b.parseCacheSize;
     }
@@ -32,6 +36,11 @@ public final class EngineConfig {
     /** Most samples one query may hold in memory at once (Prometheus' --query.max-samples). */
     public long maxSamples() {
         return maxSamples;
+    }
+
+    /** The clock of query deadlines ({@link TimeSource#monotonicNanos()}); the composition root's. */
+    public TimeSource time() {
+        return time;
     }
 
     /** Default evaluation deadline (Prometheus' --query.timeout). */
@@ -55,6 +64,12 @@ public final class EngineConfig {
         private long timeoutMs = 120_000;
         private long defaultSubqueryStepMs = 60_000;
         private int parseCacheSize = 1024;
+        private TimeSource time = TimeSource.system();
+
+        public Builder time(TimeSource v) {
+            time = java.util.Objects.requireNonNull(v, "time");
+            return this;
+        }
 
         public Builder lookbackDeltaMs(long v) {
             if (v <= 0) {

@@ -1,5 +1,7 @@
 package dev.kedaotel.query;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.AppendResult;
 import dev.kedaotel.tsdb.LabelSetBuilder;
@@ -22,7 +24,7 @@ public final class StoreFixture implements AutoCloseable {
     private final Appender appender;
 
     public StoreFixture() {
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(24 * 3_600_000L).clockMs(now::get).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(24 * 3_600_000L).time(TimeSource.wallClock(now::get)).build());
         appender = store.newAppender();
     }
 

@@ -17,8 +17,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>StreamIsActive: event-driven, see {@link IsActiveStream}.</li>
  * </ul>
  *
- * <p>Threads: gRPC threads run the RPCs; one scheduler thread owned by this service runs the idle
- * sweep and, when a resend interval is configured, re-sends every open stream's flag (one task for
- * all streams, not a timer per stream).
+ * <p>Threads: gRPC threads run the RPCs. The composition root's scheduler (given to the constructor,
+ * never created or shut down here) runs the idle sweep and, when a resend interval is configured,
+ * re-sends every open stream's flag (one task for all streams, not a timer per stream); {@link #close()}
+ * cancels those two tasks.
  */
 public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScalerImplBase implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ExternalScalerService.class.getName());
@@ -46,24 +47,24 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private final ScalerObserver observer;
     private final ScaledObjects scaledObjects;
     private final Set<IsActiveStream> activeStreams = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledFuture<?> idleSweep;
+    private final ScheduledFuture<?> resend;
 
-    public ExternalScalerService(StandingQueries queries, ScalerConfig config, ScalerObserver observer) {
+    /**
+     * @param scheduler runs the periodic idle sweep and stream re-sends; owned by the caller, which
+     *     shuts it down after {@link #close()}
+     */
+    public ExternalScalerService(StandingQueries queries, ScalerConfig config, ScalerObserver observer,
+                                 ScheduledExecutorService scheduler) {
         this.config = config;
         this.observer = observer;
         this.scaledObjects = new ScaledObjects(queries,
                 new ScalerQueryCompiler(queries.engine(), config.retentionMs()), config, observer);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "external-scaler-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
         long sweepMs = Math.max(1_000, Math.min(60_000, config.idleTimeoutMs() / 4));
-        scheduler.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        if (config.resendIntervalMs() > 0) {
-            scheduler.scheduleAtFixedRate(this::resendAll, config.resendIntervalMs(), config.resendIntervalMs(),
-                    TimeUnit.MILLISECONDS);
-        }
+        this.idleSweep = scheduler.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        this.resend = config.resendIntervalMs() <= 0 ? null
+                : scheduler.scheduleAtFixedRate(this::resendAll, config.resendIntervalMs(), config.resendIntervalMs(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -87,8 +88,8 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         try {
             GetMetricSpecResponse spec = specOf(request);
             ScaledObjectState state = scaledObjects.resolve(request);
-            state.streamOpened(config.clockMs().getAsLong());
-            call.setOnCancelHandler(() -> state.streamClosed(config.clockMs().getAsLong()));
+            state.streamOpened(config.time().wallMillis());
+            call.setOnCancelHandler(() -> state.streamClosed(config.time().wallMillis()));
             call.onNext(spec);
         } catch (StatusException e) {
             fail("StreamMetricSpec", request, e, response);
@@ -188,6 +189,11 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         return scaledObjects.expireIdle();
     }
 
+    /** Every ScaledObject currently remembered, as read-only snapshots (no evaluation). */
+    public java.util.List<ScaledObjectSnapshot> scaledObjects() {
+        return scaledObjects.snapshot();
+    }
+
     /** ScaledObjects currently remembered. */
     public int scaledObjectCount() {
         return scaledObjects.size();
@@ -198,10 +204,13 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         return activeStreams.size();
     }
 
-    /** Completes open streams, releases standing queries and stops the scheduler. */
+    /** Cancels this service's periodic tasks, completes open streams and releases standing queries. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        idleSweep.cancel(false);
+        if (resend != null) {
+            resend.cancel(false);
+        }
         for (IsActiveStream stream : activeStreams) {
             stream.complete();
         }

@@ -58,7 +58,7 @@ final class IsActiveStream implements AnswerListener {
         call.setOnCancelHandler(this::close);
         call.setOnReadyHandler(this::drain);
         handle = scaledObject.handle().share();
-        scaledObject.streamOpened(config.clockMs().getAsLong());
+        scaledObject.streamOpened(config.time().wallMillis());
         subscription = handle.subscribe(this);
         onAnswer(handle.current());
     }
@@ -130,7 +130,7 @@ final class IsActiveStream implements AnswerListener {
         if (handle != null) {
             handle.close();
         }
-        scaledObject.streamClosed(config.clockMs().getAsLong());
+        scaledObject.streamClosed(config.time().wallMillis());
         onClose.run();
     }
 

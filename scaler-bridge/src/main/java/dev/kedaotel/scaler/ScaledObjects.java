@@ -56,7 +56,7 @@ final class ScaledObjects {
     ScaledObjectState resolve(ScaledObjectRef ref) throws StatusException {
         ScaledObjectKey key = new ScaledObjectKey(ref.getNamespace(), ref.getName());
         Map<String, String> metadata = ref.getScalerMetadataMap();
-        long now = config.clockMs().getAsLong();
+        long now = config.time().wallMillis();
         ScaledObjectState state = states.get(key);
         if (state != null && state.metadata().equals(metadata)) {
             state.touch(now);
@@ -94,7 +94,7 @@ final class ScaledObjects {
      * releasing their standing queries and telling the observer. Returns how many were forgotten.
      */
     synchronized int expireIdle() {
-        long now = config.clockMs().getAsLong();
+        long now = config.time().wallMillis();
         int removed = 0;
         for (ScaledObjectState state : states.values()) {
             if (state.openStreams() == 0 && now - state.lastSeenMs() >= config.idleTimeoutMs()
@@ -117,5 +117,25 @@ final class ScaledObjects {
             state.handle().close();
         }
         states.clear();
+    }
+
+    /** Every remembered ScaledObject as a snapshot, sorted by namespace and name; never evaluates. */
+    java.util.List<ScaledObjectSnapshot> snapshot() {
+        java.util.List<ScaledObjectSnapshot> out = new java.util.ArrayList<>(states.size());
+        for (ScaledObjectState state : states.values()) {
+            ScalerQuery q = state.query();
+            ScalerMetadata md = q.metadata();
+            dev.kedaotel.query.standing.Answer answer = state.handle().query().latest();
+            ScalerValue value = answer == null ? null : ScalerValue.of(answer, md, config);
+            boolean failed = value != null && value.isError();
+            out.add(new ScaledObjectSnapshot(state.key().namespace(), state.key().name(), md.metricQuery(), q.promql(),
+                    q.kedifySyntax(), md.operationOverTime(), md.targetValue(), md.activationTargetValue(),
+                    md.clampMin(), md.clampMax(), answer != null, value != null && !failed && value.found(),
+                    value == null || failed ? Double.NaN : value.value(), value != null && !failed && value.active(),
+                    failed ? value.error().getDescription() : null, answer == null ? 0 : answer.evaluatedAtMs(),
+                    state.lastSeenMs(), state.openStreams()));
+        }
+        out.sort(java.util.Comparator.comparing(ScaledObjectSnapshot::namespace).thenComparing(ScaledObjectSnapshot::name));
+        return out;
     }
 }

@@ -1,6 +1,6 @@
 package dev.kedaotel.scaler;
 
-import java.util.function.LongSupplier;
+import dev.kedaotel.model.TimeSource;
 
 /**
  * Settings of {@link ExternalScalerService}. Immutable; build with {@link #builder()}.
@@ -12,7 +12,7 @@ public final class ScalerConfig {
     private final long retentionMs;
     private final long idleTimeoutMs;
     private final boolean streamMetricSpecEnabled;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
 
     private ScalerConfig(Builder b) {
         this.valueIfNotFound = b.valueIfNotFound;
@@ -21,7 +21,7 @@ public final class ScalerConfig {
         this.retentionMs = b.retentionMs;
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.streamMetricSpecEnabled = b.streamMetricSpecEnabled;
-        this.clockMs = b.clockMs;
+        this.time = b.time;
     }
 
     public static Builder builder() {
@@ -61,9 +61,9 @@ public final class ScalerConfig {
         return streamMetricSpecEnabled;
     }
 
-    /** Clock for idle tracking (tests inject a fake one). */
-    public LongSupplier clockMs() {
-        return clockMs;
+    /** The service's time source (the composition root's). */
+    public TimeSource time() {
+        return time;
     }
 
     public static final class Builder {
@@ -73,7 +73,7 @@ public final class ScalerConfig {
         private long retentionMs = 120_000;
         private long idleTimeoutMs = 600_000;
         private boolean streamMetricSpecEnabled = true;
-        private LongSupplier clockMs = System::currentTimeMillis;
+        private TimeSource time = TimeSource.system();
 
         public Builder valueIfNotFound(double v) {
             valueIfNotFound = v;
@@ -114,8 +114,8 @@ public final class ScalerConfig {
             return this;
         }
 
-        public Builder clockMs(LongSupplier v) {
-            clockMs = v;
+        public Builder time(TimeSource v) {
+            time = java.util.Objects.requireNonNull(v, "time");
             return this;
         }
 

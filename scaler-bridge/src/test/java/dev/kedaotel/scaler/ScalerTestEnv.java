@@ -1,5 +1,9 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.model.TimeSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.scaler.externalscaler.ExternalScalerGrpc;
@@ -40,15 +44,17 @@ final class ScalerTestEnv implements AutoCloseable {
     final Server server;
     final ManagedChannel channel;
     private final Appender appender;
+    /** The scheduler a composition root would own. */
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
     private ScalerTestEnv(Consumer<ScalerConfig.Builder> tweak) throws IOException {
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(RETENTION_MS).clockMs(clock::get).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(RETENTION_MS).time(TimeSource.wallClock(clock::get)).build());
         // A short lookback so a test can make a series stale by moving the clock.
         engine = new QueryEngine(store, EngineConfig.builder().lookbackDeltaMs(30_000).build());
         queries = StandingQueries.start(store, engine, new StandingQueriesConfig(200, null));
-        ScalerConfig.Builder config = ScalerConfig.builder().retentionMs(RETENTION_MS).clockMs(clock::get);
+        ScalerConfig.Builder config = ScalerConfig.builder().retentionMs(RETENTION_MS).time(TimeSource.wallClock(clock::get));
         tweak.accept(config);
-        service = new ExternalScalerService(queries, config.build(), observer);
+        service = new ExternalScalerService(queries, config.build(), observer, scheduler);
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
                 .build();
@@ -115,6 +121,7 @@ final class ScalerTestEnv implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        scheduler.shutdownNow();
         queries.close();
         store.close();
     }

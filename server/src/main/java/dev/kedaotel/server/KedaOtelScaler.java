@@ -1,5 +1,6 @@
 package dev.kedaotel.server;
 
+import dev.kedaotel.model.TimeSource;
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.receiver.HttpReply;
@@ -14,9 +15,8 @@ import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
 import dev.kedaotel.server.http.HttpApiServer;
 import dev.kedaotel.server.http.HttpReplies;
-import dev.kedaotel.server.http.HttpRequest;
-import dev.kedaotel.server.http.JsonWriter;
 import dev.kedaotel.server.http.MemstoreApi;
+import dev.kedaotel.server.http.OpsApi;
 import dev.kedaotel.server.http.PrometheusApi;
 import dev.kedaotel.server.metrics.ScalerMetrics;
 import dev.kedaotel.server.metrics.SelfMetrics;
@@ -32,17 +32,33 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * The composition root: builds the store, receiver, query engine, standing queries and scaler from
  * a {@link Config}, binds the four ports, and tears everything down in reverse order on close.
  * Nothing else in the service knows how the modules are wired.
+ *
+ * <p>It is also the one owner of time and threads. Every module takes its {@link TimeSource} and its
+ * executors from here (as Caffeine takes its ticker and executor from its builder) and creates none of
+ * its own, so the whole thread inventory of the process is this list, and tests can start the service
+ * on a manual clock:
+ * <ul>
+ *   <li>{@code otlp-grpc-N}: OTLP/gRPC Export calls (fixed pool; each thread keeps its decoder and appender);</li>
+ *   <li>{@code keda-grpc-N}: KEDA external-scaler calls (fixed pool);</li>
+ *   <li>{@code api-http-N}, {@code metrics-http-N}: the HTTP ports' handlers (fixed pools, bounded queues);</li>
+ *   <li>{@code maintenance}: one scheduled thread for the store's retention pass and the scaler's idle sweep
+ *       and stream re-sends;</li>
+ *   <li>{@code standing-query-evaluator}: the one thread that re-evaluates streamed queries.</li>
+ * </ul>
+ * gRPC's Netty event loops are the only threads created by a library.
  */
 public final class KedaOtelScaler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KedaOtelScaler.class.getName());
@@ -50,10 +66,12 @@ public final class KedaOtelScaler implements AutoCloseable {
     private static final long GRACE_MS = 5_000;
 
     private final Config config;
-    private final LongSupplier clock = System::currentTimeMillis;
-    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
+    private final TimeSource time;
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
     private final ExecutorService otlpExecutor;
     private final ExecutorService scalerExecutor;
+    private final ExecutorService httpExecutor;
+    private final ExecutorService metricsHttpExecutor;
     private TimeSeriesStore store;
     private QueryEngine engine;
     private StandingQueries standing;
@@ -65,16 +83,25 @@ public final class KedaOtelScaler implements AutoCloseable {
     private HttpApiServer metricsHttp;
     private volatile boolean ready;
 
-    private KedaOtelScaler(Config config) {
+    private KedaOtelScaler(Config config, TimeSource time) {
         this.config = config;
+        this.time = time;
         int cores = Runtime.getRuntime().availableProcessors();
         // Bounded: each ingest thread keeps its own decoder scratch space and store appender.
         this.otlpExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("otlp-grpc"));
         this.scalerExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("keda-grpc"));
+        this.httpExecutor = boundedPool("api-http", Math.max(4, cores * 2));
+        this.metricsHttpExecutor = boundedPool("metrics-http", 2);
     }
 
+    /** Starts the service on the system clocks. */
     public static KedaOtelScaler start(Config config) throws IOException {
-        KedaOtelScaler app = new KedaOtelScaler(config);
+        return start(config, TimeSource.system());
+    }
+
+    /** Starts the service on {@code time} (tests and the simulator pass a manual source). */
+    public static KedaOtelScaler start(Config config, TimeSource time) throws IOException {
+        KedaOtelScaler app = new KedaOtelScaler(config, time);
         try {
             app.startAll();
         } catch (IOException | RuntimeException e) {
@@ -89,7 +116,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .retentionMs(config.retentionMs())
                 .maxSeries(config.integer(Setting.METRIC_STORE_MAX_SERIES))
                 .maxSamplesPerSeries(config.integer(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
-                .clockMs(clock)
+                .time(time)
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
 
@@ -97,6 +124,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .lookbackDeltaMs(config.lookbackDeltaMs())
                 .timeoutMs(config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L)
                 .maxSamples(config.longValue(Setting.QUERY_MAX_SAMPLES))
+                .time(time)
                 .build());
 
         selfMetrics = new SelfMetrics().bindJvm().bindStore(store);
@@ -112,15 +140,16 @@ public final class KedaOtelScaler implements AutoCloseable {
         selfMetrics.bindReceiver(receiverStats);
 
         standing = StandingQueries.start(store, engine,
-                new StandingQueriesConfig(config.longValue(Setting.STANDING_QUERY_AGEING_MS), clock));
+                new StandingQueriesConfig(config.longValue(Setting.STANDING_QUERY_AGEING_MS), time,
+                        daemon("standing-query-evaluator")));
         scaler = new ExternalScalerService(standing, ScalerConfig.builder()
                 .valueIfNotFound(config.number(Setting.METRIC_STORE_VALUE_IF_NOT_FOUND))
                 .errorIfNotFound(config.bool(Setting.METRIC_STORE_ERROR_IF_NOT_FOUND))
                 .resendIntervalMs(config.resendIntervalMs())
                 .retentionMs(config.retentionMs())
                 .idleTimeoutMs(config.longValue(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
-                .clockMs(clock)
-                .build(), new ScalerMetrics(selfMetrics.registry()));
+                .time(time)
+                .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
         selfMetrics.bindScaler(scaler, standing);
 
         otlpServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.integer(Setting.OTLP_RECEIVER_PORT)))
@@ -136,28 +165,20 @@ public final class KedaOtelScaler implements AutoCloseable {
 
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");
-        new PrometheusApi(engine, store, clock, config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
-        new MemstoreApi(store, engine, clock, config.retentionMs()).register(http);
+        new PrometheusApi(engine, store, time, config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
+        new MemstoreApi(store, engine, time, config.retentionMs()).register(http);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"),
                     r.exchange().getRequestBody(), maxMessage);
             HttpReplies.send(r.exchange(), reply.status(), reply.contentType(), reply.body());
         });
-        Set<String> get = Set.of("GET");
-        for (String path : new String[] {"/healthz", "/-/healthy"}) {
-            http.route(path, get, r -> HttpReplies.text(r.exchange(), 200, "ok\n"));
-        }
-        for (String path : new String[] {"/readyz", "/-/ready"}) {
-            http.route(path, get, r -> HttpReplies.text(r.exchange(), ready ? 200 : 503, ready ? "ready\n" : "not ready\n"));
-        }
-        http.route("/info", get, this::info);
-        http.route("/", get, this::index);
-        http.start("0.0.0.0", config.integer(Setting.REST_API_PORT), Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        new OpsApi(store, standing, scaler, () -> ready, version(), ports(), config.retentionMs()).register(http);
+        http.start("0.0.0.0", config.integer(Setting.REST_API_PORT), httpExecutor);
 
         metricsHttp = new HttpApiServer("metrics");
-        metricsHttp.route("/metrics", get, r -> HttpReplies.send(r.exchange(), 200,
+        metricsHttp.route("/metrics", Set.of("GET"), r -> HttpReplies.send(r.exchange(), 200,
                 "text/plain; version=0.0.4; charset=utf-8", selfMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
-        metricsHttp.start("0.0.0.0", config.integer(Setting.INTERNAL_METRICS_PORT), 2);
+        metricsHttp.start("0.0.0.0", config.integer(Setting.INTERNAL_METRICS_PORT), metricsHttpExecutor);
 
         ready = true;
         LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",
@@ -173,31 +194,19 @@ public final class KedaOtelScaler implements AutoCloseable {
         }
     }
 
-    private void info(HttpRequest r) throws IOException {
-        JsonWriter w = new JsonWriter().beginObject()
-                .name("version").value(version())
-                .name("javaVersion").value(System.getProperty("java.version"))
-                .name("arch").value(System.getProperty("os.arch"))
-                .name("os").value(System.getProperty("os.name"))
-                .name("retentionSeconds").value(config.retentionMs() / 1000)
-                .name("scalerPort").value(scalerPort())
-                .name("otlpPort").value(otlpPort())
-                .name("internalMetricsPort").value(metricsPort())
-                .name("restApiPort").value(httpPort())
-                .name("activeSeries").value(store.seriesCount())
-                .name("standingQueries").value(standing.size())
-                .endObject();
-        HttpReplies.json(r.exchange(), 200, w.toString());
-    }
-
-    private void index(HttpRequest r) throws IOException {
-        HttpReplies.text(r.exchange(), 200, "keda-otel-scaler " + version() + "\n\n"
-                + "GET|POST /api/v1/query, /api/v1/query_range, /api/v1/series, /api/v1/labels\n"
-                + "GET      /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo\n"
-                + "POST     /v1/metrics                      OTLP/HTTP (protobuf or JSON)\n"
-                + "GET      /memstore/names, /memstore/data   kedify debug views\n"
-                + "POST     /memstore/query, /memstore/reset\n"
-                + "GET      /healthz, /readyz, /info\n");
+    /** The bound ports by kedify's /info names; read when /info is asked, after every port is bound. */
+    private java.util.Map<String, Object> ports() {
+        return new java.util.AbstractMap<>() {
+            @Override
+            public java.util.Set<Entry<String, Object>> entrySet() {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("scalerPort", scalerPort());
+                m.put("otlpPort", otlpPort());
+                m.put("internalMetricsPort", metricsPort());
+                m.put("restApiPort", httpPort());
+                return m.entrySet();
+            }
+        };
     }
 
     public static String version() {
@@ -252,6 +261,8 @@ public final class KedaOtelScaler implements AutoCloseable {
         maintenance.shutdownNow();
         otlpExecutor.shutdownNow();
         scalerExecutor.shutdownNow();
+        httpExecutor.shutdownNow();
+        metricsHttpExecutor.shutdownNow();
         if (selfMetrics != null) {
             selfMetrics.close();
         }
@@ -278,6 +289,17 @@ public final class KedaOtelScaler implements AutoCloseable {
             s.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A fixed pool with a bounded queue: a flood of slow requests queues up to a point and is then
+     * refused, instead of growing memory without limit.
+     */
+    private static ExecutorService boundedPool(String name, int threads) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                daemon(name), (r, ex) -> {
+                    throw new RejectedExecutionException(name + " worker queue full");
+                });
     }
 
     private static ThreadFactory daemon(String name) {

@@ -121,6 +121,36 @@ class EndToEndTest {
         }
     }
 
+    /** kedify and Prometheus' OTLP translator turn an array attribute into a label with Go's json.Marshal. */
+    @Test
+    void arrayAttributeBecomesTheLabelValueGoWouldWrite() throws Exception {
+        FakeOtelClock clock = new FakeOtelClock(System.currentTimeMillis() - 5_000);
+        try (SdkMeterProvider p = provider(grpcExporter(AggregationTemporalitySelector.alwaysCumulative()), clock, "pod-t")) {
+            p.get("e2e").gaugeBuilder("tagged_gauge").build()
+                    .set(1, Attributes.of(AttributeKey.stringArrayKey("tags"), List.of("<a>", "&b")));
+            flush(p);
+        }
+        HttpResponse<String> values = server.get("/api/v1/label/tags/values");
+        assertEquals(200, values.statusCode(), values.body());
+        // The label value is Go's json.Marshal text of the array; the API's JSON escapes its quotes and backslashes.
+        assertEquals("{\"status\":\"success\",\"data\":[\"[\\\"\\\\u003ca\\\\u003e\\\",\\\"\\\\u0026b\\\"]\"]}", values.body());
+        HttpResponse<String> selected = server.get("/api/v1/query?query=" + RunningServer.enc(
+                "tagged_gauge{tags=`[\"\\u003ca\\u003e\",\"\\u0026b\"]`}"));
+        assertTrue(selected.body().contains("\"value\":["), "the Go-escaped text selects the series: " + selected.body());
+    }
+
+    @Test
+    void scaledObjectsAreListedWithTheirCompiledQuery() throws Exception {
+        ScaledObjectRef ref = scaledObject("listed", Map.of("metricQuery", "avg(listed_metric{pod=\"p\"})", "targetValue", "2"));
+        server.scaler().isActive(ref);
+        HttpResponse<String> r = server.get("/memstore/scaledobjects");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("{\"namespace\":\"ns\",\"name\":\"listed\",\"metricQuery\":\"avg(listed_metric{pod=\\\"p\\\"})\","
+                + "\"promql\":\"avg(last_over_time(listed_metric{pod=\\\"p\\\"}[2m]))\",\"syntax\":\"kedify\""), r.body());
+        assertTrue(r.body().contains("\"evaluated\":true,\"found\":false,\"value\":0,\"active\":false"), r.body());
+        assertTrue(server.get("/info").body().contains("\"scaledObjects\":"));
+    }
+
     @Test
     void counterAndHistogramAreStoredAsPrometheusSeries() throws Exception {
         FakeOtelClock clock = new FakeOtelClock(System.currentTimeMillis() - 5_000);

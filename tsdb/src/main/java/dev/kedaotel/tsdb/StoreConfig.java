@@ -1,6 +1,6 @@
 package dev.kedaotel.tsdb;
 
-import java.util.function.LongSupplier;
+import dev.kedaotel.model.TimeSource;
 
 /**
  * Settings of a {@link TimeSeriesStore}. Immutable; build with {@link #builder()}.
@@ -10,14 +10,14 @@ public final class StoreConfig {
     private final int maxSeries;
     private final int maxSamplesPerSeries;
     private final long reuseGraceMs;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
 
     private StoreConfig(Builder b) {
         this.retentionMs = b.retentionMs;
         this.maxSeries = b.maxSeries;
         this.maxSamplesPerSeries = b.maxSamplesPerSeries;
         this.reuseGraceMs = b.reuseGraceMs;
-        this.clockMs = b.clockMs;
+        this.time = b.time;
     }
 
     public static Builder builder() {
@@ -44,9 +44,9 @@ public final class StoreConfig {
         return reuseGraceMs;
     }
 
-    /** Wall clock in ms (tests inject a fake one). */
-    public LongSupplier clockMs() {
-        return clockMs;
+    /** The service's time source (given by the composition root; tests inject a manual one). */
+    public TimeSource time() {
+        return time;
     }
 
     public static final class Builder {
@@ -54,7 +54,7 @@ public final class StoreConfig {
         private int maxSeries = 1_000_000;
         private int maxSamplesPerSeries = 4096;
         private long reuseGraceMs = 10_000;
-        private LongSupplier clockMs = System::currentTimeMillis;
+        private TimeSource time = TimeSource.system();
 
         public Builder retentionMs(long v) {
             if (v <= 0) {
@@ -85,8 +85,8 @@ public final class StoreConfig {
             return this;
         }
 
-        public Builder clockMs(LongSupplier v) {
-            clockMs = v;
+        public Builder time(TimeSource v) {
+            time = java.util.Objects.requireNonNull(v, "time");
             return this;
         }
 

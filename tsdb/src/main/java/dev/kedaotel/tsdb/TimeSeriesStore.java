@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
+import dev.kedaotel.model.TimeSource;
 
 /**
  * The in-memory window store: series registry, inverted label index and per-series off-heap rings.
@@ -33,7 +33,7 @@ public final class TimeSeriesStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TimeSeriesStore.class.getName());
 
     private final StoreConfig config;
-    private final LongSupplier clock;
+    private final TimeSource time;
     private final SymbolTable symbols = new SymbolTable();
     private final int metricNameLabel;
     private final SampleRings rings;
@@ -52,7 +52,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             throw new IllegalArgumentException("config is required");
         }
         this.config = config;
-        this.clock = config.clockMs();
+        this.time = config.time();
         this.metricNameLabel = symbols.intern(Labels.METRIC_NAME);
         this.rings = new SampleRings(config);
         this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
@@ -179,13 +179,13 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /** Removes series with no sample newer than now minus retention, notifies listeners; returns how many. */
     public int expire() {
-        long now = clock.getAsLong();
+        long now = time.wallMillis();
         return removeSeries(now - config.retentionMs(), false, now);
     }
 
     /** Drops everything (kedify's POST /memstore/reset). */
     public void reset() {
-        long now = clock.getAsLong();
+        long now = time.wallMillis();
         int n = removeSeries(Long.MAX_VALUE, true, now);
         LOG.log(System.Logger.Level.INFO, "store reset: removed {0} series", n);
     }
@@ -264,7 +264,7 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     long nowMs() {
-        return clock.getAsLong();
+        return time.wallMillis();
     }
 
     SeriesRegistry registry() {

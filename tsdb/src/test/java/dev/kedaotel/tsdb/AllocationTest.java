@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.TimeSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +30,7 @@ class AllocationTest {
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
 
         try (TimeSeriesStore store = new TimeSeriesStore(StoreConfig.builder()
-                .retentionMs(3_600_000).maxSamplesPerSeries(256).reuseGraceMs(0).clockMs(() -> NOW).build())) {
+                .retentionMs(3_600_000).maxSamplesPerSeries(256).reuseGraceMs(0).time(TimeSource.wallClock(() -> NOW)).build())) {
             Appender app = store.newAppender();
             SymbolTable sym = store.symbols();
             int name = sym.intern("__name__");

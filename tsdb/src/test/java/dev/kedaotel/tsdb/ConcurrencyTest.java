@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.model.LabelMatcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +37,7 @@ class ConcurrencyTest {
                 .retentionMs(Long.MAX_VALUE / 4)
                 .maxSamplesPerSeries(64)
                 .reuseGraceMs(0)
-                .clockMs(() -> BASE)
+                .time(TimeSource.wallClock(() -> BASE))
                 .build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicLong sharedClock = new AtomicLong(BASE);
@@ -156,7 +158,7 @@ class ConcurrencyTest {
         // Tiny per-series bound and no reuse grace: every few appends a block leaves a chain and is handed
         // straight to the other series (or back to the same one), while readers decode.
         StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(8)
-                .reuseGraceMs(0).clockMs(() -> BASE).build();
+                .reuseGraceMs(0).time(TimeSource.wallClock(() -> BASE)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -198,7 +200,7 @@ class ConcurrencyTest {
     @Test
     void concurrentDeltaAppendsLoseNoUpdates() throws Exception {
         StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(32)
-                .clockMs(() -> BASE).build();
+                .time(TimeSource.wallClock(() -> BASE)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicLong clock = new AtomicLong(BASE);
             AtomicLong appended = new AtomicLong();
@@ -238,7 +240,7 @@ class ConcurrencyTest {
     @Test
     void expiryRacingWithAppendsKeepsRegistryAndIndexConsistent() throws Exception {
         AtomicLong clock = new AtomicLong(BASE);
-        StoreConfig config = StoreConfig.builder().retentionMs(50).reuseGraceMs(0).clockMs(clock::get).build();
+        StoreConfig config = StoreConfig.builder().retentionMs(50).reuseGraceMs(0).time(TimeSource.wallClock(clock::get)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicBoolean writing = new AtomicBoolean(true);

@@ -1,5 +1,7 @@
 package dev.kedaotel.tsdb;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.model.LabelMatcher;
 import dev.kedaotel.model.Labels;
 
@@ -14,7 +16,7 @@ final class StoreFixture implements AutoCloseable {
 
     StoreFixture(long nowMs, StoreConfig.Builder config) {
         clock = new AtomicLong(nowMs);
-        store = new TimeSeriesStore(config.clockMs(clock::get).build());
+        store = new TimeSeriesStore(config.time(TimeSource.wallClock(clock::get)).build());
         appender = store.newAppender();
     }
 

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.eval;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryOptions;
@@ -48,6 +50,8 @@ public final class Evaluation {
     private final TimeSeriesStore store;
     private final long lookbackMs;
     private final long maxSamples;
+    /** The deadline's clock (the engine's {@link TimeSource}, so tests can run time out deterministically). */
+    private final TimeSource ticker;
     private final long deadlineNanos;
     private final long startMs;
     private final long endMs;
@@ -77,7 +81,8 @@ public final class Evaluation {
         this.lookbackMs = opts.lookbackDeltaMs() > 0 ? opts.lookbackDeltaMs() : config.lookbackDeltaMs();
         this.maxSamples = opts.maxSamples() > 0 ? opts.maxSamples() : config.maxSamples();
         long timeout = opts.timeoutMs() > 0 ? opts.timeoutMs() : config.timeoutMs();
-        this.deadlineNanos = System.nanoTime() + timeout * 1_000_000L;
+        this.ticker = config.time();
+        this.deadlineNanos = ticker.monotonicNanos() + timeout * 1_000_000L;
         this.startMs = startMs;
         this.endMs = endMs;
         this.stepMs = stepMs;
@@ -542,7 +547,7 @@ public final class Evaluation {
     }
 
     private void checkLimits() throws PromQLException {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (ticker.monotonicNanos() - deadlineNanos > 0) {
             throw new PromQLException(PromQLException.Kind.TIMEOUT, "query timed out in query execution");
         }
         if (Thread.currentThread().isInterrupted()) {

@@ -1,8 +1,11 @@
 package dev.kedaotel.query.standing;
 
+import dev.kedaotel.model.TimeSource;
+
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,15 +25,21 @@ final class StandingEvaluator implements Runnable {
 
     private final StandingQueries owner;
     private final long ageingNanos;
+    private final TimeSource ticker;
     private final ConcurrentLinkedQueue<StandingQuery> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    StandingEvaluator(StandingQueries owner, long ageingResolutionMs) {
+    /**
+     * @param ticker the ageing period's clock; with a manual time source the period elapses when the
+     *     source is advanced (noticed within one real ageing period at most, the loop's longest park)
+     * @param threads makes the one evaluator thread (the composition root's factory)
+     */
+    StandingEvaluator(StandingQueries owner, long ageingResolutionMs, TimeSource ticker, ThreadFactory threads) {
         this.owner = owner;
         this.ageingNanos = TimeUnit.MILLISECONDS.toNanos(ageingResolutionMs);
-        this.thread = new Thread(this, "standing-query-evaluator");
-        this.thread.setDaemon(true);
+        this.ticker = ticker;
+        this.thread = threads.newThread(this);
     }
 
     void start() {
@@ -47,7 +56,7 @@ final class StandingEvaluator implements Runnable {
 
     @Override
     public void run() {
-        long nextAgeing = System.nanoTime() + ageingNanos;
+        long nextAgeing = ticker.monotonicNanos() + ageingNanos;
         while (running) {
             int drained = 0;
             StandingQuery query;
@@ -60,13 +69,13 @@ final class StandingEvaluator implements Runnable {
                     LOG.log(Level.ERROR, "evaluating standing query " + query.text() + " failed", t);
                 }
             }
-            long now = System.nanoTime();
+            long now = ticker.monotonicNanos();
             if (now - nextAgeing >= 0) {
                 owner.forEachSubscribed(this::schedule);
                 nextAgeing = now + ageingNanos;
             } else if (queue.isEmpty()) {
                 // schedule() unparks after offering, so a wake-up between isEmpty and park is not lost.
-                LockSupport.parkNanos(this, nextAgeing - now);
+                LockSupport.parkNanos(this, Math.min(nextAgeing - now, ageingNanos));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.standing;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ast.Expr;
@@ -10,7 +12,6 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Registry of standing queries: each distinct query text is compiled once and shared by every user
@@ -34,7 +35,7 @@ public final class StandingQueries implements ChangeListener, AutoCloseable {
 
     private final TimeSeriesStore store;
     private final QueryEngine engine;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
     private final long ageingResolutionMs;
     private final StandingEvaluator evaluator;
 
@@ -46,9 +47,9 @@ public final class StandingQueries implements ChangeListener, AutoCloseable {
     private StandingQueries(TimeSeriesStore store, QueryEngine engine, StandingQueriesConfig config) {
         this.store = store;
         this.engine = engine;
-        this.clockMs = config.clockMs() != null ? config.clockMs() : store.config().clockMs();
+        this.time = config.time() != null ? config.time() : store.config().time();
         this.ageingResolutionMs = config.ageingResolutionMs();
-        this.evaluator = new StandingEvaluator(this, ageingResolutionMs);
+        this.evaluator = new StandingEvaluator(this, ageingResolutionMs, time, config.threadsOrDefault());
     }
 
     /** Creates the registry, registers it as the store's change listener and starts the evaluator thread. */
@@ -159,6 +160,19 @@ public final class StandingQueries implements ChangeListener, AutoCloseable {
         }
     }
 
+    /**
+     * Every standing query as a read-only snapshot, sorted by text; never evaluates. The user count is
+     * read under this object's lock (it is guarded by it), so a snapshot is consistent per query.
+     */
+    public synchronized java.util.List<StandingQuerySnapshot> snapshot() {
+        java.util.List<StandingQuerySnapshot> out = new java.util.ArrayList<>(byText.size());
+        for (StandingQuery q : byText.values()) {
+            out.add(new StandingQuerySnapshot(q.text(), q.refCount, q.subscriberCount(), q.latest()));
+        }
+        out.sort(java.util.Comparator.comparing(StandingQuerySnapshot::promql));
+        return out;
+    }
+
     void forEachSubscribed(Consumer<StandingQuery> action) {
         for (StandingQuery query : byText.values()) {
             if (query.hasSubscribers()) {
@@ -168,7 +182,7 @@ public final class StandingQueries implements ChangeListener, AutoCloseable {
     }
 
     long nowMs() {
-        return clockMs.getAsLong();
+        return time.wallMillis();
     }
 
     long ageingResolutionMs() {

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.eval;
 
+import dev.kedaotel.model.TimeSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,7 +32,7 @@ class SelectionCacheTest {
 
     @BeforeEach
     void setUp() {
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(120_000).clockMs(clock::get).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(120_000).time(TimeSource.wallClock(clock::get)).build());
         appender = store.newAppender();
         engine = new QueryEngine(store, EngineConfig.defaults());
     }

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.standing;
 
+import dev.kedaotel.model.TimeSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -36,7 +38,7 @@ class StandingQueriesTest {
 
     @BeforeEach
     void setUp() {
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(120_000).clockMs(clock::get).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(120_000).time(TimeSource.wallClock(clock::get)).build());
         engine = new QueryEngine(store, EngineConfig.builder().lookbackDeltaMs(30_000).build());
         queries = StandingQueries.start(store, engine, new StandingQueriesConfig(50, null));
         appender = store.newAppender();

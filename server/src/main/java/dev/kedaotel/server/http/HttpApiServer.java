@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JDK's built-in HTTP server with a bounded worker pool and a tiny router: exact paths, plus
@@ -36,7 +32,6 @@ public final class HttpApiServer implements AutoCloseable {
     private final Map<String, Entry> prefixes = new LinkedHashMap<>();
     private final String name;
     private HttpServer server;
-    private ExecutorService pool;
 
     private static final class Entry {
         final Set<String> methods;
@@ -62,19 +57,15 @@ public final class HttpApiServer implements AutoCloseable {
         return this;
     }
 
-    public void start(String host, int port, int threads) throws IOException {
+    /**
+     * Binds and starts serving.
+     *
+     * @param executor runs the handlers; the composition root's, bounded, and shut down by it after
+     *     {@link #close()}
+     */
+    public void start(String host, int port, ExecutorService executor) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        AtomicInteger n = new AtomicInteger();
-        // Bounded queue: a flood of slow queries queues up to a point and is then refused (503),
-        // instead of growing memory without limit.
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, name + "-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, (r, ex) -> {
-            throw new java.util.concurrent.RejectedExecutionException("HTTP worker queue full");
-        });
-        server.setExecutor(pool);
+        server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
     }
@@ -133,9 +124,6 @@ public final class HttpApiServer implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.stop(1);
-        }
-        if (pool != null) {
-            pool.shutdownNow();
         }
     }
 }

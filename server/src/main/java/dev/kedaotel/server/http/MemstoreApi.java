@@ -1,5 +1,7 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ScalarOutcome;
@@ -20,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
 
 /**
  * kedify/otel-add-on's debugging endpoints, kept so its README's troubleshooting steps work unchanged:
@@ -33,13 +34,13 @@ public final class MemstoreApi {
 
     private final TimeSeriesStore store;
     private final QueryEngine engine;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
     private final long windowMs;
 
-    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, LongSupplier clockMs, long windowMs) {
+    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
         this.store = store;
         this.engine = engine;
-        this.clockMs = clockMs;
+        this.time = time;
         this.windowMs = windowMs;
     }
 
@@ -60,7 +61,7 @@ public final class MemstoreApi {
 
     /** Every series with its samples in the window, grouped by metric name (kedify's shape, minus frozen aggregates). */
     private void data(HttpRequest r) throws IOException {
-        long now = clockMs.getAsLong();
+        long now = time.wallMillis();
         IntList refs = new IntList();
         store.select(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")), refs);
         Map<String, List<Integer>> byName = new TreeMap<>();
@@ -132,7 +133,7 @@ public final class MemstoreApi {
         }
         JsonWriter w = new JsonWriter().beginObject().name("ok");
         try {
-            ScalarOutcome out = engine.evaluateToScalar(kq.expr(), clockMs.getAsLong());
+            ScalarOutcome out = engine.evaluateToScalar(kq.expr(), time.wallMillis());
             if (out.found()) {
                 w.value(true).name("operation").value("query").name("error").value("").name("value").value(out.value());
             } else {

@@ -1,5 +1,7 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.model.TimeSource;
+
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.QueryOptions;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.LongSupplier;
 
 /**
  * The Prometheus HTTP API subset that Grafana, promtool and KEDA's prometheus trigger call, with
@@ -29,14 +30,14 @@ public final class PrometheusApi {
 
     private final QueryEngine engine;
     private final TimeSeriesStore store;
-    private final LongSupplier clockMs;
+    private final TimeSource time;
     private final long defaultTimeoutMs;
     private final String version;
 
-    public PrometheusApi(QueryEngine engine, TimeSeriesStore store, LongSupplier clockMs, long defaultTimeoutMs, String version) {
+    public PrometheusApi(QueryEngine engine, TimeSeriesStore store, TimeSource time, long defaultTimeoutMs, String version) {
         this.engine = engine;
         this.store = store;
-        this.clockMs = clockMs;
+        this.time = time;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.version = version;
     }
@@ -113,7 +114,7 @@ public final class PrometheusApi {
         try {
             limit = limit(r);
             String ts = r.param("time");
-            time = ts == null || ts.isEmpty() ? clockMs.getAsLong() : PromFormat.parseTime("time", ts);
+            time = ts == null || ts.isEmpty() ? this.time.wallMillis() : PromFormat.parseTime("time", ts);
             opts = options(r);
         } catch (IllegalArgumentException e) {
             badData(r, e.getMessage());

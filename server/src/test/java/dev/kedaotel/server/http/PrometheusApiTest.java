@@ -1,6 +1,7 @@
 package dev.kedaotel.server.http;
 
 import dev.kedaotel.server.Config;
+import dev.kedaotel.model.ManualTimeSource;
 import dev.kedaotel.server.KedaOtelScaler;
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.SymbolTable;
@@ -32,13 +33,15 @@ class PrometheusApiTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Whole seconds, so expected timestamps are exact. */
     private static final long NOW_S = System.currentTimeMillis() / 1000;
+    /** The service's clock: stands still at NOW_S unless a test moves it. */
+    private static final ManualTimeSource TIME = new ManualTimeSource(NOW_S * 1000);
 
     @BeforeAll
     static void start() throws IOException {
         String[] args = {"--otlp-receiver-port=0", "--keda-external-scaler-port=0", "--rest-api-port=0",
             "--internal-metrics-port=0", "--no-banner", "--log-level=warn", "--metric-store-retention-seconds=3600",
             "--lookback-delta-seconds=300", "--query-max-samples=5000"};
-        app = KedaOtelScaler.start(Config.load(args, new HashMap<>()));
+        app = KedaOtelScaler.start(Config.load(args, new HashMap<>()), TIME);
         SymbolTable sym = app.store().symbols();
         Appender a = app.store().newAppender();
         // http_requests_total for two namespaces x two pods, +1/s for 10 minutes, one sample per 10 s.
@@ -150,16 +153,55 @@ class PrometheusApiTest {
 
     @Test
     void timeoutParameterEndsASlowQueryWith503() throws Exception {
-        // 500 steps, each a 4,000-point subquery: ~2M sub-steps, far beyond a 5 ms deadline, while at most
-        // 4,000 + 500 samples are ever held, so the 5,000-sample limit cannot fire first (a single 3.6M-point
-        // subquery raced the two limits and answered 422 on a fast run).
-        HttpResponse<String> r = post("/api/v1/query_range", "query", "count_over_time(vector(1)[4s:1ms])",
-                "start", Long.toString(NOW_S - 499), "end", Long.toString(NOW_S), "step", "1", "timeout", "5ms");
-        assertEquals(503, r.statusCode(), r.body());
-        assertTrue(r.body().contains("\"errorType\":\"timeout\""), r.body());
+        // Every read of the service's monotonic clock now moves it 1 s: the deadline of a 5 s timeout
+        // passes at a fixed point of the evaluation, however fast or loaded the machine is.
+        TIME.autoAdvanceNanos(1_000_000_000L);
+        try {
+            HttpResponse<String> r = post("/api/v1/query_range", "query", "count_over_time(vector(1)[4s:1ms])",
+                    "start", Long.toString(NOW_S - 499), "end", Long.toString(NOW_S), "step", "1", "timeout", "5s");
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in query execution\"}", r.body());
+        } finally {
+            TIME.autoAdvanceNanos(0);
+        }
+        HttpResponse<String> fine = post("/api/v1/query", "query", "count_over_time(vector(1)[4s:1ms])", "timeout", "5s");
+        assertEquals(200, fine.statusCode(), fine.body());
         HttpResponse<String> bad = post("/api/v1/query", "query", "1", "timeout", "soon");
         assertEquals(400, bad.statusCode());
-        assertTrue(bad.body().contains("invalid parameter \\\"timeout\\\""), bad.body());
+        assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"timeout\\\": cannot parse \\\"soon\\\" to a valid duration\"}", bad.body());
+    }
+
+    /** One duration grammar for the API and PromQL, with Prometheus 2.42's verdicts and words. */
+    @Test
+    void durationsAreBadDataWhenMalformedOrOverflowingInEveryPlace() throws Exception {
+        String[][] cases = {
+            {"99999999999999y", "cannot parse \\\"99999999999999y\\\" to a valid duration"},
+            {"1e15", "cannot parse \\\"1e15\\\" to a valid duration. It overflows int64"},
+            {"1s1m", "cannot parse \\\"1s1m\\\" to a valid duration"},
+            {"1x", "cannot parse \\\"1x\\\" to a valid duration"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post("/api/v1/query_range", "query", "1", "start", "1", "end", "2", "step", c[0]);
+            assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
+            assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"step\\\": " + c[1] + "\"}",
+                    r.body(), c[0]);
+        }
+        // The same text in a range selector gets the same verdict, in the parser's words.
+        HttpResponse<String> range = post("/api/v1/query", "query", "rate(http_requests_total[1s1m])");
+        assertEquals(400, range.statusCode());
+        assertTrue(range.body().contains("not a valid duration string: \\\"1s1m\\\""), range.body());
+        HttpResponse<String> huge = post("/api/v1/query", "query", "http_requests_total offset 99999999999999y");
+        assertEquals(400, huge.statusCode());
+        assertTrue(huge.body().contains("duration out of range"), huge.body());
+        // What Java would have read as a double is a Prometheus duration: "1d" is a day, not a second.
+        HttpResponse<String> day = post("/api/v1/query_range", "query", "1", "start", Long.toString(NOW_S - 86_400),
+                "end", Long.toString(NOW_S), "step", "1d");
+        assertEquals(200, day.statusCode(), day.body());
+        assertTrue(day.body().contains("\"values\":[[" + (NOW_S - 86_400) + ",\"1\"],[" + NOW_S + ",\"1\"]]"), day.body());
+        // Far-apart bounds no longer overflow the points-per-series check.
+        HttpResponse<String> wide = post("/api/v1/query_range", "query", "1", "start", "-9e15", "end", "9e15", "step", "1000000");
+        assertEquals(400, wide.statusCode(), wide.body());
+        assertTrue(wide.body().contains("exceeded maximum resolution of 11,000 points per timeseries"), wide.body());
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.kedaotel.scaler;
+
+import dev.kedaotel.query.kedify.OperationOverTime;
+
+/**
+ * A read-only view of one ScaledObject the scaler remembers, for the status page and debug endpoints:
+ * what KEDA sent, what it was compiled to, and the last answer — taken without evaluating anything.
+ *
+ * @param namespace the ScaledObject's namespace
+ * @param name the ScaledObject's name
+ * @param metricQuery {@code metricQuery} as KEDA sent it
+ * @param promql the compiled PromQL (what to paste into Grafana to see what KEDA sees)
+ * @param kedifySyntax whether {@code metricQuery} was kedify syntax (else PromQL)
+ * @param operationOverTime the operation in effect (kedify syntax only)
+ * @param targetValue the HPA target
+ * @param activationTargetValue active when the value is greater than this
+ * @param clampMin lower bound applied to the value ({@code -Infinity} when absent)
+ * @param clampMax upper bound applied to the value ({@code +Infinity} when absent)
+ * @param evaluated whether the query has been evaluated at all
+ * @param found whether the last evaluation found fresh series (false also when it failed)
+ * @param value the last value as KEDA would get it (clamped, or value-if-not-found); NaN if not evaluated
+ * @param active the last activity flag as KEDA would get it
+ * @param error the last evaluation's error, or null
+ * @param lastEvaluatedMs epoch ms of the last evaluation, or 0
+ * @param lastCallMs epoch ms of the last RPC about this ScaledObject
+ * @param openStreams open StreamIsActive / StreamMetricSpec calls
+ */
+public record ScaledObjectSnapshot(String namespace, String name, String metricQuery, String promql,
+        boolean kedifySyntax, OperationOverTime operationOverTime, double targetValue,
+        double activationTargetValue, double clampMin, double clampMax, boolean evaluated, boolean found,
+        double value, boolean active, String error, long lastEvaluatedMs, long lastCallMs, int openStreams) {
+}

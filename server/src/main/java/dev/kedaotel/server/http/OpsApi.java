@@ -1,0 +1,125 @@
+package dev.kedaotel.server.http;
+
+import dev.kedaotel.scaler.ExternalScalerService;
+import dev.kedaotel.scaler.ScaledObjectSnapshot;
+import dev.kedaotel.tsdb.TimeSeriesStore;
+import dev.kedaotel.query.standing.StandingQueries;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operator's routes on the HTTP port: liveness ({@code /healthz}, {@code /-/healthy}), readiness
+ * ({@code /readyz}, {@code /-/ready}), {@code /info} (kedify's), the route list on {@code /}, and the
+ * listable scaler state on {@code /memstore/scaledobjects}. They read state through the modules'
+ * public snapshot APIs and never evaluate a query, so they answer without waiting for data.
+ */
+public final class OpsApi {
+    private final TimeSeriesStore store;
+    private final StandingQueries standing;
+    private final ExternalScalerService scaler;
+    private final BooleanSupplier ready;
+    private final String version;
+    private final Map<String, Object> ports;
+    private final long retentionMs;
+
+    /**
+     * @param ready whether the service takes work (false while starting and once shutting down)
+     * @param ports the bound ports by kedify's /info field name, in display order
+     */
+    public OpsApi(TimeSeriesStore store, StandingQueries standing, ExternalScalerService scaler, BooleanSupplier ready,
+                  String version, Map<String, Object> ports, long retentionMs) {
+        this.store = store;
+        this.standing = standing;
+        this.scaler = scaler;
+        this.ready = ready;
+        this.version = version;
+        this.ports = ports;
+        this.retentionMs = retentionMs;
+    }
+
+    public void register(HttpApiServer http) {
+        Set<String> get = Set.of("GET");
+        for (String path : new String[] {"/healthz", "/-/healthy"}) {
+            http.route(path, get, r -> HttpReplies.text(r.exchange(), 200, "ok\n"));
+        }
+        for (String path : new String[] {"/readyz", "/-/ready"}) {
+            http.route(path, get, r -> {
+                boolean isReady = ready.getAsBoolean();
+                HttpReplies.text(r.exchange(), isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+            });
+        }
+        http.route("/info", get, this::info);
+        http.route("/memstore/scaledobjects", get, this::scaledObjects);
+        http.route("/", get, this::index);
+    }
+
+    private void info(HttpRequest r) throws IOException {
+        JsonWriter w = new JsonWriter().beginObject()
+                .name("version").value(version)
+                .name("javaVersion").value(System.getProperty("java.version"))
+                .name("arch").value(System.getProperty("os.arch"))
+                .name("os").value(System.getProperty("os.name"))
+                .name("retentionSeconds").value(retentionMs / 1000);
+        for (Map.Entry<String, Object> p : ports.entrySet()) {
+            w.name(p.getKey()).value(((Number) p.getValue()).longValue());
+        }
+        w.name("activeSeries").value(store.seriesCount())
+                .name("standingQueries").value(standing.size())
+                .name("scaledObjects").value(scaler.scaledObjectCount())
+                .endObject();
+        HttpReplies.json(r.exchange(), 200, w.toString());
+    }
+
+    /** Every ScaledObject KEDA has asked about, with its compiled query and last answer (no evaluation). */
+    private void scaledObjects(HttpRequest r) throws IOException {
+        JsonWriter w = new JsonWriter().beginObject().name("scaledObjects").beginArray();
+        for (ScaledObjectSnapshot s : scaler.scaledObjects()) {
+            w.beginObject()
+                    .name("namespace").value(s.namespace())
+                    .name("name").value(s.name())
+                    .name("metricQuery").value(s.metricQuery())
+                    .name("promql").value(s.promql())
+                    .name("syntax").value(s.kedifySyntax() ? "kedify" : "promql")
+                    .name("operationOverTime").value(s.operationOverTime().wireName())
+                    .name("targetValue").value(s.targetValue())
+                    .name("activationTargetValue").value(s.activationTargetValue());
+            bound(w, "clampMin", s.clampMin());
+            bound(w, "clampMax", s.clampMax());
+            w.name("evaluated").value(s.evaluated()).name("found").value(s.found());
+            if (Double.isFinite(s.value())) {
+                w.name("value").value(s.value());
+            } else {
+                w.name("value").nullValue();
+            }
+            w.name("active").value(s.active());
+            if (s.error() != null) {
+                w.name("error").value(s.error());
+            }
+            w.name("lastEvaluatedMs").value(s.lastEvaluatedMs())
+                    .name("lastCallMs").value(s.lastCallMs())
+                    .name("openStreams").value(s.openStreams())
+                    .endObject();
+        }
+        HttpReplies.json(r.exchange(), 200, w.endArray().endObject().toString());
+    }
+
+    private static void bound(JsonWriter w, String name, double v) {
+        if (Double.isFinite(v)) {
+            w.name(name).value(v);
+        }
+    }
+
+    private void index(HttpRequest r) throws IOException {
+        HttpReplies.text(r.exchange(), 200, "keda-otel-scaler " + version + "\n\n"
+                + "GET|POST /api/v1/query, /api/v1/query_range, /api/v1/series, /api/v1/labels\n"
+                + "GET      /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo\n"
+                + "POST     /v1/metrics                      OTLP/HTTP (protobuf or JSON)\n"
+                + "GET      /memstore/names, /memstore/data   kedify debug views\n"
+                + "GET      /memstore/scaledobjects           ScaledObjects KEDA asked about, compiled queries, last answers\n"
+                + "POST     /memstore/query, /memstore/reset\n"
+                + "GET      /healthz, /readyz, /info\n");
+    }
+}
