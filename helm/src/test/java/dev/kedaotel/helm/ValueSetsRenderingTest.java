@@ -122,7 +122,7 @@ class ValueSetsRenderingTest {
     }
 
     /**
-     * Every setting the server knows (read from server's Setting enum source, so a new setting
+     * Every setting the server knows (read from the server's Setting constants, so a new setting
      * without chart wiring fails here) is reachable: rendered as an env var by the extras value
      * set, or, for the TLS settings the chart must refuse for now, wired in the template.
      */
@@ -147,7 +147,7 @@ class ValueSetsRenderingTest {
 
     private static Set<String> serverSettings() throws IOException {
         Path source = Chart.moduleDir().getParent().resolve("server/src/main/java/dev/kedaotel/server/Setting.java");
-        Matcher m = Pattern.compile("(?m)^\\s{4}([A-Z][A-Z0-9_]+)\\(").matcher(Files.readString(source));
+        Matcher m = Pattern.compile("(?m)^\\s{4}public static final Setting<.*?> ([A-Z][A-Z0-9_]+) =").matcher(Files.readString(source));
         Set<String> names = new TreeSet<>();
         while (m.find()) {
             names.add(m.group(1));

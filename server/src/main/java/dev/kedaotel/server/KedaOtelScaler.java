@@ -114,50 +114,50 @@ public final class KedaOtelScaler implements AutoCloseable {
     private void startAll() throws IOException {
         store = new TimeSeriesStore(StoreConfig.builder()
                 .retentionMs(config.retentionMs())
-                .maxSeries(config.integer(Setting.METRIC_STORE_MAX_SERIES))
-                .maxSamplesPerSeries(config.integer(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
+                .maxSeries(config.get(Setting.METRIC_STORE_MAX_SERIES))
+                .maxSamplesPerSeries(config.get(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
                 .time(time)
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
 
         engine = new QueryEngine(store, EngineConfig.builder()
                 .lookbackDeltaMs(config.lookbackDeltaMs())
-                .timeoutMs(config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L)
-                .maxSamples(config.longValue(Setting.QUERY_MAX_SAMPLES))
+                .timeoutMs(config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L)
+                .maxSamples(config.get(Setting.QUERY_MAX_SAMPLES))
                 .time(time)
                 .build());
 
         selfMetrics = new SelfMetrics().bindJvm().bindStore(store);
 
         ReceiverStats receiverStats = new ReceiverStats();
-        int maxMessage = config.integer(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
+        int maxMessage = config.get(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
         OtlpIngestor ingestor = OtlpIngestor.forStore(store, ReceiverConfig.builder()
-                .promotedResourceAttributes(config.list(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
-                .promoteJobAndInstance(config.bool(Setting.OTLP_PROMOTE_JOB_INSTANCE))
+                .promotedResourceAttributes(config.get(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
+                .promoteJobAndInstance(config.get(Setting.OTLP_PROMOTE_JOB_INSTANCE))
                 .maxMessageBytes(maxMessage)
-                .seriesCacheSlots(config.integer(Setting.OTLP_SERIES_CACHE_SLOTS))
+                .seriesCacheSlots(config.get(Setting.OTLP_SERIES_CACHE_SLOTS))
                 .build(), receiverStats);
         selfMetrics.bindReceiver(receiverStats);
 
         standing = StandingQueries.start(store, engine,
-                new StandingQueriesConfig(config.longValue(Setting.STANDING_QUERY_AGEING_MS), time,
+                new StandingQueriesConfig(config.get(Setting.STANDING_QUERY_AGEING_MS), time,
                         daemon("standing-query-evaluator")));
         scaler = new ExternalScalerService(standing, ScalerConfig.builder()
-                .valueIfNotFound(config.number(Setting.METRIC_STORE_VALUE_IF_NOT_FOUND))
-                .errorIfNotFound(config.bool(Setting.METRIC_STORE_ERROR_IF_NOT_FOUND))
+                .valueIfNotFound(config.get(Setting.METRIC_STORE_VALUE_IF_NOT_FOUND))
+                .errorIfNotFound(config.get(Setting.METRIC_STORE_ERROR_IF_NOT_FOUND))
                 .resendIntervalMs(config.resendIntervalMs())
                 .retentionMs(config.retentionMs())
-                .idleTimeoutMs(config.longValue(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
+                .idleTimeoutMs(config.get(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
                 .time(time)
                 .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
         selfMetrics.bindScaler(scaler, standing);
 
-        otlpServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.integer(Setting.OTLP_RECEIVER_PORT)))
+        otlpServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.OTLP_RECEIVER_PORT)))
                 .addService(OtlpGrpcService.definition(ingestor))
                 .maxInboundMessageSize(maxMessage)
                 .executor(otlpExecutor)
                 .build().start();
-        scalerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.integer(Setting.KEDA_EXTERNAL_SCALER_PORT)))
+        scalerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.KEDA_EXTERNAL_SCALER_PORT)))
                 .addService(scaler)
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .executor(scalerExecutor)
@@ -165,7 +165,7 @@ public final class KedaOtelScaler implements AutoCloseable {
 
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");
-        new PrometheusApi(engine, store, time, config.longValue(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
+        new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
         new MemstoreApi(store, engine, time, config.retentionMs()).register(http);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"),
@@ -173,12 +173,12 @@ public final class KedaOtelScaler implements AutoCloseable {
             HttpReplies.send(r.exchange(), reply.status(), reply.contentType(), reply.body());
         });
         new OpsApi(store, standing, scaler, () -> ready, version(), ports(), config.retentionMs()).register(http);
-        http.start("0.0.0.0", config.integer(Setting.REST_API_PORT), httpExecutor);
+        http.start("0.0.0.0", config.get(Setting.REST_API_PORT), httpExecutor);
 
         metricsHttp = new HttpApiServer("metrics");
         metricsHttp.route("/metrics", Set.of("GET"), r -> HttpReplies.send(r.exchange(), 200,
                 "text/plain; version=0.0.4; charset=utf-8", selfMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
-        metricsHttp.start("0.0.0.0", config.integer(Setting.INTERNAL_METRICS_PORT), metricsHttpExecutor);
+        metricsHttp.start("0.0.0.0", config.get(Setting.INTERNAL_METRICS_PORT), metricsHttpExecutor);
 
         ready = true;
         LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",

@@ -25,7 +25,7 @@ public final class Main {
             return;
         }
         Logging.configure(config.logLevel());
-        if (!config.bool(Setting.NO_BANNER)) {
+        if (!config.get(Setting.NO_BANNER)) {
             System.out.println("keda-otel-scaler " + KedaOtelScaler.version() + " — KEDA external scaler fed by OpenTelemetry metrics (--help for settings)");
         }
         KedaOtelScaler app;
@@ -37,7 +37,7 @@ public final class Main {
             return;
         }
         Demo demo = null;
-        if (config.bool(Setting.DEMO)) {
+        if (config.get(Setting.DEMO)) {
             demo = new Demo(app.otlpPort(), app.scalerPort(), System.out);
             demo.start();
         }

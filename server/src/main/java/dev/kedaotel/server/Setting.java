@@ -1,61 +1,133 @@
 package dev.kedaotel.server;
 
-/**
- * One configuration setting: its environment variable (kedify/otel-add-on's name where one exists),
- * the equivalent command-line flag, the embedded default, and what it means. The flag is derived
- * from the variable so the two can never drift apart: {@code METRIC_STORE_RETENTION_SECONDS} is
- * {@code --metric-store-retention-seconds}.
- */
-public enum Setting {
-    OTLP_RECEIVER_PORT("4317", "OTLP/gRPC receiver port (MetricsService/Export)."),
-    KEDA_EXTERNAL_SCALER_PORT("4318", "KEDA external scaler gRPC port (KServe's default scalerAddress port)."),
-    REST_API_PORT("9090", "HTTP port: Prometheus API (/api/v1/*), kedify's /memstore/* endpoints, OTLP/HTTP POST /v1/metrics, health."),
-    INTERNAL_METRICS_PORT("8080", "Self-metrics port (Prometheus text on /metrics)."),
-    METRIC_STORE_RETENTION_SECONDS("120", "Window kept in memory; series with no sample inside it are removed. Also the window of operationOverTime."),
-    METRIC_STORE_MAX_SERIES("1000000", "Hard cap on live series; points that would create more are rejected (partial success)."),
-    METRIC_STORE_MAX_SAMPLES_PER_SERIES("4096", "Ring capacity limit per series; a series pushed faster keeps only its newest samples."),
-    METRIC_STORE_ERROR_IF_NOT_FOUND("false", "When no fresh series matches a ScaledObject's query, answer GetMetrics/IsActive with gRPC NOT_FOUND (lets KEDA's fallback act)."),
-    METRIC_STORE_VALUE_IF_NOT_FOUND("0", "Value reported when no fresh series matches (and ERROR_IF_NOT_FOUND is false)."),
-    METRIC_STORE_LAZY_SERIES("false", "Accepted for compatibility with kedify/otel-add-on; no effect (memory is bounded by retention and the series cap)."),
-    METRIC_STORE_LAZY_AGGREGATES("false", "Accepted for compatibility with kedify/otel-add-on; no effect (aggregates are computed at query time)."),
-    IS_ACTIVE_POLLING_INTERVAL_MS("", "If set, StreamIsActive also re-sends the current answer at this interval; unset = send only when the answer changes."),
-    LOOKBACK_DELTA_SECONDS("", "PromQL lookback for instant selectors; default: the retention window, at most 300."),
-    QUERY_TIMEOUT_SECONDS("120", "Deadline of one PromQL query through the HTTP API."),
-    QUERY_MAX_SAMPLES("50000000", "Most samples one PromQL query may load."),
-    STANDING_QUERY_AGEING_MS("1000", "How often answers of streamed ScaledObject queries are re-checked as samples age out of the window."),
-    SCALED_OBJECT_IDLE_SECONDS("600", "A ScaledObject not asked about for this long (and without open streams) is forgotten."),
-    OTLP_MAX_RECV_MSG_SIZE_BYTES("67108864", "Largest OTLP request accepted (after decompression), gRPC and HTTP."),
-    OTLP_PROMOTE_RESOURCE_ATTRIBUTES("k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
-            "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name)."),
-    OTLP_SERIES_CACHE_SLOTS("262144", "Slots of the receiver's cache from a data point's raw attribute bytes to its series"
-            + " (skips label building for series seen before; ~140 B of heap per cached series, bounded by this; 0 turns it off)."),
-    OTLP_PROMOTE_JOB_INSTANCE("true", "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels."),
-    OTLP_TLS_CA_FILE("", "TLS for the OTLP receiver: not supported yet; setting it stops startup with an error rather than serving plaintext."),
-    OTLP_TLS_CERT_FILE("", "See OTLP_TLS_CA_FILE."),
-    OTLP_TLS_KEY_FILE("", "See OTLP_TLS_CA_FILE."),
-    OTLP_CERTIFICATE_RELOAD_INTERVAL("5m", "Accepted for compatibility; used once TLS is supported."),
-    KEDA_TLS_ENABLED("false", "TLS for the KEDA scaler port: not supported yet; true stops startup with an error."),
-    KEDA_TLS_CERT_FILE("", "See KEDA_TLS_ENABLED."),
-    KEDA_TLS_KEY_FILE("", "See KEDA_TLS_ENABLED."),
-    LOG_LEVEL("info", "debug, info, warn or error. kedify's --zap-log-level flag sets it too."),
-    NO_COLOR("false", "Accepted for compatibility; logs are never coloured."),
-    NO_BANNER("false", "Do not print the startup banner."),
-    DEMO("false", "Also start simulated model-server pods pushing over OTLP and a KEDA-like client printing the scaling signal.");
+import dev.kedaotel.model.Durations;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One configuration setting, typed: its environment variable (kedify/otel-add-on's name where one
+ * exists), the equivalent command-line flag, the embedded default, what it means, and how its text
+ * becomes a value of type {@code T} — parsed and validated once, at startup, so a typo stops the
+ * service with a message naming the setting instead of surfacing later as odd behaviour.
+ *
+ * <p>The flag is derived from the variable so the two can never drift apart:
+ * {@code METRIC_STORE_RETENTION_SECONDS} is {@code --metric-store-retention-seconds}. The constants are
+ * declared in the order {@code --help} and the README list them; {@link #values()} keeps that order.
+ *
+ * @param <T> the value's type; {@link Config#get} returns it
+ */
+public final class Setting<T> {
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+
+    public static final Setting<Integer> OTLP_RECEIVER_PORT = port("OTLP_RECEIVER_PORT", "4317",
+            "OTLP/gRPC receiver port (MetricsService/Export).");
+    public static final Setting<Integer> KEDA_EXTERNAL_SCALER_PORT = port("KEDA_EXTERNAL_SCALER_PORT", "4318",
+            "KEDA external scaler gRPC port (KServe's default scalerAddress port).");
+    public static final Setting<Integer> REST_API_PORT = port("REST_API_PORT", "9090",
+            "HTTP port: Prometheus API (/api/v1/*), kedify's /memstore/* endpoints, OTLP/HTTP POST /v1/metrics, health.");
+    public static final Setting<Integer> INTERNAL_METRICS_PORT = port("INTERNAL_METRICS_PORT", "8080",
+            "Self-metrics port (Prometheus text on /metrics).");
+    public static final Setting<Long> METRIC_STORE_RETENTION_SECONDS = positiveLong("METRIC_STORE_RETENTION_SECONDS", "120",
+            "Window kept in memory; series with no sample inside it are removed. Also the window of operationOverTime.");
+    public static final Setting<Integer> METRIC_STORE_MAX_SERIES = positiveInt("METRIC_STORE_MAX_SERIES", "1000000",
+            "Hard cap on live series; points that would create more are rejected (partial success).");
+    public static final Setting<Integer> METRIC_STORE_MAX_SAMPLES_PER_SERIES = positiveInt("METRIC_STORE_MAX_SAMPLES_PER_SERIES", "4096",
+            "Ring capacity limit per series; a series pushed faster keeps only its newest samples.");
+    public static final Setting<Boolean> METRIC_STORE_ERROR_IF_NOT_FOUND = bool("METRIC_STORE_ERROR_IF_NOT_FOUND", "false",
+            "When no fresh series matches a ScaledObject's query, answer GetMetrics/IsActive with gRPC NOT_FOUND (lets KEDA's fallback act).");
+    public static final Setting<Double> METRIC_STORE_VALUE_IF_NOT_FOUND = number("METRIC_STORE_VALUE_IF_NOT_FOUND", "0",
+            "Value reported when no fresh series matches (and ERROR_IF_NOT_FOUND is false).");
+    public static final Setting<Boolean> METRIC_STORE_LAZY_SERIES = bool("METRIC_STORE_LAZY_SERIES", "false",
+            "Accepted for compatibility with kedify/otel-add-on; no effect (memory is bounded by retention and the series cap).");
+    public static final Setting<Boolean> METRIC_STORE_LAZY_AGGREGATES = bool("METRIC_STORE_LAZY_AGGREGATES", "false",
+            "Accepted for compatibility with kedify/otel-add-on; no effect (aggregates are computed at query time).");
+    public static final Setting<Optional<Long>> IS_ACTIVE_POLLING_INTERVAL_MS = optionalPositiveLong("IS_ACTIVE_POLLING_INTERVAL_MS",
+            "If set, StreamIsActive also re-sends the current answer at this interval; unset = send only when the answer changes.");
+    public static final Setting<Optional<Long>> LOOKBACK_DELTA_SECONDS = optionalPositiveLong("LOOKBACK_DELTA_SECONDS",
+            "PromQL lookback for instant selectors; default: the retention window, at most 300.");
+    public static final Setting<Long> QUERY_TIMEOUT_SECONDS = positiveLong("QUERY_TIMEOUT_SECONDS", "120",
+            "Deadline of one PromQL query through the HTTP API.");
+    public static final Setting<Long> QUERY_MAX_SAMPLES = positiveLong("QUERY_MAX_SAMPLES", "50000000",
+            "Most samples one PromQL query may load.");
+    public static final Setting<Long> STANDING_QUERY_AGEING_MS = positiveLong("STANDING_QUERY_AGEING_MS", "1000",
+            "How often answers of streamed ScaledObject queries are re-checked as samples age out of the window.");
+    public static final Setting<Long> SCALED_OBJECT_IDLE_SECONDS = positiveLong("SCALED_OBJECT_IDLE_SECONDS", "600",
+            "A ScaledObject not asked about for this long (and without open streams) is forgotten.");
+    public static final Setting<Integer> OTLP_MAX_RECV_MSG_SIZE_BYTES = positiveInt("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864",
+            "Largest OTLP request accepted (after decompression), gRPC and HTTP.");
+    public static final Setting<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = list("OTLP_PROMOTE_RESOURCE_ATTRIBUTES",
+            "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
+            "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name).");
+    public static final Setting<Integer> OTLP_SERIES_CACHE_SLOTS = new Setting<>("OTLP_SERIES_CACHE_SLOTS", "262144",
+            "Slots of the receiver's cache from a data point's raw attribute bytes to its series"
+                    + " (skips label building for series seen before; ~140 B of heap per cached series, bounded by this; 0 turns it off).",
+            raw -> {
+                int slots = Integer.parseInt(raw);
+                if (slots != 0 && slots < 8) {
+                    throw new IllegalArgumentException("must be 0 (off) or at least 8");
+                }
+                return slots;
+            });
+    public static final Setting<Boolean> OTLP_PROMOTE_JOB_INSTANCE = bool("OTLP_PROMOTE_JOB_INSTANCE", "true",
+            "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels.");
+    public static final Setting<String> OTLP_TLS_CA_FILE = text("OTLP_TLS_CA_FILE",
+            "TLS for the OTLP receiver: not supported yet; setting it stops startup with an error rather than serving plaintext.");
+    public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE", "See OTLP_TLS_CA_FILE.");
+    public static final Setting<String> OTLP_TLS_KEY_FILE = text("OTLP_TLS_KEY_FILE", "See OTLP_TLS_CA_FILE.");
+    public static final Setting<Long> OTLP_CERTIFICATE_RELOAD_INTERVAL = new Setting<>("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m",
+            "Accepted for compatibility (a Go duration such as 5m or 1h30m); used once TLS is supported.", Durations::parseGo);
+    public static final Setting<Boolean> KEDA_TLS_ENABLED = bool("KEDA_TLS_ENABLED", "false",
+            "TLS for the KEDA scaler port: not supported yet; true stops startup with an error.");
+    public static final Setting<String> KEDA_TLS_CERT_FILE = text("KEDA_TLS_CERT_FILE", "See KEDA_TLS_ENABLED.");
+    public static final Setting<String> KEDA_TLS_KEY_FILE = text("KEDA_TLS_KEY_FILE", "See KEDA_TLS_ENABLED.");
+    public static final Setting<java.util.logging.Level> LOG_LEVEL = new Setting<>("LOG_LEVEL", "info",
+            "debug, info, warn or error. kedify's --zap-log-level flag sets it too.", Setting::logLevel);
+    public static final Setting<Boolean> NO_COLOR = bool("NO_COLOR", "false",
+            "Accepted for compatibility; logs are never coloured.");
+    public static final Setting<Boolean> NO_BANNER = bool("NO_BANNER", "false",
+            "Do not print the startup banner.");
+    public static final Setting<Boolean> DEMO = bool("DEMO", "false",
+            "Also start simulated model-server pods pushing over OTLP and a KEDA-like client printing the scaling signal.");
+
+    private final String env;
     private final String defaultValue;
     private final String help;
+    private final Function<String, T> parser;
+    private final boolean isBoolean;
 
-    Setting(String defaultValue, String help) {
+    private Setting(String env, String defaultValue, String help, Function<String, T> parser) {
+        this(env, defaultValue, help, parser, false);
+    }
+
+    private Setting(String env, String defaultValue, String help, Function<String, T> parser, boolean isBoolean) {
+        this.env = env;
         this.defaultValue = defaultValue;
         this.help = help;
+        this.parser = parser;
+        this.isBoolean = isBoolean;
+        ALL.add(this);
+    }
+
+    /** Every setting, in declaration (and --help) order. */
+    public static List<Setting<?>> values() {
+        return Collections.unmodifiableList(ALL);
     }
 
     public String env() {
-        return name();
+        return env;
+    }
+
+    public String name() {
+        return env;
     }
 
     public String flag() {
-        return "--" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return "--" + env.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public String defaultValue() {
@@ -64,5 +136,124 @@ public enum Setting {
 
     public String help() {
         return help;
+    }
+
+    /** Whether a bare {@code --flag} means {@code true}. */
+    boolean isBoolean() {
+        return isBoolean;
+    }
+
+    /**
+     * The typed value of {@code raw}.
+     *
+     * @throws Config.ConfigException naming the setting, the text and what was expected
+     */
+    T parse(String raw) {
+        try {
+            return parser.apply(raw);
+        } catch (RuntimeException e) {
+            String why = e instanceof NumberFormatException ? expected() : e.getMessage();
+            throw new Config.ConfigException(env + " " + why + ", got '" + raw + "'");
+        }
+    }
+
+    private String expected() {
+        return "must be " + (isBoolean ? "true or false" : "a number of the right kind");
+    }
+
+    @Override
+    public String toString() {
+        return env;
+    }
+
+    // ---- kinds of settings ------------------------------------------------------------------------
+
+    private static Setting<Integer> port(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> {
+            long p = wholeNumber(raw, Integer.MAX_VALUE);
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("must be a port number 0..65535 (0 = any free port)");
+            }
+            return (int) p;
+        });
+    }
+
+    private static Setting<Integer> positiveInt(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> (int) positive(wholeNumber(raw, Integer.MAX_VALUE)));
+    }
+
+    private static Setting<Long> positiveLong(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> positive(wholeNumber(raw, Long.MAX_VALUE)));
+    }
+
+    private static Setting<Optional<Long>> optionalPositiveLong(String env, String help) {
+        return new Setting<>(env, "", help, raw -> raw.isEmpty() ? Optional.empty()
+                : Optional.of(positive(wholeNumber(raw, Long.MAX_VALUE))));
+    }
+
+    private static Setting<Double> number(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> {
+            try {
+                return Double.parseDouble(raw);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number");
+            }
+        });
+    }
+
+    private static Setting<Boolean> bool(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> {
+            switch (raw.toLowerCase(Locale.ROOT)) {
+                case "true": case "1": case "yes": return true;
+                case "false": case "0": case "no": case "": return false;
+                default: throw new IllegalArgumentException("must be true or false");
+            }
+        }, true);
+    }
+
+    private static Setting<String> text(String env, String help) {
+        return new Setting<>(env, "", help, raw -> raw);
+    }
+
+    private static Setting<List<String>> list(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> {
+            List<String> out = new ArrayList<>();
+            for (String part : raw.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    private static java.util.logging.Level logLevel(String raw) {
+        switch (raw.toLowerCase(Locale.ROOT)) {
+            case "debug": return java.util.logging.Level.FINE;
+            case "info": return java.util.logging.Level.INFO;
+            case "warn": case "warning": return java.util.logging.Level.WARNING;
+            case "error": case "panic": case "fatal": case "dpanic": return java.util.logging.Level.SEVERE;
+            default: throw new IllegalArgumentException("must be one of debug, info, warn, error");
+        }
+    }
+
+    private static long wholeNumber(String raw, long max) {
+        long v;
+        try {
+            v = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number");
+        }
+        if (v > max) {
+            throw new IllegalArgumentException("must be at most " + max);
+        }
+        return v;
+    }
+
+    private static long positive(long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("must be greater than 0");
+        }
+        return v;
     }
 }
