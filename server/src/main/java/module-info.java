@@ -1,0 +1,20 @@
+/**
+ * The composition root: configuration, {@code Main}, HTTP serving, self-metrics, the demo. Exports only
+ * the entry points ({@code dev.kedaotel.server}: {@code Main}, {@code KedaOtelScaler}, {@code Config},
+ * {@code Setting}); the HTTP layer, metrics and demo are internal.
+ */
+module dev.kedaotel.server {
+    requires dev.kedaotel.receiver;
+    requires dev.kedaotel.scaler;
+    requires jdk.httpserver;
+    requires java.logging;
+    requires io.grpc.netty.shaded;
+    requires io.grpc.services;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires io.prometheus.metrics.model;
+    requires io.opentelemetry.proto;
+    requires com.google.protobuf;
+
+    exports dev.kedaotel.server;
+}
