@@ -56,8 +56,9 @@ public final class Evaluation {
     private final IdentityHashMap<VectorSelector, Selection> selections = new IdentityHashMap<>();
     private final SelectionCache sharedSelections;
     private final SampleBuffer buf = new SampleBuffer(256);
-    private final double[] pair = new double[2];
-    private double[] scratch = new double[64];
+    /** Range-function windows by call nesting depth (a subquery argument may hold another range function). */
+    private final List<FunctionTable.Window> windows = new ArrayList<>();
+    private int windowDepth;
     /** Name-less copies of store label sets, so a range query builds each once rather than once per step. */
     private final IdentityHashMap<Labels, Labels> namelessLabels = new IdentityHashMap<>();
     private long samplesInStep;
@@ -158,17 +159,8 @@ public final class Evaluation {
             BinaryExpr b = (BinaryExpr) e;
             return BinaryOps.scalarScalar(b.op(), evalScalar(b.lhs(), t), evalScalar(b.rhs(), t), b.returnBool());
         }
-        if (e instanceof Call) {
-            Call c = (Call) e;
-            switch (c.function().name()) {
-                case "time": return t / 1000.0;
-                case "pi": return Math.PI;
-                case "scalar": {
-                    Vec v = evalVector(c.args().get(0), t);
-                    return v.size() == 1 ? v.value(0) : Double.NaN;
-                }
-                default: break;
-            }
+        if (e instanceof Call c && FunctionTable.of(c.function()).impl() instanceof FunctionTable.ScalarFn f) {
+            return f.apply(this, c.args(), t);
         }
         throw PromQLException.execution("evaluating " + e + " as a scalar is not supported");
     }
@@ -215,8 +207,7 @@ public final class Evaluation {
             }
             return BinaryOps.vectorScalar(b.op(), evalVector(b.rhs(), t), evalScalar(b.lhs(), t), true, b.returnBool());
         }
-        if (e instanceof UnaryExpr) {
-            UnaryExpr u = (UnaryExpr) e;
+        if (e instanceof UnaryExpr u) {
             Vec in = evalVector(u.expr(), t);
             if (!u.negate()) {
                 return in;
@@ -368,169 +359,106 @@ public final class Evaluation {
         return out;
     }
 
-    /** Evaluates a function whose argument at {@code matrixArg} is a range vector, series by series. */
-    private Vec rangeFunction(Call c, long t) throws PromQLException {
-        String name = c.function().name();
-        int matrixArg = name.equals("quantile_over_time") ? 1 : 0;
-        Expr arg = Exprs.unwrapParens(c.args().get(matrixArg));
-        RangeParams p = new RangeParams(RangeFunction.of(name));
-        if (name.equals("quantile_over_time")) {
-            p.a = evalScalar(c.args().get(0), t);
-        } else if (name.equals("holt_winters")) {
-            p.a = evalScalar(c.args().get(1), t);
-            p.b = evalScalar(c.args().get(2), t);
-        } else if (name.equals("predict_linear")) {
-            p.a = evalScalar(c.args().get(1), t);
+    /** Evaluates a function of a range vector series by series. */
+    private Vec rangeFunction(Call c, FunctionTable.Entry f, FunctionTable.RangeFn fn, long t) throws PromQLException {
+        if (windowDepth == windows.size()) {
+            windows.add(new FunctionTable.Window());
         }
+        FunctionTable.Window w = windows.get(windowDepth++);
+        try {
+            return rangeFunction(c, f, fn, w, t);
+        } finally {
+            windowDepth--;
+        }
+    }
+
+    private Vec rangeFunction(Call c, FunctionTable.Entry f, FunctionTable.RangeFn fn, FunctionTable.Window w, long t)
+            throws PromQLException {
+        List<Expr> args = c.args();
+        Expr arg = Exprs.unwrapParens(args.get(f.rangeArg()));
+        boolean first = true;
+        for (int i = 0; i < args.size(); i++) {
+            if (i != f.rangeArg()) {
+                double v = evalScalar(args.get(i), t);
+                if (first) {
+                    w.a = v;
+                    first = false;
+                } else {
+                    w.b = v;
+                }
+            }
+        }
+        boolean anySamples = false;
         Vec out;
-        if (arg instanceof MatrixSelector) {
-            MatrixSelector ms = (MatrixSelector) arg;
+        if (arg instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
             Selection sel = selection(vs);
-            p.rangeEnd = referenceTime(vs.at(), vs.offsetMs(), t);
-            p.rangeMs = ms.rangeMs();
-            p.rangeStart = p.rangeEnd - p.rangeMs;
-            p.evalTime = vs.at() == null ? t : vs.at().resolve(startMs, endMs);
+            setWindow(w, vs.at(), vs.offsetMs(), ms.rangeMs(), t);
             out = new Vec(sel.refs.length);
             for (int i = 0; i < sel.refs.length; i++) {
                 tick();
-                int n = readRange(sel.refs[i], p.rangeStart, p.rangeEnd);
-                checkHoltWintersFactors(p, n);
-                if (n >= p.function.minSamples && compute(p, n)) {
-                    out.add(sel.labels[i], p.result);
+                int n = readRange(sel.refs[i], w.rangeStart, w.rangeEnd);
+                if (n > 0) {
+                    anySamples = true;
+                    if (applyToBuffer(fn, w, n)) {
+                        out.add(sel.labels[i], w.result);
+                    }
                 }
-                p.anySamples |= n > 0;
             }
-        } else if (arg instanceof SubqueryExpr) {
-            SubqueryExpr sq = (SubqueryExpr) arg;
-            p.rangeEnd = referenceTime(sq.at(), sq.offsetMs(), t);
-            p.rangeMs = sq.rangeMs();
-            p.rangeStart = p.rangeEnd - p.rangeMs;
-            p.evalTime = sq.at() == null ? t : sq.at().resolve(startMs, endMs);
-            Map<Labels, SeriesBuilder> series = evalSubquery(sq, p.rangeEnd);
+        } else if (arg instanceof SubqueryExpr sq) {
+            setWindow(w, sq.at(), sq.offsetMs(), sq.rangeMs(), t);
+            Map<Labels, SeriesBuilder> series = evalSubquery(sq, w.rangeEnd);
             out = new Vec(series.size());
             for (SeriesBuilder s : series.values()) {
-                buf.clear();
-                for (int k = 0; k < s.size; k++) {
-                    buf.add(s.ts[k], s.values[k]);
+                if (s.size > 0) {
+                    anySamples = true;
+                    buf.clear();
+                    for (int k = 0; k < s.size; k++) {
+                        buf.add(s.ts[k], s.values[k]);
+                    }
+                    if (applyToBuffer(fn, w, s.size)) {
+                        out.add(s.labels, w.result);
+                    }
                 }
-                checkHoltWintersFactors(p, s.size);
-                if (s.size >= p.function.minSamples && compute(p, s.size)) {
-                    out.add(s.labels, p.result);
-                }
-                p.anySamples |= s.size > 0;
             }
         } else {
-            throw PromQLException.execution("function " + name + " over " + arg + " is not supported");
+            throw PromQLException.execution("function " + c.function() + " over " + arg + " is not supported");
         }
-        if (name.equals("absent_over_time")) {
-            Vec absent = Vec.empty();
-            if (!p.anySamples) {
-                absent.add(InstantFunctions.absentLabels(arg instanceof MatrixSelector ? ((MatrixSelector) arg).selector() : null), 1);
-            }
-            return absent;
-        }
-        // last_over_time returns a stored sample unchanged, so it keeps the metric name (Prometheus 2.42).
-        out.dropName = !name.equals("last_over_time");
-        return out;
+        return fn.finish(out, anySamples, arg);
     }
 
-    /**
-     * Prometheus validates holt_winters' factors inside the per-series call, which only happens for a
-     * series with samples in the window: with no such series the answer is empty, not an error.
-     */
-    private static void checkHoltWintersFactors(RangeParams p, int n) throws PromQLException {
-        if (p.function != RangeFunction.HOLT_WINTERS || n == 0) {
-            return;
-        }
-        if (p.a <= 0 || p.a >= 1) {
-            throw PromQLException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goFloat(p.a));
-        }
-        if (p.b <= 0 || p.b >= 1) {
-            throw PromQLException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goFloat(p.b));
-        }
+    private void setWindow(FunctionTable.Window w, AtModifier at, long offsetMs, long rangeMs, long t) {
+        w.rangeEnd = referenceTime(at, offsetMs, t);
+        w.rangeMs = rangeMs;
+        w.rangeStart = w.rangeEnd - rangeMs;
+        w.evalTime = at == null ? t : at.resolve(startMs, endMs);
     }
 
-    /** Go's %f. */
-    private static String goFloat(double v) {
-        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : String.format(java.util.Locale.ROOT, "%f", v);
-    }
-
-    /** Parameters and output of one range function evaluation. */
-    private static final class RangeParams {
-        final RangeFunction function;
-        double a;
-        double b;
-        long rangeStart;
-        long rangeEnd;
-        long rangeMs;
-        long evalTime;
-        boolean anySamples;
-        double result;
-
-        RangeParams(RangeFunction function) {
-            this.function = function;
-        }
-    }
-
-    /** Applies the range function to {@link #buf}'s n (≥ minSamples) samples; false when it yields no element. */
-    private boolean compute(RangeParams p, int n) {
-        long[] ts = buf.timestampArray();
-        double[] v = buf.valueArray();
-        switch (p.function) {
-            case RATE:
-            case INCREASE:
-            case DELTA:
-                p.result = RangeMath.extrapolatedRate(ts, v, n, p.rangeStart, p.rangeEnd, p.rangeMs,
-                        p.function != RangeFunction.DELTA, p.function == RangeFunction.RATE);
-                return true;
-            case IRATE:
-            case IDELTA:
-                if (!RangeMath.instantValue(ts, v, n, p.function == RangeFunction.IRATE, pair)) {
-                    return false;
-                }
-                p.result = pair[0];
-                return true;
-            case DERIV:
-                RangeMath.linearRegression(ts, v, n, ts[0], pair);
-                p.result = pair[0];
-                return true;
-            case PREDICT_LINEAR:
-                RangeMath.linearRegression(ts, v, n, p.evalTime, pair);
-                p.result = pair[0] * p.a + pair[1];
-                return true;
-            case HOLT_WINTERS: p.result = RangeMath.holtWinters(v, n, p.a, p.b); return true;
-            case RESETS: p.result = RangeMath.resets(v, n); return true;
-            case CHANGES: p.result = RangeMath.changes(v, n); return true;
-            case AVG_OVER_TIME: p.result = RangeMath.avg(v, n); return true;
-            case MIN_OVER_TIME: p.result = RangeMath.min(v, n); return true;
-            case MAX_OVER_TIME: p.result = RangeMath.max(v, n); return true;
-            case SUM_OVER_TIME: p.result = RangeMath.sum(v, n); return true;
-            case COUNT_OVER_TIME: p.result = n; return true;
-            case LAST_OVER_TIME: p.result = v[n - 1]; return true;
-            case PRESENT_OVER_TIME: p.result = 1; return true;
-            case STDDEV_OVER_TIME: p.result = Math.sqrt(RangeMath.stdvar(v, n)); return true;
-            case STDVAR_OVER_TIME: p.result = RangeMath.stdvar(v, n); return true;
-            case QUANTILE_OVER_TIME:
-                if (scratch.length < n) {
-                    scratch = new double[Math.max(n, scratch.length * 2)];
-                }
-                System.arraycopy(v, 0, scratch, 0, n);
-                p.result = RangeMath.quantile(p.a, scratch, n);
-                return true;
-            case KEDIFY_RATE: p.result = RangeMath.kedifyRate(ts, v, n); return true;
-            case ABSENT_OVER_TIME: return false;
-            default: throw new IllegalStateException("not a range function: " + p.function);
-        }
+    /** Applies a range function to the n samples in {@link #buf}. */
+    private boolean applyToBuffer(FunctionTable.RangeFn fn, FunctionTable.Window w, int n) throws PromQLException {
+        w.ts = buf.timestampArray();
+        w.v = buf.valueArray();
+        w.n = n;
+        return fn.apply(w);
     }
 
     // ---- functions ---------------------------------------------------------------------------------------
 
+    /** Evaluates a call through its {@link FunctionTable} row, which also says whether the result drops {@code __name__}. */
     private Vec call(Call c, long t) throws PromQLException {
-        if (!c.args().isEmpty() && c.function().argTypes().contains(ValueType.MATRIX)) {
-            return rangeFunction(c, t);
+        FunctionTable.Entry f = FunctionTable.of(c.function());
+        Vec out;
+        if (f.impl() instanceof FunctionTable.VectorFn fn) {
+            out = fn.apply(this, c.args(), t);
+        } else if (f.impl() instanceof FunctionTable.RangeFn fn) {
+            out = rangeFunction(c, f, fn, t);
+        } else {
+            throw PromQLException.execution("evaluating " + c + " as an instant vector is not supported");
         }
-        return InstantFunctions.call(this, c, t);
+        if (f.labelling() == FunctionTable.Labelling.DROP_NAME) {
+            out.dropName = true;
+        }
+        return out;
     }
 
     // ---- limits ------------------------------------------------------------------------------------------
