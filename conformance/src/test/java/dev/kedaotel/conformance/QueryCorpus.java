@@ -24,6 +24,7 @@ final class QueryCorpus {
         c.instantFunctions();
         c.aggregations();
         c.binaryOps();
+        c.metricNames();
         c.literalsAndPrecedence();
         c.histograms();
         c.labelsAndAbsent();
@@ -228,6 +229,22 @@ final class QueryCorpus {
         add("count_values", "count_values by (model) (\"v\", vllm:num_requests_running)");
         add("count_values", "count_values(\"pod\", vllm:num_requests_running)");
         add("count_values", "count_values(\"v\", round(node_temperature_celsius))");
+    }
+
+    /**
+     * Where results drop {@code __name__} and where they keep it: {@code _count} and {@code _sum} of one
+     * histogram differ only in their name, so dropping it must fail with Prometheus' same-labelset error
+     * (per step for functions and operators, over the whole range for negation and range functions).
+     */
+    private void metricNames() {
+        String pair = "{__name__=~\"vllm:e2e_request_latency_seconds_(count|sum)\"}";
+        for (String q : new String[] {"ceil(" + pair + ")", "-" + pair, "changes(" + pair + "[1m])", "rate(" + pair + "[5m])",
+            pair + " * 2", "2 - " + pair, pair + " > bool 1", pair + " > 1", "sort_desc(timestamp(" + pair + "))",
+            "last_over_time(" + pair + "[1m])", "sort(" + pair + ")", "label_replace(" + pair + ", \"__name__\", \"x\", \"\", \"\")",
+            "histogram_quantile(0.9, sum by (__name__, le) ({__name__=~\"vllm:e2e_request_latency_seconds_bucket|http_request_duration_seconds_bucket\"}))",
+            "-ceil(" + pair + ")", "max_over_time((-" + pair + ")[2m:30s])", "-" + pair + " @ end()"}) {
+            add("same labelset after dropping the name", q);
+        }
     }
 
     private void binaryOps() {

@@ -59,8 +59,9 @@ public final class Evaluation {
     /** Range-function windows by call nesting depth (a subquery argument may hold another range function). */
     private final List<FunctionTable.Window> windows = new ArrayList<>();
     private int windowDepth;
-    /** Name-less copies of store label sets, so a range query builds each once rather than once per step. */
-    private final IdentityHashMap<Labels, Labels> namelessLabels = new IdentityHashMap<>();
+    private final LabelsetGuard labelsets = new LabelsetGuard();
+    /** Subqueries being evaluated around the current node: inside one, a node is evaluated at many times. */
+    private int subqueryDepth;
     private long samplesInStep;
     private long outputSamples;
     private int checkCounter;
@@ -122,7 +123,7 @@ public final class Evaluation {
             } else {
                 Vec v = evalVector(e, t);
                 for (int i = 0; i < v.size(); i++) {
-                    out.computeIfAbsent(resultLabels(v, i), SeriesBuilder::new).add(t, v.value(i));
+                    out.computeIfAbsent(labelsets.labels(v, i), SeriesBuilder::new).add(t, v.value(i));
                 }
                 outputSamples += v.size();
             }
@@ -133,10 +134,6 @@ public final class Evaluation {
             series.add(b.build());
         }
         return QueryResult.matrix(sorted(series));
-    }
-
-    private Labels resultLabels(Vec v, int i) {
-        return v.dropName ? namelessLabels.computeIfAbsent(v.rawLabels(i), Labels::withoutMetricName) : v.rawLabels(i);
     }
 
     private static List<QueryResult.Series> sorted(List<QueryResult.Series> s) {
@@ -202,10 +199,13 @@ public final class Evaluation {
                 return BinaryOps.vectorVector(b.op(), evalVector(b.lhs(), t), evalVector(b.rhs(), t), b.matching(),
                         b.returnBool());
             }
-            if (lv) {
-                return BinaryOps.vectorScalar(b.op(), evalVector(b.lhs(), t), evalScalar(b.rhs(), t), false, b.returnBool());
+            Vec out = lv
+                    ? BinaryOps.vectorScalar(b.op(), evalVector(b.lhs(), t), evalScalar(b.rhs(), t), false, b.returnBool())
+                    : BinaryOps.vectorScalar(b.op(), evalVector(b.rhs(), t), evalScalar(b.lhs(), t), true, b.returnBool());
+            if (out.dropName) {
+                labelsets.requireDistinct(out);
             }
-            return BinaryOps.vectorScalar(b.op(), evalVector(b.rhs(), t), evalScalar(b.lhs(), t), true, b.returnBool());
+            return out;
         }
         if (e instanceof UnaryExpr u) {
             Vec in = evalVector(u.expr(), t);
@@ -217,6 +217,10 @@ public final class Evaluation {
                 out.add(in.rawLabels(i), -in.value(i));
             }
             out.dropName = true;
+            if (!in.dropName) {
+                // Prometheus negates the operand's whole matrix, then checks it (engine.go, UnaryExpr).
+                labelsets.requireDistinctAcrossSteps(u, out, evaluatedOnce());
+            }
             return out;
         }
         throw PromQLException.execution("evaluating " + e + " as an instant vector is not supported");
@@ -348,15 +352,25 @@ public final class Evaluation {
             first += step;
         }
         Map<Labels, SeriesBuilder> out = new java.util.LinkedHashMap<>();
-        for (long ts = first; ts <= refT; ts += step) {
-            tick();
-            Vec v = evalVector(sq.expr(), ts);
-            for (int i = 0; i < v.size(); i++) {
-                out.computeIfAbsent(resultLabels(v, i), SeriesBuilder::new).add(ts, v.value(i));
+        subqueryDepth++;
+        try {
+            for (long ts = first; ts <= refT; ts += step) {
+                tick();
+                Vec v = evalVector(sq.expr(), ts);
+                for (int i = 0; i < v.size(); i++) {
+                    out.computeIfAbsent(labelsets.labels(v, i), SeriesBuilder::new).add(ts, v.value(i));
+                }
+                countSamples(v.size());
             }
-            countSamples(v.size());
+        } finally {
+            subqueryDepth--;
         }
         return out;
+    }
+
+    /** Whether the node being evaluated is evaluated only this once in the query. */
+    private boolean evaluatedOnce() {
+        return startMs == endMs && subqueryDepth == 0;
     }
 
     /** Evaluates a function of a range vector series by series. */
@@ -444,7 +458,10 @@ public final class Evaluation {
 
     // ---- functions ---------------------------------------------------------------------------------------
 
-    /** Evaluates a call through its {@link FunctionTable} row, which also says whether the result drops {@code __name__}. */
+    /**
+     * Evaluates a call through its {@link FunctionTable} row, which also says what the result does to
+     * {@code __name__}; results that drop it or build new label sets must stay distinct.
+     */
     private Vec call(Call c, long t) throws PromQLException {
         FunctionTable.Entry f = FunctionTable.of(c.function());
         Vec out;
@@ -455,8 +472,20 @@ public final class Evaluation {
         } else {
             throw PromQLException.execution("evaluating " + c + " as an instant vector is not supported");
         }
-        if (f.labelling() == FunctionTable.Labelling.DROP_NAME) {
-            out.dropName = true;
+        switch (f.labelling()) {
+            case DROP_NAME:
+                out.dropName = true;
+                if (f.rangeArg() >= 0) {
+                    labelsets.requireDistinctAcrossSteps(c, out, evaluatedOnce());
+                } else {
+                    labelsets.requireDistinct(out);
+                }
+                break;
+            case NEW:
+                labelsets.requireDistinct(out);
+                break;
+            default:
+                break;
         }
         return out;
     }

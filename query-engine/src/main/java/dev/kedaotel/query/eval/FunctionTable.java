@@ -35,8 +35,11 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Labels and {@code __name__}.</b> {@link Labelling} is a row property. The evaluator, not the
  * implementation, applies it: for {@link Labelling#DROP_NAME} it sets the result's deferred
- * {@link Vec#dropName} flag (so {@code sum(rate(x[1m]))} never copies label sets); {@link Labelling#KEEP}
- * rows pass their input's label sets through unchanged, {@link Labelling#NEW} rows build their own.
+ * {@link Vec#dropName} flag (so {@code sum(rate(x[1m]))} never copies label sets) and then enforces
+ * Prometheus' rule that a result which lost its names must not hold two elements with the same label
+ * set ({@code vector cannot contain metrics with the same labelset}, see {@link LabelsetGuard}); rows
+ * that build new label sets ({@link Labelling#NEW}) are checked the same way, and
+ * {@link Labelling#KEEP} rows pass their input's label sets through unchanged and need no check.
  *
  * <p>Internal functions ({@code kedify_rate}) are rows like any other; only the parser cannot name them.
  */
