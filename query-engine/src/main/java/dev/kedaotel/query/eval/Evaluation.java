@@ -373,7 +373,18 @@ public final class Evaluation {
         return startMs == endMs && subqueryDepth == 0;
     }
 
-    /** Evaluates a function of a range vector series by series. */
+    /**
+     * Evaluates a function of a range vector series by series.
+     *
+     * <p>Under {@code @}, a function whose result depends on the evaluation time
+     * ({@link FunctionTable.Entry#atModifierUnsafe()}: predict_linear) is not step-invariant in Prometheus
+     * 2.42: it is evaluated at each step with the {@code @} turned into an offset from the query start, so
+     * the window's start moves with the step, while only samples up to the {@code @} time were loaded.
+     * The window at step t is therefore {@code [@ + (t − start) − range, @]} (less any offset), and empty
+     * once {@code t − start} exceeds the range; for an instant query it is the pinned window. (Over a
+     * subquery 2.42 goes further, evaluating the subquery past the {@code @} time on data cut off there;
+     * we keep a subquery's window pinned, which agrees for instant queries only.)
+     */
     private Vec rangeFunction(Call c, FunctionTable.Entry f, FunctionTable.RangeFn fn, long t) throws PromQLException {
         if (windowDepth == windows.size()) {
             windows.add(new FunctionTable.Window());
@@ -402,12 +413,13 @@ public final class Evaluation {
                 }
             }
         }
+        w.evalTime = t;
         boolean anySamples = false;
         Vec out;
         if (arg instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
             Selection sel = selection(vs);
-            setWindow(w, vs.at(), vs.offsetMs(), ms.rangeMs(), t);
+            setWindow(w, vs.at(), vs.offsetMs(), ms.rangeMs(), t, f.atModifierUnsafe() && vs.at() != null);
             out = new Vec(sel.refs.length);
             for (int i = 0; i < sel.refs.length; i++) {
                 tick();
@@ -420,7 +432,7 @@ public final class Evaluation {
                 }
             }
         } else if (arg instanceof SubqueryExpr sq) {
-            setWindow(w, sq.at(), sq.offsetMs(), sq.rangeMs(), t);
+            setWindow(w, sq.at(), sq.offsetMs(), sq.rangeMs(), t, false);
             Map<Labels, SeriesBuilder> series = evalSubquery(sq, w.rangeEnd);
             out = new Vec(series.size());
             for (SeriesBuilder s : series.values()) {
@@ -441,11 +453,11 @@ public final class Evaluation {
         return fn.finish(out, anySamples, arg);
     }
 
-    private void setWindow(FunctionTable.Window w, AtModifier at, long offsetMs, long rangeMs, long t) {
+    /** Sets the window ending at the reference time; {@code startMoves}: see {@link #rangeFunction}. */
+    private void setWindow(FunctionTable.Window w, AtModifier at, long offsetMs, long rangeMs, long t, boolean startMoves) {
         w.rangeEnd = referenceTime(at, offsetMs, t);
         w.rangeMs = rangeMs;
-        w.rangeStart = w.rangeEnd - rangeMs;
-        w.evalTime = at == null ? t : at.resolve(startMs, endMs);
+        w.rangeStart = w.rangeEnd - rangeMs + (startMoves ? t - startMs : 0);
     }
 
     /** Applies a range function to the n samples in {@link #buf}. */

@@ -90,8 +90,13 @@ final class FunctionTable {
         double apply(double v, double a, double b);
     }
 
-    /** One row. {@code rangeArg}: index of the range-vector argument, or -1. */
-    record Entry(Function function, Labelling labelling, Implementation impl, int rangeArg) {
+    /**
+     * One row. {@code atModifierUnsafe}: the result depends on the evaluation time even when every
+     * argument is pinned by {@code @} (Prometheus 2.42's {@code AtModifierUnsafeFunctions}); such a call is
+     * evaluated at each step, and a range-vector argument's {@code @} then acts as an offset from the
+     * query start (see {@link Evaluation}). {@code rangeArg}: index of the range-vector argument, or -1.
+     */
+    record Entry(Function function, Labelling labelling, boolean atModifierUnsafe, Implementation impl, int rangeArg) {
     }
 
     /**
@@ -106,7 +111,7 @@ final class FunctionTable {
         long rangeStart;
         long rangeEnd;
         long rangeMs;
-        /** The time predict_linear predicts from. */
+        /** The step's evaluation time (the base of predict_linear's prediction). */
         long evalTime;
         double a;
         double b;
@@ -170,7 +175,7 @@ final class FunctionTable {
         date("year", ZonedDateTime::getYear);
 
         // ---- other instant-vector functions ----
-        row("timestamp", Labelling.DROP_NAME, (VectorFn) (ev, args, t) -> {
+        row("timestamp", Labelling.DROP_NAME, true, (VectorFn) (ev, args, t) -> {
             Vec in = ev.evalVector(args.get(0), t);
             Vec out = new Vec(in.size());
             for (int i = 0; i < in.size(); i++) {
@@ -214,7 +219,7 @@ final class FunctionTable {
         }
 
         // ---- scalar functions ----
-        row("time", Labelling.NEW, (ScalarFn) (ev, args, t) -> t / 1000.0);
+        row("time", Labelling.NEW, true, (ScalarFn) (ev, args, t) -> t / 1000.0);
         scalar("pi", (ev, args, t) -> Math.PI);
         scalar("scalar", (ev, args, t) -> {
             Vec v = ev.evalVector(args.get(0), t);
@@ -225,17 +230,18 @@ final class FunctionTable {
         range("rate", 2, w -> RangeMath.extrapolatedRate(w.ts, w.v, w.n, w.rangeStart, w.rangeEnd, w.rangeMs, true, true));
         range("increase", 2, w -> RangeMath.extrapolatedRate(w.ts, w.v, w.n, w.rangeStart, w.rangeEnd, w.rangeMs, true, false));
         range("delta", 2, w -> RangeMath.extrapolatedRate(w.ts, w.v, w.n, w.rangeStart, w.rangeEnd, w.rangeMs, false, false));
-        row("irate", Labelling.DROP_NAME, (RangeFn) w -> w.n >= 2 && instantValue(w, true));
-        row("idelta", Labelling.DROP_NAME, (RangeFn) w -> w.n >= 2 && instantValue(w, false));
+        row("irate", Labelling.DROP_NAME, false, (RangeFn) w -> w.n >= 2 && instantValue(w, true));
+        row("idelta", Labelling.DROP_NAME, false, (RangeFn) w -> w.n >= 2 && instantValue(w, false));
         range("deriv", 2, w -> {
             RangeMath.linearRegression(w.ts, w.v, w.n, w.ts[0], w.pair);
             return w.pair[0];
         });
-        row("predict_linear", Labelling.DROP_NAME, atLeast(2, w -> {
+        // Prometheus 2.42 regresses around the step's evaluation time, also under @ (funcPredictLinear's enh.Ts).
+        row("predict_linear", Labelling.DROP_NAME, true, atLeast(2, w -> {
             RangeMath.linearRegression(w.ts, w.v, w.n, w.evalTime, w.pair);
             return w.pair[0] * w.a + w.pair[1];
         }));
-        row("holt_winters", Labelling.DROP_NAME, (RangeFn) w -> {
+        row("holt_winters", Labelling.DROP_NAME, false, (RangeFn) w -> {
             // Validated per series with samples, as in Prometheus: no such series, no error.
             if (w.a <= 0 || w.a >= 1) {
                 throw PromQLException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goFloat(w.a));
@@ -267,8 +273,8 @@ final class FunctionTable {
             return RangeMath.quantile(w.a, w.scratch, w.n);
         });
         // A stored sample unchanged: last_over_time keeps the metric name (Prometheus 2.42).
-        row("last_over_time", Labelling.KEEP, atLeast(1, w -> w.v[w.n - 1]));
-        row("absent_over_time", Labelling.NEW, new RangeFn() {
+        row("last_over_time", Labelling.KEEP, false, atLeast(1, w -> w.v[w.n - 1]));
+        row("absent_over_time", Labelling.NEW, false, new RangeFn() {
             @Override
             public boolean apply(Window w) {
                 return false;
@@ -301,16 +307,16 @@ final class FunctionTable {
 
     // ---- row builders ------------------------------------------------------------------------------
 
-    private static void row(String name, Labelling labelling, Implementation impl) {
+    private static void row(String name, Labelling labelling, boolean atModifierUnsafe, Implementation impl) {
         Function f = Function.lookup(name);
         if (f == null) {
             throw new IllegalStateException("no parser signature for function " + name);
         }
-        row(f, labelling, impl);
+        row(f, labelling, atModifierUnsafe, impl);
     }
 
-    private static void row(Function f, Labelling labelling, Implementation impl) {
-        Entry e = new Entry(f, labelling, impl, f.argTypes().indexOf(ValueType.MATRIX));
+    private static void row(Function f, Labelling labelling, boolean atModifierUnsafe, Implementation impl) {
+        Entry e = new Entry(f, labelling, atModifierUnsafe, impl, f.argTypes().indexOf(ValueType.MATRIX));
         if (BY_ORDINAL[f.ordinal()] != null) {
             throw new IllegalStateException("function " + f + " has two rows");
         }
@@ -319,11 +325,11 @@ final class FunctionTable {
     }
 
     private static void vector(String name, Labelling labelling, VectorFn fn) {
-        row(name, labelling, fn);
+        row(name, labelling, false, fn);
     }
 
     private static void scalar(String name, ScalarFn fn) {
-        row(name, Labelling.NEW, fn);
+        row(name, Labelling.NEW, false, fn);
     }
 
     private static void elementwise(String name, ElementOp op) {
@@ -331,7 +337,7 @@ final class FunctionTable {
     }
 
     private static void date(String name, ToIntFunction<ZonedDateTime> field) {
-        row(name, Labelling.DROP_NAME, (VectorFn) (ev, args, t) -> {
+        row(name, Labelling.DROP_NAME, true, (VectorFn) (ev, args, t) -> {
             Vec in;
             if (args.isEmpty()) {
                 in = Vec.empty();
@@ -365,11 +371,11 @@ final class FunctionTable {
     }
 
     private static void range(String name, int minSamples, RangeValue value) {
-        row(name, Labelling.DROP_NAME, atLeast(minSamples, value));
+        row(name, Labelling.DROP_NAME, false, atLeast(minSamples, value));
     }
 
     private static void range(Function f, int minSamples, RangeValue value) {
-        row(f, Labelling.DROP_NAME, atLeast(minSamples, value));
+        row(f, Labelling.DROP_NAME, false, atLeast(minSamples, value));
     }
 
     // ---- shared implementation pieces --------------------------------------------------------------

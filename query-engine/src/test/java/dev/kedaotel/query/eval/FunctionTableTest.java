@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,6 +75,19 @@ class FunctionTableTest {
             assertEquals(Labelling.DROP_NAME, row(drops).labelling(), drops);
         }
         assertInstanceOf(FunctionTable.ScalarFn.class, row("time").impl());
+    }
+
+    @Test
+    void onlyTimeDependentFunctionsAreAtModifierUnsafe() {
+        Set<String> unsafe = new TreeSet<>();
+        for (Entry e : FunctionTable.all().values()) {
+            if (e.atModifierUnsafe()) {
+                unsafe.add(e.function().name());
+            }
+        }
+        assertEquals(new TreeSet<>(Set.of("days_in_month", "day_of_month", "day_of_week", "day_of_year", "hour", "minute",
+                "month", "year", "predict_linear", "time", "timestamp")), unsafe);
+        assertFalse(row("rate").atModifierUnsafe());
     }
 
     private static Entry row(String name) {

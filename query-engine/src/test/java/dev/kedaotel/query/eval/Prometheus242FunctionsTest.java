@@ -121,7 +121,41 @@ class Prometheus242FunctionsTest {
         assertEquals(1, range("-ceil({__name__=~\"early|late\"})").series().size());
     }
 
+    // ---- predict_linear under @ ---------------------------------------------------------------------
+
+    @Test
+    void predictLinearUnderAtPredictsFromTheEvaluationTime() throws PromQLException {
+        // a rises 0.1 per second; the window is pinned at 200 s but the line is read at the query time.
+        assertEquals(Map.of("{job=\"j\"}", 36.0), instant("predict_linear(a[2m] @ " + seconds(200) + ", 60)", 300));
+        assertEquals(Map.of("{job=\"j\"}", 30.0), instant("predict_linear(a[2m] @ " + seconds(200) + ", 0)", 300));
+        // sq is a parabola, so the line fitted to the pinned window shows where the window was.
+        String q = "predict_linear(sq[2m] @ " + seconds(200) + ", 0)";
+        assertEquals(295.0, instant(q, 300).get("{job=\"j\"}"), EPS);
+        assertEquals(333.0, instant(q, 330).get("{job=\"j\"}"), EPS);
+        assertEquals(409.0, instant(q, 390).get("{job=\"j\"}"), EPS);
+    }
+
+    @Test
+    void predictLinearUnderAtInARangeQueryMovesItsWindowWithTheStep() throws PromQLException {
+        // Not step-invariant in 2.42: the @ becomes an offset from the query start, so the window's start
+        // moves with the step, but only samples up to the @ time were loaded: [@ + (t - start) - 2m, @].
+        QueryResult r = engine.range(engine.parse("predict_linear(sq[2m] @ " + seconds(200) + ", 0)"), at(300), at(390), 30_000,
+                QueryOptions.DEFAULT);
+        assertArrayEquals(new double[] {295, 354.6666666666667, 421, 494}, r.series().get(0).values(), EPS);
+        // Over a subquery only the instant query agrees with 2.42 (see Evaluation.rangeFunction).
+        assertEquals(29.0, instant("predict_linear(a[2m:15s] @ " + seconds(200) + ", 0)", 300).get("{job=\"j\"}"), EPS);
+        // A step-invariant call is unaffected: rate's window stays where @ pins it.
+        QueryResult rate = engine.range(engine.parse("rate(sq[2m] @ " + seconds(200) + ")"), at(300), at(390), 30_000,
+                QueryOptions.DEFAULT);
+        assertArrayEquals(new double[] {1.2666666666666666, 1.2666666666666666, 1.2666666666666666, 1.2666666666666666},
+                rate.series().get(0).values(), EPS);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
+
+    private static String seconds(double s) {
+        return String.valueOf(at(s) / 1000.0);
+    }
 
     private Map<String, Double> instant(String q, double atSeconds) throws PromQLException {
         QueryResult r = engine.instant(engine.parse(q), at(atSeconds));
