@@ -151,6 +151,18 @@ class Prometheus242FunctionsTest {
                 rate.series().get(0).values(), EPS);
     }
 
+    // ---- atan2 --------------------------------------------------------------------------------------
+
+    @Test
+    void atan2KeepsTheLeftSidesMetricName() throws PromQLException {
+        assertEquals(Map.of("a{job=\"j\"}", 0.7853981633974483), instant("a atan2 a", 300));
+        assertEquals(Map.of("a{job=\"j\"}", 1.5374753309166493, "b{job=\"j\"}", 1.5459875220145014),
+                instant("{__name__=~\"a|b\"} atan2 1", 300));
+        assertEquals(Map.of("a{job=\"j\"}", Math.atan2(1, 30)), instant("1 atan2 a", 300));
+        // The arithmetic operators still drop it.
+        assertEquals(Map.of("{job=\"j\"}", 0.0), instant("a - a", 300));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static String seconds(double s) {
