@@ -145,15 +145,14 @@ public final class Evaluation {
 
     double evalScalar(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
-        if (e instanceof NumberLiteral) {
-            return ((NumberLiteral) e).value();
+        if (e instanceof NumberLiteral n) {
+            return n.value();
         }
-        if (e instanceof UnaryExpr) {
-            double v = evalScalar(((UnaryExpr) e).expr(), t);
-            return ((UnaryExpr) e).negate() ? -v : v;
+        if (e instanceof UnaryExpr u) {
+            double v = evalScalar(u.expr(), t);
+            return u.negate() ? -v : v;
         }
-        if (e instanceof BinaryExpr) {
-            BinaryExpr b = (BinaryExpr) e;
+        if (e instanceof BinaryExpr b) {
             return BinaryOps.scalarScalar(b.op(), evalScalar(b.lhs(), t), evalScalar(b.rhs(), t), b.returnBool());
         }
         if (e instanceof Call c && FunctionTable.of(c.function()).impl() instanceof FunctionTable.ScalarFn f) {
@@ -164,8 +163,8 @@ public final class Evaluation {
 
     static String stringValue(Expr e) throws PromQLException {
         Expr u = Exprs.unwrapParens(e);
-        if (u instanceof StringLiteral) {
-            return ((StringLiteral) u).value();
+        if (u instanceof StringLiteral s) {
+            return s.value();
         }
         throw PromQLException.execution("evaluating " + e + " as a string is not supported");
     }
@@ -174,14 +173,13 @@ public final class Evaluation {
 
     Vec evalVector(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
-        if (e instanceof VectorSelector) {
-            return selectInstant((VectorSelector) e, t);
+        if (e instanceof VectorSelector vs) {
+            return selectInstant(vs, t);
         }
-        if (e instanceof Call) {
-            return call((Call) e, t);
+        if (e instanceof Call c) {
+            return call(c, t);
         }
-        if (e instanceof AggregateExpr) {
-            AggregateExpr a = (AggregateExpr) e;
+        if (e instanceof AggregateExpr a) {
             double param = Double.NaN;
             String stringParam = null;
             if (a.op().paramType() == ValueType.SCALAR) {
@@ -191,8 +189,7 @@ public final class Evaluation {
             }
             return Aggregations.aggregate(a, evalVector(a.expr(), t), param, stringParam);
         }
-        if (e instanceof BinaryExpr) {
-            BinaryExpr b = (BinaryExpr) e;
+        if (e instanceof BinaryExpr b) {
             boolean lv = b.lhs().type() == ValueType.VECTOR;
             boolean rv = b.rhs().type() == ValueType.VECTOR;
             if (lv && rv) {
@@ -319,8 +316,7 @@ public final class Evaluation {
     private List<QueryResult.Series> evalMatrix(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
         List<QueryResult.Series> out = new ArrayList<>();
-        if (e instanceof MatrixSelector) {
-            MatrixSelector ms = (MatrixSelector) e;
+        if (e instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
             Selection sel = selection(vs);
             long refT = referenceTime(vs.at(), vs.offsetMs(), t);
@@ -334,8 +330,7 @@ public final class Evaluation {
             }
             return out;
         }
-        if (e instanceof SubqueryExpr) {
-            SubqueryExpr sq = (SubqueryExpr) e;
+        if (e instanceof SubqueryExpr sq) {
             for (SeriesBuilder b : evalSubquery(sq, referenceTime(sq.at(), sq.offsetMs(), t)).values()) {
                 out.add(b.build());
             }
