@@ -6,7 +6,6 @@ import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.ast.Exprs;
 import dev.kedaotel.query.ast.Function;
 import dev.kedaotel.query.ast.MatrixSelector;
-import dev.kedaotel.query.ast.VectorSelector;
 import dev.kedaotel.tsdb.Labels;
 
 import java.time.Instant;
