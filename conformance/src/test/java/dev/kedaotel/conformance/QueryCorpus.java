@@ -24,6 +24,7 @@ final class QueryCorpus {
         c.instantFunctions();
         c.aggregations();
         c.binaryOps();
+        c.metricNames(data);
         c.literalsAndPrecedence();
         c.histograms();
         c.labelsAndAbsent();
@@ -228,6 +229,35 @@ final class QueryCorpus {
         add("count_values", "count_values by (model) (\"v\", vllm:num_requests_running)");
         add("count_values", "count_values(\"pod\", vllm:num_requests_running)");
         add("count_values", "count_values(\"v\", round(node_temperature_celsius))");
+    }
+
+    /**
+     * Where results drop {@code __name__} and where they keep it: {@code _count} and {@code _sum} of one
+     * histogram differ only in their name, so dropping it must fail with Prometheus' same-labelset error
+     * (per step for functions and operators, over the whole range for negation and range functions);
+     * {@code atan2} keeps the left-hand name; {@code predict_linear} under {@code @} reads its line at the
+     * evaluation time (and, in range queries, its window's start moves with the step).
+     */
+    private void metricNames(Dataset data) {
+        String pair = "{__name__=~\"vllm:e2e_request_latency_seconds_(count|sum)\"}";
+        for (String q : new String[] {"ceil(" + pair + ")", "-" + pair, "changes(" + pair + "[1m])", "rate(" + pair + "[5m])",
+            pair + " * 2", "2 - " + pair, pair + " > bool 1", pair + " > 1", "sort_desc(timestamp(" + pair + "))",
+            "last_over_time(" + pair + "[1m])", "sort(" + pair + ")", "label_replace(" + pair + ", \"__name__\", \"x\", \"\", \"\")",
+            "histogram_quantile(0.9, sum by (__name__, le) ({__name__=~\"vllm:e2e_request_latency_seconds_bucket|http_request_duration_seconds_bucket\"}))",
+            "-ceil(" + pair + ")", "max_over_time((-" + pair + ")[2m:30s])", "-" + pair + " @ end()"}) {
+            add("same labelset after dropping the name", q);
+        }
+        for (String q : new String[] {"node_temperature_celsius atan2 10", "10 atan2 node_temperature_celsius",
+            "node_temperature_celsius atan2 node_temperature_celsius offset 1m",
+            "vllm:num_requests_running{model=\"llama\"} atan2 on(pod) vllm:num_requests_running{model=\"mistral\"}"}) {
+            add("atan2", q);
+        }
+        long at2 = data.endMs - 10 * 60_000L;
+        for (String q : new String[] {"predict_linear(node_temperature_celsius[5m] @ " + (at2 / 1000) + ", 60)",
+            "predict_linear(node_temperature_celsius[5m] @ " + (at2 / 1000) + " offset 1m, 0)",
+            "predict_linear(http_requests_total[2m] @ start(), 120)", "predict_linear(node_temperature_celsius[3m] @ end(), -60)"}) {
+            add("predict_linear @", q);
+        }
     }
 
     private void binaryOps() {

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code op [by|without (labels)] ([param,] expr)}. */
-public final class AggregateExpr extends Expr {
+public final class AggregateExpr implements Expr {
+    private final int position;
     private final AggregateOp op;
     private final Expr expr;
     private final Expr param;
@@ -14,7 +15,7 @@ public final class AggregateExpr extends Expr {
     private final boolean without;
 
     public AggregateExpr(int position, AggregateOp op, Expr expr, Expr param, List<String> grouping, boolean without) {
-        super(position);
+        this.position = position;
         this.op = op;
         this.expr = expr;
         this.param = param;
@@ -41,6 +42,11 @@ public final class AggregateExpr extends Expr {
 
     public boolean without() {
         return without;
+    }
+
+    @Override
+    public int position() {
+        return position;
     }
 
     @Override

@@ -5,7 +5,8 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** {@code lhs op [bool] [on/ignoring(...)] [group_x(...)] rhs}. Matching is null unless both sides are vectors. */
-public final class BinaryExpr extends Expr {
+public final class BinaryExpr implements Expr {
+    private final int position;
     private final BinaryOp op;
     private final Expr lhs;
     private final Expr rhs;
@@ -13,7 +14,7 @@ public final class BinaryExpr extends Expr {
     private final boolean returnBool;
 
     public BinaryExpr(int position, BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool) {
-        super(position);
+        this.position = position;
         this.op = op;
         this.lhs = lhs;
         this.rhs = rhs;
@@ -39,6 +40,11 @@ public final class BinaryExpr extends Expr {
 
     public boolean returnBool() {
         return returnBool;
+    }
+
+    @Override
+    public int position() {
+        return position;
     }
 
     @Override

@@ -36,9 +36,13 @@ public enum BinaryOp {
         return this == OR || this == AND || this == UNLESS;
     }
 
-    /** Arithmetic results no longer measure the named metric, so Prometheus drops {@code __name__}. */
+    /**
+     * Arithmetic results no longer measure the named metric, so Prometheus drops {@code __name__}: for
+     * {@code + - * / % ^} only. {@code atan2} keeps the left operand's name, as in Prometheus 2.42
+     * ({@code shouldDropMetricName}); comparisons drop it only with {@code bool}.
+     */
     public boolean dropsMetricName() {
-        return this == ADD || this == SUB || this == MUL || this == DIV || this == MOD || this == POW || this == ATAN2;
+        return this == ADD || this == SUB || this == MUL || this == DIV || this == MOD || this == POW;
     }
 
     @Override

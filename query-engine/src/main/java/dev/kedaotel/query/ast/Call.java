@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A function call {@code name(args...)}. */
-public final class Call extends Expr {
+public final class Call implements Expr {
+    private final int position;
     private final Function function;
     private final List<Expr> args;
 
     public Call(int position, Function function, List<Expr> args) {
-        super(position);
+        this.position = position;
         this.function = function;
         this.args = List.copyOf(args);
     }
@@ -22,6 +23,11 @@ public final class Call extends Expr {
 
     public List<Expr> args() {
         return args;
+    }
+
+    @Override
+    public int position() {
+        return position;
     }
 
     @Override

@@ -23,9 +23,9 @@ public final class Exprs {
     }
 
     private static boolean collect(Expr e, Set<String> out) {
-        if (e instanceof VectorSelector) {
+        if (e instanceof VectorSelector vs) {
             String pinned = null;
-            for (LabelMatcher m : ((VectorSelector) e).matchers()) {
+            for (LabelMatcher m : vs.matchers()) {
                 if (m.type() == LabelMatcher.Type.EQ && m.name().equals(Labels.METRIC_NAME)) {
                     pinned = m.value();
                 }
@@ -46,8 +46,8 @@ public final class Exprs {
 
     /** Strips any number of enclosing parentheses. */
     public static Expr unwrapParens(Expr e) {
-        while (e instanceof ParenExpr) {
-            e = ((ParenExpr) e).expr();
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
         }
         return e;
     }

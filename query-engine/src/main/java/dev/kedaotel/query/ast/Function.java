@@ -2,6 +2,7 @@ package dev.kedaotel.query.ast;
 
 import dev.kedaotel.query.ValueType;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,15 +14,25 @@ import static dev.kedaotel.query.ValueType.STRING;
 import static dev.kedaotel.query.ValueType.VECTOR;
 
 /**
- * A PromQL function signature (Prometheus 2.42's list). {@code variadic}: 0 = exactly the listed
- * arguments; n &gt; 0 = the last n listed arguments are optional; -1 = the last listed type repeats.
- * Internal functions (such as {@code kedify_rate}) are not visible to the parser.
+ * A PromQL function's signature: the parser's half of the function vocabulary (Prometheus 2.42's
+ * {@code parser/functions.go}). {@code variadic}: 0 = exactly the listed arguments; n &gt; 0 = the last n
+ * listed arguments are optional; -1 = the last listed type repeats.
+ *
+ * <p>The evaluator's half, what each function computes and whether its result drops {@code __name__},
+ * is the table in {@code dev.kedaotel.query.eval.FunctionTable}, indexed by {@link #ordinal()} so that a
+ * call node finds its implementation with one array load. The parser must not depend on the evaluator,
+ * hence two tables; {@code FunctionTableTest} proves they hold the same set of functions, so a name
+ * added here without an implementation (or the reverse) fails the build.
+ *
+ * <p>Internal functions (such as {@code kedify_rate}) have a signature and an implementation like any
+ * other, but {@link #lookup} does not return them: only code can build a call to one.
  */
 public final class Function {
     private static final Map<String, Function> PUBLIC = new LinkedHashMap<>();
+    private static final List<Function> ALL = new ArrayList<>();
 
     /** kedify's own rate (see {@code dev.kedaotel.query.kedify.KedifyQuery}); only built programmatically. */
-    public static final Function KEDIFY_RATE = new Function("kedify_rate", List.of(MATRIX), 0, VECTOR, true);
+    public static final Function KEDIFY_RATE = register(new Function("kedify_rate", List.of(MATRIX), 0, VECTOR, true));
 
     static {
         for (String n : List.of("abs", "ceil", "floor", "exp", "ln", "log2", "log10", "sqrt", "sgn",
@@ -60,8 +71,10 @@ public final class Function {
     private final int variadic;
     private final ValueType returnType;
     private final boolean internal;
+    private final int ordinal;
 
     private Function(String name, List<ValueType> argTypes, int variadic, ValueType returnType, boolean internal) {
+        this.ordinal = ALL.size();
         this.name = name;
         this.argTypes = argTypes;
         this.variadic = variadic;
@@ -69,8 +82,13 @@ public final class Function {
         this.internal = internal;
     }
 
+    private static Function register(Function f) {
+        ALL.add(f);
+        return f;
+    }
+
     private static void def(String name, List<ValueType> args, int variadic, ValueType ret) {
-        PUBLIC.put(name, new Function(name, args, variadic, ret, false));
+        PUBLIC.put(name, register(new Function(name, args, variadic, ret, false)));
     }
 
     /** The function callable from PromQL text under this (case-sensitive) name, or null. */
@@ -78,8 +96,19 @@ public final class Function {
         return PUBLIC.get(name);
     }
 
+    /** The functions callable from PromQL text, by name. */
     public static Map<String, Function> all() {
         return Collections.unmodifiableMap(PUBLIC);
+    }
+
+    /** Every function, internal ones included, in {@link #ordinal()} order. */
+    public static List<Function> values() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    /** Dense index of this function in {@link #values()}, for array-backed tables keyed by function. */
+    public int ordinal() {
+        return ordinal;
     }
 
     public String name() {

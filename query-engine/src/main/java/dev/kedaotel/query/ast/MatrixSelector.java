@@ -5,26 +5,9 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** A range vector selector {@code foo[5m]}; offset and {@code @} live on the inner selector. */
-public final class MatrixSelector extends Expr {
-    private final VectorSelector selector;
-    private final long rangeMs;
-
-    public MatrixSelector(int position, VectorSelector selector, long rangeMs) {
-        super(position);
-        this.selector = selector;
-        this.rangeMs = rangeMs;
-    }
-
-    public VectorSelector selector() {
-        return selector;
-    }
-
-    public long rangeMs() {
-        return rangeMs;
-    }
-
+public record MatrixSelector(int position, VectorSelector selector, long rangeMs) implements Expr {
     public MatrixSelector withSelector(VectorSelector s) {
-        return new MatrixSelector(position(), s, rangeMs);
+        return new MatrixSelector(position, s, rangeMs);
     }
 
     @Override

@@ -5,18 +5,7 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** A scalar constant such as {@code 1}, {@code 0x1f}, {@code 1e3}, {@code Inf} or {@code NaN}. */
-public final class NumberLiteral extends Expr {
-    private final double value;
-
-    public NumberLiteral(int position, double value) {
-        super(position);
-        this.value = value;
-    }
-
-    public double value() {
-        return value;
-    }
-
+public record NumberLiteral(int position, double value) implements Expr {
     @Override
     public ValueType type() {
         return ValueType.SCALAR;

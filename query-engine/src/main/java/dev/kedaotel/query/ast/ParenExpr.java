@@ -5,18 +5,7 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** A parenthesised expression, kept so that printing preserves the user's grouping. */
-public final class ParenExpr extends Expr {
-    private final Expr expr;
-
-    public ParenExpr(int position, Expr expr) {
-        super(position);
-        this.expr = expr;
-    }
-
-    public Expr expr() {
-        return expr;
-    }
-
+public record ParenExpr(int position, Expr expr) implements Expr {
     @Override
     public ValueType type() {
         return expr.type();

@@ -29,16 +29,14 @@ public final class Prettier {
     }
 
     private static String pretty(Expr e, int level) {
-        if (e instanceof BinaryExpr) {
-            BinaryExpr b = (BinaryExpr) e;
+        if (e instanceof BinaryExpr b) {
             if (!needsSplit(b)) {
                 return indent(level) + b;
             }
             return pretty(b.lhs(), level + 1) + "\n" + indent(level) + b.op().symbol() + (b.returnBool() ? " bool" : "")
                     + (b.matching() == null ? "" : b.matching().render()) + "\n" + pretty(b.rhs(), level + 1);
         }
-        if (e instanceof AggregateExpr) {
-            AggregateExpr a = (AggregateExpr) e;
+        if (e instanceof AggregateExpr a) {
             if (!needsSplit(a)) {
                 return indent(level) + a;
             }
@@ -54,8 +52,7 @@ public final class Prettier {
             }
             return sb.append(pretty(a.expr(), level + 1)).append('\n').append(indent(level)).append(')').toString();
         }
-        if (e instanceof Call) {
-            Call c = (Call) e;
+        if (e instanceof Call c) {
             if (!needsSplit(c)) {
                 return indent(level) + c;
             }
@@ -66,15 +63,13 @@ public final class Prettier {
             }
             return sb.append(indent(level)).append(')').toString();
         }
-        if (e instanceof ParenExpr) {
-            ParenExpr p = (ParenExpr) e;
+        if (e instanceof ParenExpr p) {
             if (!needsSplit(p)) {
                 return indent(level) + p;
             }
             return indent(level) + "(\n" + pretty(p.expr(), level + 1) + "\n" + indent(level) + ")";
         }
-        if (e instanceof SubqueryExpr) {
-            SubqueryExpr s = (SubqueryExpr) e;
+        if (e instanceof SubqueryExpr s) {
             if (!needsSplit(s)) {
                 // As Prometheus: an unsplit subquery is not indented.
                 return s.toString();
@@ -82,8 +77,7 @@ public final class Prettier {
             String whole = s.toString();
             return pretty(s.expr(), level) + whole.substring(s.expr().toString().length());
         }
-        if (e instanceof UnaryExpr) {
-            UnaryExpr u = (UnaryExpr) e;
+        if (e instanceof UnaryExpr u) {
             String child = pretty(u.expr(), level).strip();
             return indent(level) + (u.negate() ? "-" : "+") + child;
         }

@@ -5,7 +5,8 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** A subquery {@code expr[range:step]}; a step of 0 means the engine's default evaluation interval. */
-public final class SubqueryExpr extends Expr {
+public final class SubqueryExpr implements Expr {
+    private final int position;
     private final Expr expr;
     private final long rangeMs;
     private final long stepMs;
@@ -13,7 +14,7 @@ public final class SubqueryExpr extends Expr {
     private final AtModifier at;
 
     public SubqueryExpr(int position, Expr expr, long rangeMs, long stepMs, long offsetMs, AtModifier at) {
-        super(position);
+        this.position = position;
         this.expr = expr;
         this.rangeMs = rangeMs;
         this.stepMs = stepMs;
@@ -47,6 +48,11 @@ public final class SubqueryExpr extends Expr {
 
     public SubqueryExpr withAt(AtModifier a) {
         return new SubqueryExpr(position(), expr, rangeMs, stepMs, offsetMs, a);
+    }
+
+    @Override
+    public int position() {
+        return position;
     }
 
     @Override

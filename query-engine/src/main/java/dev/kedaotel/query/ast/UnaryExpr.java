@@ -5,24 +5,7 @@ import dev.kedaotel.query.ValueType;
 import java.util.List;
 
 /** Unary {@code -expr} or {@code +expr} on a scalar or instant vector. */
-public final class UnaryExpr extends Expr {
-    private final boolean negate;
-    private final Expr expr;
-
-    public UnaryExpr(int position, boolean negate, Expr expr) {
-        super(position);
-        this.negate = negate;
-        this.expr = expr;
-    }
-
-    public boolean negate() {
-        return negate;
-    }
-
-    public Expr expr() {
-        return expr;
-    }
-
+public record UnaryExpr(int position, boolean negate, Expr expr) implements Expr {
     @Override
     public ValueType type() {
         return expr.type();

@@ -12,14 +12,15 @@ import java.util.List;
  * An instant vector selector such as {@code foo{a="b"} offset 5m @ 100}. {@link #matchers()} holds every
  * matcher including the {@code __name__} equality implied by a written metric name.
  */
-public final class VectorSelector extends Expr {
+public final class VectorSelector implements Expr {
+    private final int position;
     private final String name;
     private final List<LabelMatcher> matchers;
     private final long offsetMs;
     private final AtModifier at;
 
     public VectorSelector(int position, String name, List<LabelMatcher> matchers, long offsetMs, AtModifier at) {
-        super(position);
+        this.position = position;
         this.name = name;
         this.matchers = List.copyOf(matchers);
         this.offsetMs = offsetMs;
@@ -51,6 +52,11 @@ public final class VectorSelector extends Expr {
 
     public VectorSelector withAt(AtModifier a) {
         return new VectorSelector(position(), name, matchers, offsetMs, a);
+    }
+
+    @Override
+    public int position() {
+        return position;
     }
 
     @Override

@@ -60,10 +60,12 @@ public final class Evaluation {
     private final IdentityHashMap<VectorSelector, Selection> selections = new IdentityHashMap<>();
     private final SelectionCache sharedSelections;
     private final SampleBuffer buf = new SampleBuffer(256);
-    private final double[] pair = new double[2];
-    private double[] scratch = new double[64];
-    /** Name-less copies of store label sets, so a range query builds each once rather than once per step. */
-    private final IdentityHashMap<Labels, Labels> namelessLabels = new IdentityHashMap<>();
+    /** Range-function windows by call nesting depth (a subquery argument may hold another range function). */
+    private final List<FunctionTable.Window> windows = new ArrayList<>();
+    private int windowDepth;
+    private final LabelsetGuard labelsets = new LabelsetGuard();
+    /** Subqueries being evaluated around the current node: inside one, a node is evaluated at many times. */
+    private int subqueryDepth;
     private long samplesInStep;
     private long outputSamples;
     private int checkCounter;
@@ -126,7 +128,7 @@ public final class Evaluation {
             } else {
                 Vec v = evalVector(e, t);
                 for (int i = 0; i < v.size(); i++) {
-                    out.computeIfAbsent(resultLabels(v, i), SeriesBuilder::new).add(t, v.value(i));
+                    out.computeIfAbsent(labelsets.labels(v, i), SeriesBuilder::new).add(t, v.value(i));
                 }
                 outputSamples += v.size();
             }
@@ -139,10 +141,6 @@ public final class Evaluation {
         return QueryResult.matrix(sorted(series));
     }
 
-    private Labels resultLabels(Vec v, int i) {
-        return v.dropName ? namelessLabels.computeIfAbsent(v.rawLabels(i), Labels::withoutMetricName) : v.rawLabels(i);
-    }
-
     private static List<QueryResult.Series> sorted(List<QueryResult.Series> s) {
         s.sort((a, b) -> a.labels().compareTo(b.labels()));
         return s;
@@ -152,36 +150,26 @@ public final class Evaluation {
 
     double evalScalar(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
-        if (e instanceof NumberLiteral) {
-            return ((NumberLiteral) e).value();
+        if (e instanceof NumberLiteral n) {
+            return n.value();
         }
-        if (e instanceof UnaryExpr) {
-            double v = evalScalar(((UnaryExpr) e).expr(), t);
-            return ((UnaryExpr) e).negate() ? -v : v;
+        if (e instanceof UnaryExpr u) {
+            double v = evalScalar(u.expr(), t);
+            return u.negate() ? -v : v;
         }
-        if (e instanceof BinaryExpr) {
-            BinaryExpr b = (BinaryExpr) e;
+        if (e instanceof BinaryExpr b) {
             return BinaryOps.scalarScalar(b.op(), evalScalar(b.lhs(), t), evalScalar(b.rhs(), t), b.returnBool());
         }
-        if (e instanceof Call) {
-            Call c = (Call) e;
-            switch (c.function().name()) {
-                case "time": return t / 1000.0;
-                case "pi": return Math.PI;
-                case "scalar": {
-                    Vec v = evalVector(c.args().get(0), t);
-                    return v.size() == 1 ? v.value(0) : Double.NaN;
-                }
-                default: break;
-            }
+        if (e instanceof Call c && FunctionTable.of(c.function()).impl() instanceof FunctionTable.ScalarFn f) {
+            return f.apply(this, c.args(), t);
         }
         throw PromQLException.execution("evaluating " + e + " as a scalar is not supported");
     }
 
     static String stringValue(Expr e) throws PromQLException {
         Expr u = Exprs.unwrapParens(e);
-        if (u instanceof StringLiteral) {
-            return ((StringLiteral) u).value();
+        if (u instanceof StringLiteral s) {
+            return s.value();
         }
         throw PromQLException.execution("evaluating " + e + " as a string is not supported");
     }
@@ -190,14 +178,13 @@ public final class Evaluation {
 
     Vec evalVector(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
-        if (e instanceof VectorSelector) {
-            return selectInstant((VectorSelector) e, t);
+        if (e instanceof VectorSelector vs) {
+            return selectInstant(vs, t);
         }
-        if (e instanceof Call) {
-            return call((Call) e, t);
+        if (e instanceof Call c) {
+            return call(c, t);
         }
-        if (e instanceof AggregateExpr) {
-            AggregateExpr a = (AggregateExpr) e;
+        if (e instanceof AggregateExpr a) {
             double param = Double.NaN;
             String stringParam = null;
             if (a.op().paramType() == ValueType.SCALAR) {
@@ -207,21 +194,22 @@ public final class Evaluation {
             }
             return Aggregations.aggregate(a, evalVector(a.expr(), t), param, stringParam);
         }
-        if (e instanceof BinaryExpr) {
-            BinaryExpr b = (BinaryExpr) e;
+        if (e instanceof BinaryExpr b) {
             boolean lv = b.lhs().type() == ValueType.VECTOR;
             boolean rv = b.rhs().type() == ValueType.VECTOR;
             if (lv && rv) {
                 return BinaryOps.vectorVector(b.op(), evalVector(b.lhs(), t), evalVector(b.rhs(), t), b.matching(),
                         b.returnBool());
             }
-            if (lv) {
-                return BinaryOps.vectorScalar(b.op(), evalVector(b.lhs(), t), evalScalar(b.rhs(), t), false, b.returnBool());
+            Vec out = lv
+                    ? BinaryOps.vectorScalar(b.op(), evalVector(b.lhs(), t), evalScalar(b.rhs(), t), false, b.returnBool())
+                    : BinaryOps.vectorScalar(b.op(), evalVector(b.rhs(), t), evalScalar(b.lhs(), t), true, b.returnBool());
+            if (out.dropName) {
+                labelsets.requireDistinct(out);
             }
-            return BinaryOps.vectorScalar(b.op(), evalVector(b.rhs(), t), evalScalar(b.lhs(), t), true, b.returnBool());
+            return out;
         }
-        if (e instanceof UnaryExpr) {
-            UnaryExpr u = (UnaryExpr) e;
+        if (e instanceof UnaryExpr u) {
             Vec in = evalVector(u.expr(), t);
             if (!u.negate()) {
                 return in;
@@ -231,6 +219,10 @@ public final class Evaluation {
                 out.add(in.rawLabels(i), -in.value(i));
             }
             out.dropName = true;
+            if (!in.dropName) {
+                // Prometheus negates the operand's whole matrix, then checks it (engine.go, UnaryExpr).
+                labelsets.requireDistinctAcrossSteps(u, out, evaluatedOnce());
+            }
             return out;
         }
         throw PromQLException.execution("evaluating " + e + " as an instant vector is not supported");
@@ -329,8 +321,7 @@ public final class Evaluation {
     private List<QueryResult.Series> evalMatrix(Expr e, long t) throws PromQLException {
         e = Exprs.unwrapParens(e);
         List<QueryResult.Series> out = new ArrayList<>();
-        if (e instanceof MatrixSelector) {
-            MatrixSelector ms = (MatrixSelector) e;
+        if (e instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
             Selection sel = selection(vs);
             long refT = referenceTime(vs.at(), vs.offsetMs(), t);
@@ -344,8 +335,7 @@ public final class Evaluation {
             }
             return out;
         }
-        if (e instanceof SubqueryExpr) {
-            SubqueryExpr sq = (SubqueryExpr) e;
+        if (e instanceof SubqueryExpr sq) {
             for (SeriesBuilder b : evalSubquery(sq, referenceTime(sq.at(), sq.offsetMs(), t)).values()) {
                 out.add(b.build());
             }
@@ -362,180 +352,154 @@ public final class Evaluation {
             first += step;
         }
         Map<Labels, SeriesBuilder> out = new java.util.LinkedHashMap<>();
-        for (long ts = first; ts <= refT; ts += step) {
-            tick();
-            Vec v = evalVector(sq.expr(), ts);
-            for (int i = 0; i < v.size(); i++) {
-                out.computeIfAbsent(resultLabels(v, i), SeriesBuilder::new).add(ts, v.value(i));
+        subqueryDepth++;
+        try {
+            for (long ts = first; ts <= refT; ts += step) {
+                tick();
+                Vec v = evalVector(sq.expr(), ts);
+                for (int i = 0; i < v.size(); i++) {
+                    out.computeIfAbsent(labelsets.labels(v, i), SeriesBuilder::new).add(ts, v.value(i));
+                }
+                countSamples(v.size());
             }
-            countSamples(v.size());
+        } finally {
+            subqueryDepth--;
         }
         return out;
     }
 
-    /** Evaluates a function whose argument at {@code matrixArg} is a range vector, series by series. */
-    private Vec rangeFunction(Call c, long t) throws PromQLException {
-        String name = c.function().name();
-        int matrixArg = name.equals("quantile_over_time") ? 1 : 0;
-        Expr arg = Exprs.unwrapParens(c.args().get(matrixArg));
-        RangeParams p = new RangeParams(RangeFunction.of(name));
-        if (name.equals("quantile_over_time")) {
-            p.a = evalScalar(c.args().get(0), t);
-        } else if (name.equals("holt_winters")) {
-            p.a = evalScalar(c.args().get(1), t);
-            p.b = evalScalar(c.args().get(2), t);
-        } else if (name.equals("predict_linear")) {
-            p.a = evalScalar(c.args().get(1), t);
-        }
-        Vec out;
-        if (arg instanceof MatrixSelector) {
-            MatrixSelector ms = (MatrixSelector) arg;
-            VectorSelector vs = ms.selector();
-            Selection sel = selection(vs);
-            p.rangeEnd = referenceTime(vs.at(), vs.offsetMs(), t);
-            p.rangeMs = ms.rangeMs();
-            p.rangeStart = p.rangeEnd - p.rangeMs;
-            p.evalTime = vs.at() == null ? t : vs.at().resolve(startMs, endMs);
-            out = new Vec(sel.refs.length);
-            for (int i = 0; i < sel.refs.length; i++) {
-                tick();
-                int n = readRange(sel.refs[i], p.rangeStart, p.rangeEnd);
-                checkHoltWintersFactors(p, n);
-                if (n >= p.function.minSamples && compute(p, n)) {
-                    out.add(sel.labels[i], p.result);
-                }
-                p.anySamples |= n > 0;
-            }
-        } else if (arg instanceof SubqueryExpr) {
-            SubqueryExpr sq = (SubqueryExpr) arg;
-            p.rangeEnd = referenceTime(sq.at(), sq.offsetMs(), t);
-            p.rangeMs = sq.rangeMs();
-            p.rangeStart = p.rangeEnd - p.rangeMs;
-            p.evalTime = sq.at() == null ? t : sq.at().resolve(startMs, endMs);
-            Map<Labels, SeriesBuilder> series = evalSubquery(sq, p.rangeEnd);
-            out = new Vec(series.size());
-            for (SeriesBuilder s : series.values()) {
-                buf.clear();
-                for (int k = 0; k < s.size; k++) {
-                    buf.add(s.ts[k], s.values[k]);
-                }
-                checkHoltWintersFactors(p, s.size);
-                if (s.size >= p.function.minSamples && compute(p, s.size)) {
-                    out.add(s.labels, p.result);
-                }
-                p.anySamples |= s.size > 0;
-            }
-        } else {
-            throw PromQLException.execution("function " + name + " over " + arg + " is not supported");
-        }
-        if (name.equals("absent_over_time")) {
-            Vec absent = Vec.empty();
-            if (!p.anySamples) {
-                absent.add(InstantFunctions.absentLabels(arg instanceof MatrixSelector ? ((MatrixSelector) arg).selector() : null), 1);
-            }
-            return absent;
-        }
-        // last_over_time returns a stored sample unchanged, so it keeps the metric name (Prometheus 2.42).
-        out.dropName = !name.equals("last_over_time");
-        return out;
+    /** Whether the node being evaluated is evaluated only this once in the query. */
+    private boolean evaluatedOnce() {
+        return startMs == endMs && subqueryDepth == 0;
     }
 
     /**
-     * Prometheus validates holt_winters' factors inside the per-series call, which only happens for a
-     * series with samples in the window: with no such series the answer is empty, not an error.
+     * Evaluates a function of a range vector series by series.
+     *
+     * <p>Under {@code @}, a function whose result depends on the evaluation time
+     * ({@link FunctionTable.Entry#atModifierUnsafe()}: predict_linear) is not step-invariant in Prometheus
+     * 2.42: it is evaluated at each step with the {@code @} turned into an offset from the query start, so
+     * the window's start moves with the step, while only samples up to the {@code @} time were loaded.
+     * The window at step t is therefore {@code [@ + (t − start) − range, @]} (less any offset), and empty
+     * once {@code t − start} exceeds the range; for an instant query it is the pinned window. (Over a
+     * subquery 2.42 goes further, evaluating the subquery past the {@code @} time on data cut off there;
+     * we keep a subquery's window pinned, which agrees for instant queries only.)
      */
-    private static void checkHoltWintersFactors(RangeParams p, int n) throws PromQLException {
-        if (p.function != RangeFunction.HOLT_WINTERS || n == 0) {
-            return;
+    private Vec rangeFunction(Call c, FunctionTable.Entry f, FunctionTable.RangeFn fn, long t) throws PromQLException {
+        if (windowDepth == windows.size()) {
+            windows.add(new FunctionTable.Window());
         }
-        if (p.a <= 0 || p.a >= 1) {
-            throw PromQLException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goFloat(p.a));
-        }
-        if (p.b <= 0 || p.b >= 1) {
-            throw PromQLException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goFloat(p.b));
-        }
-    }
-
-    /** Go's %f. */
-    private static String goFloat(double v) {
-        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : String.format(java.util.Locale.ROOT, "%f", v);
-    }
-
-    /** Parameters and output of one range function evaluation. */
-    private static final class RangeParams {
-        final RangeFunction function;
-        double a;
-        double b;
-        long rangeStart;
-        long rangeEnd;
-        long rangeMs;
-        long evalTime;
-        boolean anySamples;
-        double result;
-
-        RangeParams(RangeFunction function) {
-            this.function = function;
+        FunctionTable.Window w = windows.get(windowDepth++);
+        try {
+            return rangeFunction(c, f, fn, w, t);
+        } finally {
+            windowDepth--;
         }
     }
 
-    /** Applies the range function to {@link #buf}'s n (≥ minSamples) samples; false when it yields no element. */
-    private boolean compute(RangeParams p, int n) {
-        long[] ts = buf.timestampArray();
-        double[] v = buf.valueArray();
-        switch (p.function) {
-            case RATE:
-            case INCREASE:
-            case DELTA:
-                p.result = RangeMath.extrapolatedRate(ts, v, n, p.rangeStart, p.rangeEnd, p.rangeMs,
-                        p.function != RangeFunction.DELTA, p.function == RangeFunction.RATE);
-                return true;
-            case IRATE:
-            case IDELTA:
-                if (!RangeMath.instantValue(ts, v, n, p.function == RangeFunction.IRATE, pair)) {
-                    return false;
+    private Vec rangeFunction(Call c, FunctionTable.Entry f, FunctionTable.RangeFn fn, FunctionTable.Window w, long t)
+            throws PromQLException {
+        List<Expr> args = c.args();
+        Expr arg = Exprs.unwrapParens(args.get(f.rangeArg()));
+        boolean first = true;
+        for (int i = 0; i < args.size(); i++) {
+            if (i != f.rangeArg()) {
+                double v = evalScalar(args.get(i), t);
+                if (first) {
+                    w.a = v;
+                    first = false;
+                } else {
+                    w.b = v;
                 }
-                p.result = pair[0];
-                return true;
-            case DERIV:
-                RangeMath.linearRegression(ts, v, n, ts[0], pair);
-                p.result = pair[0];
-                return true;
-            case PREDICT_LINEAR:
-                RangeMath.linearRegression(ts, v, n, p.evalTime, pair);
-                p.result = pair[0] * p.a + pair[1];
-                return true;
-            case HOLT_WINTERS: p.result = RangeMath.holtWinters(v, n, p.a, p.b); return true;
-            case RESETS: p.result = RangeMath.resets(v, n); return true;
-            case CHANGES: p.result = RangeMath.changes(v, n); return true;
-            case AVG_OVER_TIME: p.result = RangeMath.avg(v, n); return true;
-            case MIN_OVER_TIME: p.result = RangeMath.min(v, n); return true;
-            case MAX_OVER_TIME: p.result = RangeMath.max(v, n); return true;
-            case SUM_OVER_TIME: p.result = RangeMath.sum(v, n); return true;
-            case COUNT_OVER_TIME: p.result = n; return true;
-            case LAST_OVER_TIME: p.result = v[n - 1]; return true;
-            case PRESENT_OVER_TIME: p.result = 1; return true;
-            case STDDEV_OVER_TIME: p.result = Math.sqrt(RangeMath.stdvar(v, n)); return true;
-            case STDVAR_OVER_TIME: p.result = RangeMath.stdvar(v, n); return true;
-            case QUANTILE_OVER_TIME:
-                if (scratch.length < n) {
-                    scratch = new double[Math.max(n, scratch.length * 2)];
-                }
-                System.arraycopy(v, 0, scratch, 0, n);
-                p.result = RangeMath.quantile(p.a, scratch, n);
-                return true;
-            case KEDIFY_RATE: p.result = RangeMath.kedifyRate(ts, v, n); return true;
-            case ABSENT_OVER_TIME: return false;
-            default: throw new IllegalStateException("not a range function: " + p.function);
+            }
         }
+        w.evalTime = t;
+        boolean anySamples = false;
+        Vec out;
+        if (arg instanceof MatrixSelector ms) {
+            VectorSelector vs = ms.selector();
+            Selection sel = selection(vs);
+            setWindow(w, vs.at(), vs.offsetMs(), ms.rangeMs(), t, f.atModifierUnsafe() && vs.at() != null);
+            out = new Vec(sel.refs.length);
+            for (int i = 0; i < sel.refs.length; i++) {
+                tick();
+                int n = readRange(sel.refs[i], w.rangeStart, w.rangeEnd);
+                if (n > 0) {
+                    anySamples = true;
+                    if (applyToBuffer(fn, w, n)) {
+                        out.add(sel.labels[i], w.result);
+                    }
+                }
+            }
+        } else if (arg instanceof SubqueryExpr sq) {
+            setWindow(w, sq.at(), sq.offsetMs(), sq.rangeMs(), t, false);
+            Map<Labels, SeriesBuilder> series = evalSubquery(sq, w.rangeEnd);
+            out = new Vec(series.size());
+            for (SeriesBuilder s : series.values()) {
+                if (s.size > 0) {
+                    anySamples = true;
+                    buf.clear();
+                    for (int k = 0; k < s.size; k++) {
+                        buf.add(s.ts[k], s.values[k]);
+                    }
+                    if (applyToBuffer(fn, w, s.size)) {
+                        out.add(s.labels, w.result);
+                    }
+                }
+            }
+        } else {
+            throw PromQLException.execution("function " + c.function() + " over " + arg + " is not supported");
+        }
+        return fn.finish(out, anySamples, arg);
+    }
+
+    /** Sets the window ending at the reference time; {@code startMoves}: see {@link #rangeFunction}. */
+    private void setWindow(FunctionTable.Window w, AtModifier at, long offsetMs, long rangeMs, long t, boolean startMoves) {
+        w.rangeEnd = referenceTime(at, offsetMs, t);
+        w.rangeMs = rangeMs;
+        w.rangeStart = w.rangeEnd - rangeMs + (startMoves ? t - startMs : 0);
+    }
+
+    /** Applies a range function to the n samples in {@link #buf}. */
+    private boolean applyToBuffer(FunctionTable.RangeFn fn, FunctionTable.Window w, int n) throws PromQLException {
+        w.ts = buf.timestampArray();
+        w.v = buf.valueArray();
+        w.n = n;
+        return fn.apply(w);
     }
 
     // ---- functions ---------------------------------------------------------------------------------------
 
+    /**
+     * Evaluates a call through its {@link FunctionTable} row, which also says what the result does to
+     * {@code __name__}; results that drop it or build new label sets must stay distinct.
+     */
     private Vec call(Call c, long t) throws PromQLException {
-        if (!c.args().isEmpty() && c.function().argTypes().contains(ValueType.MATRIX)) {
-            return rangeFunction(c, t);
+        FunctionTable.Entry f = FunctionTable.of(c.function());
+        Vec out;
+        if (f.impl() instanceof FunctionTable.VectorFn fn) {
+            out = fn.apply(this, c.args(), t);
+        } else if (f.impl() instanceof FunctionTable.RangeFn fn) {
+            out = rangeFunction(c, f, fn, t);
+        } else {
+            throw PromQLException.execution("evaluating " + c + " as an instant vector is not supported");
         }
-        return InstantFunctions.call(this, c, t);
+        switch (f.labelling()) {
+            case DROP_NAME:
+                out.dropName = true;
+                if (f.rangeArg() >= 0) {
+                    labelsets.requireDistinctAcrossSteps(c, out, evaluatedOnce());
+                } else {
+                    labelsets.requireDistinct(out);
+                }
+                break;
+            case NEW:
+                labelsets.requireDistinct(out);
+                break;
+            default:
+                break;
+        }
+        return out;
     }
 
     // ---- limits ------------------------------------------------------------------------------------------

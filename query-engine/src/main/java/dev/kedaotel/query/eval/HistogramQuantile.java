@@ -10,8 +10,10 @@ import java.util.TreeMap;
 
 /**
  * {@code histogram_quantile} over classic {@code _bucket} series: buckets are grouped by their labels
- * without {@code le} and {@code __name__}, sorted by bound, equal bounds merged, and counts forced to be
- * monotonic (scrapes of different buckets are not atomic, so a higher bucket may briefly read lower).
+ * without {@code le} (the metric name still tells histograms apart, as in Prometheus), sorted by bound,
+ * equal bounds merged, and counts forced to be monotonic (scrapes of different buckets are not atomic,
+ * so a higher bucket may briefly read lower). Each group's element keeps the group's labels; its row in
+ * {@link FunctionTable} drops {@code __name__}, so two histograms differing only in name collide there.
  */
 final class HistogramQuantile {
     private HistogramQuantile() {
@@ -20,7 +22,7 @@ final class HistogramQuantile {
     static Vec apply(double q, Vec in) {
         Map<Labels, List<double[]>> groups = new LinkedHashMap<>();
         for (int i = 0; i < in.size(); i++) {
-            Labels l = in.rawLabels(i);
+            Labels l = in.labels(i);
             double bound;
             try {
                 bound = parseBound(l.get("le"));
@@ -29,7 +31,6 @@ final class HistogramQuantile {
             }
             TreeMap<String, String> key = new TreeMap<>(l.toMap());
             key.remove("le");
-            key.remove(Labels.METRIC_NAME);
             groups.computeIfAbsent(Labels.fromMap(key), k -> new ArrayList<>()).add(new double[] {bound, in.value(i)});
         }
         Vec out = new Vec(groups.size());

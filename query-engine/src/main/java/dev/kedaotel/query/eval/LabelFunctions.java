@@ -4,15 +4,13 @@ import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.model.Labels;
 import dev.kedaotel.model.PrometheusNames;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** label_replace and label_join. */
+/** label_replace and label_join; their rows in {@link FunctionTable} check that the results stay distinct. */
 final class LabelFunctions {
     private LabelFunctions() {
     }
@@ -37,7 +35,7 @@ final class LabelFunctions {
             }
             out.add(withLabel(l, dst, expand(replacement, m)), in.value(i));
         }
-        return checkUnique(out);
+        return out;
     }
 
     static Vec labelJoin(Vec in, String dst, String sep, List<String> srcs) throws PromQLException {
@@ -56,7 +54,7 @@ final class LabelFunctions {
             }
             out.add(withLabel(l, dst, sb.toString()), in.value(i));
         }
-        return checkUnique(out);
+        return out;
     }
 
     private static Labels withLabel(Labels l, String name, String value) {
@@ -67,16 +65,6 @@ final class LabelFunctions {
             m.put(name, value);
         }
         return Labels.fromMap(m);
-    }
-
-    private static Vec checkUnique(Vec v) throws PromQLException {
-        Set<Labels> seen = new HashSet<>();
-        for (int i = 0; i < v.size(); i++) {
-            if (!seen.add(v.labels(i))) {
-                throw PromQLException.execution("vector cannot contain metrics with the same labelset");
-            }
-        }
-        return v;
     }
 
     /** Go's Regexp.Expand: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}. */

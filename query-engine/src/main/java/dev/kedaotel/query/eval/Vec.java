@@ -6,9 +6,10 @@ import java.util.Arrays;
 
 /**
  * An instant vector under evaluation: parallel columns of labels, values and (for raw selector output)
- * sample timestamps. {@code dropName} defers dropping {@code __name__}: functions such as {@code rate}
- * only set the flag, so {@code sum(rate(x[1m]))} never builds a name-less copy of each series' labels;
- * {@link #labels(int)} materialises when a result really needs the label set. Single-threaded.
+ * sample timestamps. {@code dropName} defers dropping {@code __name__}: for functions such as {@code rate}
+ * the evaluator only sets the flag (from the function's {@link FunctionTable} row), so
+ * {@code sum(rate(x[1m]))} never builds a name-less copy of each series' labels; {@link #labels(int)}
+ * materialises when a result really needs the label set. Single-threaded.
  */
 final class Vec {
     private Labels[] labels;

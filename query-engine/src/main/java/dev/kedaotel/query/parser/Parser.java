@@ -168,8 +168,8 @@ public final class Parser {
             next();
             Expr operand = parseExpr(BinaryOp.POW.precedence());
             boolean negate = t.type == TokenType.SUB;
-            if (operand instanceof NumberLiteral) {
-                double v = ((NumberLiteral) operand).value();
+            if (operand instanceof NumberLiteral n) {
+                double v = n.value();
                 return new NumberLiteral(t.pos, negate ? -v : v);
             }
             ValueType vt = operand.type();
@@ -584,18 +584,15 @@ public final class Parser {
 
     /** Prometheus reports misplaced or repeated modifiers at the modified expression, not the keyword. */
     private Expr withOffset(Expr e, long ms, Token at) throws PromQLException {
-        if (e instanceof VectorSelector) {
-            VectorSelector vs = (VectorSelector) e;
+        if (e instanceof VectorSelector vs) {
             checkOffsetUnset(vs.offsetMs(), e.position());
             return vs.withOffset(ms);
         }
-        if (e instanceof MatrixSelector) {
-            MatrixSelector m = (MatrixSelector) e;
+        if (e instanceof MatrixSelector m) {
             checkOffsetUnset(m.selector().offsetMs(), e.position());
             return m.withSelector(m.selector().withOffset(ms));
         }
-        if (e instanceof SubqueryExpr) {
-            SubqueryExpr s = (SubqueryExpr) e;
+        if (e instanceof SubqueryExpr s) {
             checkOffsetUnset(s.offsetMs(), e.position());
             return s.withOffset(ms);
         }
@@ -610,18 +607,15 @@ public final class Parser {
     }
 
     private Expr withAt(Expr e, AtModifier a, Token at) throws PromQLException {
-        if (e instanceof VectorSelector) {
-            VectorSelector vs = (VectorSelector) e;
+        if (e instanceof VectorSelector vs) {
             checkAtUnset(vs.at(), e.position());
             return vs.withAt(a);
         }
-        if (e instanceof MatrixSelector) {
-            MatrixSelector m = (MatrixSelector) e;
+        if (e instanceof MatrixSelector m) {
             checkAtUnset(m.selector().at(), e.position());
             return m.withSelector(m.selector().withAt(a));
         }
-        if (e instanceof SubqueryExpr) {
-            SubqueryExpr s = (SubqueryExpr) e;
+        if (e instanceof SubqueryExpr s) {
             checkAtUnset(s.at(), e.position());
             return s.withAt(a);
         }
