@@ -6,7 +6,7 @@ import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.ast.Exprs;
 import dev.kedaotel.query.ast.Function;
 import dev.kedaotel.query.ast.MatrixSelector;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

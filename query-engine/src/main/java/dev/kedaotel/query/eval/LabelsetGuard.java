@@ -2,7 +2,7 @@ package dev.kedaotel.query.eval;
 
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ast.Expr;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -6,7 +6,7 @@ import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.QueryOptions;
 import dev.kedaotel.query.QueryResult;
 import dev.kedaotel.query.StoreFixture;
-import dev.kedaotel.tsdb.Labels;
+import dev.kedaotel.model.Labels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
