@@ -6,7 +6,11 @@
 module dev.kedaotel.server {
     requires dev.kedaotel.receiver;
     requires dev.kedaotel.scaler;
-    requires jdk.httpserver;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.http2.server;
+    requires org.eclipse.jetty.io;
+    requires org.eclipse.jetty.util;
     requires java.logging;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;

@@ -134,6 +134,7 @@ class DefaultRenderingTest {
         expected.put("METRIC_STORE_LAZY_AGGREGATES", "false");
         expected.put("QUERY_TIMEOUT_SECONDS", "120");
         expected.put("QUERY_MAX_SAMPLES", "50000000");
+        expected.put("QUERY_MAX_QUEUED", "32");
         expected.put("STANDING_QUERY_AGEING_MS", "1000");
         expected.put("SCALED_OBJECT_IDLE_SECONDS", "600");
         expected.put("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864");
@@ -141,6 +142,7 @@ class DefaultRenderingTest {
                 + "k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name");
         expected.put("OTLP_PROMOTE_JOB_INSTANCE", "true");
         expected.put("OTLP_SERIES_CACHE_SLOTS", "262144");
+        expected.put("OTLP_MAX_BYTES_IN_FLIGHT", "268435456");
         expected.put("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m");
         expected.put("LOG_LEVEL", "info");
         expected.put("NO_COLOR", "false");

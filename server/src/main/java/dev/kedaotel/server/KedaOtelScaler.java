@@ -13,6 +13,7 @@ import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.scaler.ScalerConfig;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
+import dev.kedaotel.server.http.BytesInFlight;
 import dev.kedaotel.server.http.HttpApiServer;
 import dev.kedaotel.server.http.HttpReplies;
 import dev.kedaotel.server.http.MemstoreApi;
@@ -24,6 +25,8 @@ import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import java.io.IOException;
@@ -53,7 +56,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code otlp-grpc-N}: OTLP/gRPC Export calls (fixed pool; each thread keeps its decoder and appender);</li>
  *   <li>{@code keda-grpc-N}: KEDA external-scaler calls (fixed pool);</li>
- *   <li>{@code api-http-N}, {@code metrics-http-N}: the HTTP ports' handlers (fixed pools, bounded queues);</li>
+ *   <li>{@code query-N}: PromQL and kedify queries from the HTTP API ({@code QUERY_MAX_CONCURRENCY} threads,
+ *       {@code QUERY_MAX_QUEUED} queued; beyond that a 503);</li>
+ *   <li>{@code otlp-http-N}, {@code metrics-http-N}: OTLP/HTTP ingest and self-metrics scrapes (fixed pools,
+ *       bounded queues);</li>
+ *   <li>{@code api-http-N}, {@code metrics-http-N} (Jetty's): HTTP I/O, and the health and readiness
+ *       routes, which are answered there at once;</li>
  *   <li>{@code maintenance}: one scheduled thread for the store's retention pass and the scaler's idle sweep
  *       and stream re-sends;</li>
  *   <li>{@code standing-query-evaluator}: the one thread that re-evaluates streamed queries.</li>
@@ -64,13 +72,20 @@ public final class KedaOtelScaler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KedaOtelScaler.class.getName());
     /** gRPC requests in flight are given this long to finish on shutdown (SIGTERM). */
     private static final long GRACE_MS = 5_000;
+    /** Form bodies of the query API larger than this are refused; a PromQL query is never near it. */
+    private static final long MAX_FORM_BYTES = 4 << 20;
 
     private final Config config;
     private final TimeSource time;
+    /** kedify's chart probes these gRPC health service names. */
+    static final String LIVENESS = "liveness";
+    static final String READINESS = "readiness";
+    private final HealthStatusManager health = new HealthStatusManager();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
     private final ExecutorService otlpExecutor;
     private final ExecutorService scalerExecutor;
-    private final ExecutorService httpExecutor;
+    private ExecutorService queryExecutor;
+    private final ExecutorService otlpHttpExecutor;
     private final ExecutorService metricsHttpExecutor;
     private TimeSeriesStore store;
     private QueryEngine engine;
@@ -90,8 +105,8 @@ public final class KedaOtelScaler implements AutoCloseable {
         // Bounded: each ingest thread keeps its own decoder scratch space and store appender.
         this.otlpExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("otlp-grpc"));
         this.scalerExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("keda-grpc"));
-        this.httpExecutor = boundedPool("api-http", Math.max(4, cores * 2));
-        this.metricsHttpExecutor = boundedPool("metrics-http", 2);
+        this.otlpHttpExecutor = boundedPool("otlp-http", Math.max(2, cores), 64);
+        this.metricsHttpExecutor = boundedPool("metrics-http", 1, 8);
     }
 
     /** Starts the service on the system clocks. */
@@ -152,38 +167,86 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
         selfMetrics.bindScaler(scaler, standing);
 
-        otlpServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.OTLP_RECEIVER_PORT)))
+        // grpc.health.v1.Health on both gRPC ports: "" and kedify's "liveness" / "readiness" names.
+        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(LIVENESS, HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
+        Server otlp = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.OTLP_RECEIVER_PORT)))
                 .addService(OtlpGrpcService.definition(ingestor))
+                .addService(health.getHealthService())
                 .maxInboundMessageSize(maxMessage)
                 .executor(otlpExecutor)
-                .build().start();
-        scalerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.KEDA_EXTERNAL_SCALER_PORT)))
+                .build();
+        otlpServer = bind(Setting.OTLP_RECEIVER_PORT, otlp::start);
+        Server keda = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.KEDA_EXTERNAL_SCALER_PORT)))
                 .addService(scaler)
+                .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .executor(scalerExecutor)
-                .build().start();
+                .build();
+        scalerServer = bind(Setting.KEDA_EXTERNAL_SCALER_PORT, keda::start);
 
+        // HTTP: queries run on their own bounded executor (admission control), OTLP/HTTP on the ingest
+        // lane, health and readiness inline on Jetty's threads, so none of them waits behind another.
+        int queryThreads = config.get(Setting.QUERY_MAX_CONCURRENCY);
+        int queryQueue = config.get(Setting.QUERY_MAX_QUEUED);
+        queryExecutor = boundedPool("query", queryThreads, queryQueue);
+        HttpApiServer.Lane queries = new HttpApiServer.Lane("query", queryExecutor, MAX_FORM_BYTES, null, r -> HttpReplies.promError(r, 503,
+                "unavailable", "too many queries: " + queryThreads + " running and " + queryQueue
+                        + " queued (QUERY_MAX_CONCURRENCY, QUERY_MAX_QUEUED); retry later"));
+        BytesInFlight ingestBytes = new BytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT));
+        HttpApiServer.Lane ingest = new HttpApiServer.Lane("otlp-http", otlpHttpExecutor, maxMessage, ingestBytes,
+                r -> HttpReplies.text(r, 503, "OTLP/HTTP ingest is busy (OTLP_MAX_BYTES_IN_FLIGHT); retry later\n"));
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");
-        new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http);
-        new MemstoreApi(store, engine, time, config.retentionMs()).register(http);
-        http.route(OtlpHttpHandler.PATH, Set.of("POST"), r -> {
-            HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"),
-                    r.exchange().getRequestBody(), maxMessage);
-            HttpReplies.send(r.exchange(), reply.status(), reply.contentType(), reply.body());
+        new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http, queries);
+        new MemstoreApi(store, engine, time, config.retentionMs()).register(http, queries);
+        http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
+            HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.body(), maxMessage);
+            HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
         });
         new OpsApi(store, standing, scaler, () -> ready, version(), ports(), config.retentionMs()).register(http);
-        http.start("0.0.0.0", config.get(Setting.REST_API_PORT), httpExecutor);
+        bind(Setting.REST_API_PORT, () -> {
+            http.start("0.0.0.0", config.get(Setting.REST_API_PORT));
+            return http;
+        });
 
         metricsHttp = new HttpApiServer("metrics");
-        metricsHttp.route("/metrics", Set.of("GET"), r -> HttpReplies.send(r.exchange(), 200,
+        metricsHttp.route("/metrics", Set.of("GET"), new HttpApiServer.Lane("metrics", metricsHttpExecutor, 0, null,
+                r -> HttpReplies.text(r, 503, "busy\n")), r -> HttpReplies.send(r, 200,
                 "text/plain; version=0.0.4; charset=utf-8", selfMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
-        metricsHttp.start("0.0.0.0", config.get(Setting.INTERNAL_METRICS_PORT), metricsHttpExecutor);
+        bind(Setting.INTERNAL_METRICS_PORT, () -> {
+            metricsHttp.start("0.0.0.0", config.get(Setting.INTERNAL_METRICS_PORT));
+            return metricsHttp;
+        });
 
         ready = true;
+        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.SERVING);
         LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",
                 Integer.toString(otlpPort()), Integer.toString(scalerPort()), Integer.toString(httpPort()),
                 Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000));
+    }
+
+    /** Something that binds a port. */
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    /** Binds, turning "address in use" into a message that names the port and the setting that chose it. */
+    private <T> T bind(Setting<Integer> port, Binding<T> binding) throws IOException {
+        try {
+            return binding.bind();
+        } catch (IOException e) {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof java.net.BindException)) {
+                cause = cause.getCause();
+            }
+            if (cause == null) {
+                throw e;
+            }
+            throw new IOException("port " + config.get(port) + " (" + port.env() + " / " + port.flag()
+                    + ") cannot be bound: " + cause.getMessage() + "; choose another port with that setting", e);
+        }
     }
 
     private void expire() {
@@ -238,12 +301,20 @@ public final class KedaOtelScaler implements AutoCloseable {
         return ready;
     }
 
-    /** Graceful stop: refuse new work, let in-flight RPCs finish (bounded), then free everything. */
+    /**
+     * Graceful stop: not ready at once, refuse new calls, end the long-lived streams (KEDA reconnects
+     * to another replica or after the restart), let in-flight calls finish within {@link #GRACE_MS},
+     * then free everything. Idle, this takes milliseconds: nothing waits for a timer.
+     */
     @Override
     public void close() {
         ready = false;
+        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
         shutdown(otlpServer);
         shutdown(scalerServer);
+        if (scaler != null) {
+            scaler.close(); // completes open StreamIsActive calls, which would otherwise hold the grace period
+        }
         awaitTermination(otlpServer);
         awaitTermination(scalerServer);
         if (http != null) {
@@ -252,16 +323,16 @@ public final class KedaOtelScaler implements AutoCloseable {
         if (metricsHttp != null) {
             metricsHttp.close();
         }
-        if (scaler != null) {
-            scaler.close();
-        }
         if (standing != null) {
             standing.close();
         }
         maintenance.shutdownNow();
         otlpExecutor.shutdownNow();
         scalerExecutor.shutdownNow();
-        httpExecutor.shutdownNow();
+        if (queryExecutor != null) {
+            queryExecutor.shutdownNow();
+        }
+        otlpHttpExecutor.shutdownNow();
         metricsHttpExecutor.shutdownNow();
         if (selfMetrics != null) {
             selfMetrics.close();
@@ -295,8 +366,8 @@ public final class KedaOtelScaler implements AutoCloseable {
      * A fixed pool with a bounded queue: a flood of slow requests queues up to a point and is then
      * refused, instead of growing memory without limit.
      */
-    private static ExecutorService boundedPool(String name, int threads) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+    private static ExecutorService boundedPool(String name, int threads, int queued) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queued),
                 daemon(name), (r, ex) -> {
                     throw new RejectedExecutionException(name + " worker queue full");
                 });

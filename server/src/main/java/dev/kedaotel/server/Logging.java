@@ -16,6 +16,9 @@ import java.util.logging.Logger;
  * for a single service writing to a container log.
  */
 public final class Logging {
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty");
+    private static final Logger GRPC = Logger.getLogger("io.grpc");
     private Logging() {
     }
 
@@ -29,9 +32,11 @@ public final class Logging {
         h.setFormatter(new OneLineFormatter());
         root.addHandler(h);
         root.setLevel(level);
+        // Jetty announces every start and stop at INFO; our own "ready" line says what matters.
+        JETTY.setLevel(level.intValue() < Level.WARNING.intValue() ? Level.WARNING : level);
         // gRPC's and Netty's internals are chatty at FINE; keep them at INFO unless asked for more.
         if (level.intValue() < Level.INFO.intValue()) {
-            Logger.getLogger("io.grpc").setLevel(Level.INFO);
+            GRPC.setLevel(Level.INFO);
         }
     }
 

@@ -54,12 +54,20 @@ public final class Setting<T> {
             "Deadline of one PromQL query through the HTTP API.");
     public static final Setting<Long> QUERY_MAX_SAMPLES = positiveLong("QUERY_MAX_SAMPLES", "50000000",
             "Most samples one PromQL query may load.");
+    public static final Setting<Integer> QUERY_MAX_CONCURRENCY = positiveInt("QUERY_MAX_CONCURRENCY",
+            Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())),
+            "PromQL and kedify queries through the HTTP API that run at once (default: the number of cores, at least 2).");
+    public static final Setting<Integer> QUERY_MAX_QUEUED = new Setting<>("QUERY_MAX_QUEUED", "32",
+            "Queries that wait for a free slot; beyond that the HTTP API answers 503 with Prometheus' error envelope and Retry-After.",
+            raw -> (int) wholeNumber(raw, 100_000));
     public static final Setting<Long> STANDING_QUERY_AGEING_MS = positiveLong("STANDING_QUERY_AGEING_MS", "1000",
             "How often answers of streamed ScaledObject queries are re-checked as samples age out of the window.");
     public static final Setting<Long> SCALED_OBJECT_IDLE_SECONDS = positiveLong("SCALED_OBJECT_IDLE_SECONDS", "600",
             "A ScaledObject not asked about for this long (and without open streams) is forgotten.");
     public static final Setting<Integer> OTLP_MAX_RECV_MSG_SIZE_BYTES = positiveInt("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864",
             "Largest OTLP request accepted (after decompression), gRPC and HTTP.");
+    public static final Setting<Long> OTLP_MAX_BYTES_IN_FLIGHT = positiveLong("OTLP_MAX_BYTES_IN_FLIGHT", "268435456",
+            "OTLP/HTTP request bodies held in memory at once; beyond it exports are refused with 503 and Retry-After (exporters back off and retry).");
     public static final Setting<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = list("OTLP_PROMOTE_RESOURCE_ATTRIBUTES",
             "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
             "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name).");

@@ -1,129 +1,277 @@
 package dev.kedaotel.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The JDK's built-in HTTP server with a bounded worker pool and a tiny router: exact paths, plus
- * prefix routes (for {@code /api/v1/label/<name>/values}). Each route declares the methods it allows;
- * others get 405 so that Grafana and promtool fall back from POST to GET as they do with Prometheus.
+ * One HTTP port, served by Jetty 12's core API (no servlets), with exact-path and prefix routes. Each
+ * route declares the methods it allows (others get 405, so Grafana and promtool fall back from POST to
+ * GET as they do with Prometheus) and the {@link Lane} it runs on.
+ *
+ * <p>Why Jetty, and why lanes. The JDK's {@code com.sun.net.httpserver} reads requests on its worker
+ * threads, so four clients sending a header byte per second held all four workers and froze the port,
+ * probes included. Jetty reads and parses on non-blocking I/O and calls a handler only once a request's
+ * headers are complete, so a slow client holds a connection, never a thread; it enforces header and URI
+ * sizes (431, 414), idle timeouts and a connection limit; and it carries what the next issues need
+ * (TLS with certificate reload through its {@code SslContextFactory}, HTTP/2 — cleartext h2c is on
+ * already). Netty would give the same I/O model but leaves HTTP semantics (parsing limits, keep-alive,
+ * chunking, h2 upgrade) to us. Once a request is complete, its route's lane decides where it runs:
+ * {@link Lane#INLINE} on Jetty's thread at once (health, readiness: they never queue behind work), or
+ * a bounded executor of the composition root's (queries, ingest), whose refusal becomes a 503 with
+ * {@code Retry-After} instead of a queue that grows without bound.
+ *
+ * <p>Threads: Jetty's selector and handler threads come from a small {@link QueuedThreadPool} owned by
+ * this object (named after the port); request work runs on the lanes' executors, owned by the caller.
  */
 public final class HttpApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpApiServer.class.getName());
 
-    static {
-        // The JDK server leaves Nagle's algorithm on; with the delayed ACKs of a kept-alive client
-        // (Grafana, KEDA, promtool) every small reply then waits ~40 ms. It reads this property once,
-        // when its configuration class loads, so it must be set before the first server is created.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    /** Request line and headers together; larger gets 431 (or 414 for the URI alone). */
+    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    /** A connection with no traffic for this long is closed. */
+    static final long IDLE_TIMEOUT_MS = 30_000;
+    /** Connections beyond this are not accepted until others close. */
+    static final int MAX_CONNECTIONS = 4096;
 
     private final Map<String, Entry> exact = new LinkedHashMap<>();
     private final Map<String, Entry> prefixes = new LinkedHashMap<>();
     private final String name;
-    private HttpServer server;
+    private Server server;
+    private ServerConnector connector;
 
-    private static final class Entry {
-        final Set<String> methods;
-        final Route route;
+    private record Entry(Set<String> methods, Lane lane, Route route) {
+    }
 
-        Entry(Set<String> methods, Route route) {
-            this.methods = methods;
-            this.route = route;
-        }
+    /**
+     * Where a route's work runs, and what it may receive.
+     *
+     * @param name for logs and the 503 message
+     * @param executor the bounded executor, or null to run on Jetty's thread at once (only for routes
+     *     that never block: health, readiness)
+     * @param maxBodyBytes the largest request body accepted (413 beyond); bodies are read completely,
+     *     without holding a thread, before the route is queued, so a slow sender never occupies a worker
+     * @param budget bytes all of this lane's bodies may hold at once, or null for no shared bound; a
+     *     request that does not fit is refused like a full executor
+     * @param whenBusy answers a request the executor refused (e.g. a 503 in the route's error format);
+     *     {@code Retry-After} is already set
+     */
+    public record Lane(String name, Executor executor, long maxBodyBytes, BytesInFlight budget, Route whenBusy) {
+        /** Answered on Jetty's thread, never queued, no body: for routes that do not block. */
+        public static final Lane INLINE = new Lane("inline", null, 0, null, null);
     }
 
     public HttpApiServer(String name) {
         this.name = name;
     }
 
-    public HttpApiServer route(String path, Set<String> methods, Route route) {
-        exact.put(path, new Entry(methods, route));
+    public HttpApiServer route(String path, Set<String> methods, Lane lane, Route route) {
+        exact.put(path, new Entry(methods, lane, route));
         return this;
     }
 
-    public HttpApiServer prefixRoute(String prefix, Set<String> methods, Route route) {
-        prefixes.put(prefix, new Entry(methods, route));
+    public HttpApiServer prefixRoute(String prefix, Set<String> methods, Lane lane, Route route) {
+        prefixes.put(prefix, new Entry(methods, lane, route));
         return this;
     }
 
     /**
      * Binds and starts serving.
      *
-     * @param executor runs the handlers; the composition root's, bounded, and shut down by it after
-     *     {@link #close()}
+     * @throws BindException naming the address when the port is taken
      */
-    public void start(String host, int port, ExecutorService executor) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+    public void start(String host, int port) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName(name + "-http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        server.setHandler(new Dispatcher());
+        server.setStopTimeout(2_000);
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly();
+            throw e;
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IOException("cannot start HTTP server " + name + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void dispatch(HttpExchange ex) {
-        try {
-            String path = ex.getRequestURI().getPath();
+    /** Finds the route, checks the method, and runs the route on its lane. */
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getPath();
             Entry e = exact.get(path);
             if (e == null) {
                 for (Map.Entry<String, Entry> p : prefixes.entrySet()) {
-                    if (path.startsWith(p.getKey())) {
+                    if (path != null && path.startsWith(p.getKey())) {
                         e = p.getValue();
                         break;
                     }
                 }
             }
+            HttpRequest r = new HttpRequest(request, response, callback);
             if (e == null) {
-                drain(ex);
-                HttpReplies.promError(ex, 404, "not_found", "no endpoint " + path);
-                return;
+                HttpReplies.promError(r, 404, "not_found", "no endpoint " + path);
+                return true;
             }
-            String method = ex.getRequestMethod();
+            String method = request.getMethod();
             if (!e.methods.contains(method) && !("HEAD".equals(method) && e.methods.contains("GET"))) {
-                drain(ex);
-                ex.getResponseHeaders().set("Allow", String.join(", ", e.methods));
-                HttpReplies.promError(ex, 405, "bad_data", "method " + method + " not allowed for " + path);
-                return;
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", e.methods));
+                HttpReplies.promError(r, 405, "bad_data", "method " + method + " not allowed for " + path);
+                return true;
             }
-            HttpRequest req;
-            try {
-                req = new HttpRequest(ex);
-            } catch (HttpRequest.BodyTooLargeException tooLarge) {
-                HttpReplies.promError(ex, 413, "bad_data", tooLarge.getMessage());
-                return;
+            Lane lane = e.lane;
+            Route route = e.route;
+            if (lane.executor() == null) {
+                run(route, r);
+                return true;
             }
-            e.route.handle(req);
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "HTTP " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", t);
+            long length = request.getLength();
+            if (length > lane.maxBodyBytes()) {
+                HttpReplies.promError(r, 413, "bad_data", "request body of " + length + " bytes is larger than the "
+                        + lane.maxBodyBytes() + " bytes " + path + " accepts");
+                return true;
+            }
+            long reserved = lane.budget() == null ? 0 : (length >= 0 ? length : lane.maxBodyBytes());
+            if (reserved > 0 && !lane.budget().tryReserve(reserved)) {
+                busy(lane, r);
+                return true;
+            }
+            if (length == 0 || lane.maxBodyBytes() == 0) {
+                dispatch(lane, route, r, reserved);
+                return true;
+            }
+            // Read the whole body without a thread waiting on the socket; queue the work once it is here.
+            Content.Source.asByteArrayAsync(request, (int) Math.min(Integer.MAX_VALUE - 8, lane.maxBodyBytes()))
+                    .whenComplete((body, failure) -> {
+                        if (failure != null) {
+                            release(lane, reserved);
+                            bodyFailed(r, failure, lane.maxBodyBytes());
+                        } else {
+                            r.setBody(body);
+                            dispatch(lane, route, r, reserved);
+                        }
+                    });
+            return true;
+        }
+
+        private void dispatch(Lane lane, Route route, HttpRequest r, long reserved) {
             try {
-                HttpReplies.promError(ex, 500, "internal", String.valueOf(t.getMessage()));
-            } catch (IOException | RuntimeException ignored) {
-                ex.close(); // headers already sent or client gone: nothing more to tell it
+                lane.executor().execute(() -> {
+                    try {
+                        run(route, r);
+                    } finally {
+                        release(lane, reserved);
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                release(lane, reserved);
+                busy(lane, r);
             }
         }
     }
 
-    private static void drain(HttpExchange ex) throws IOException {
-        ex.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+    private static void busy(Lane lane, HttpRequest r) {
+        r.responseHeader("Retry-After", "1");
+        run(lane.whenBusy(), r);
+    }
+
+    private static void release(Lane lane, long reserved) {
+        if (reserved > 0) {
+            lane.budget().release(reserved);
+        }
+    }
+
+    private static void bodyFailed(HttpRequest r, Throwable failure, long max) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof IllegalArgumentException || String.valueOf(cause.getMessage()).contains("too large")) {
+            HttpReplies.promError(r, 413, "bad_data", "request body larger than " + max + " bytes");
+        } else {
+            // The client went away or sent a broken body; answer if the connection still can.
+            HttpReplies.promError(r, 400, "bad_data", "could not read the request body: " + cause.getMessage());
+        }
+    }
+
+    /** Runs a route; whatever it throws becomes a 500 with the message, never a dead connection. */
+    private static void run(Route route, HttpRequest r) {
+        try {
+            try {
+                r.readParams();
+            } catch (IllegalArgumentException badParams) {
+                HttpReplies.promError(r, 400, "bad_data", badParams.getMessage());
+                return;
+            }
+            route.handle(r);
+        } catch (HttpRequest.BodyTooLargeException tooLarge) {
+            HttpReplies.promError(r, 413, "bad_data", tooLarge.getMessage());
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError vmError && !(t instanceof StackOverflowError)) {
+                throw vmError;
+            }
+            LOG.log(Level.WARNING, "HTTP " + r.method() + " " + r.path() + " failed", t);
+            if (!r.replied()) {
+                HttpReplies.promError(r, 500, "internal", t.getClass().getSimpleName() + ": " + t.getMessage());
+            }
+        } finally {
+            if (!r.replied()) {
+                HttpReplies.promError(r, 500, "internal", "the endpoint sent no answer");
+            }
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // startup already failed; that error is the one reported
+        }
     }
 
     @Override
     public void close() {
         if (server != null) {
-            server.stop(1);
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping HTTP server " + name + " failed", e);
+            }
         }
     }
 }

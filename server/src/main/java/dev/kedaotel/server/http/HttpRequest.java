@@ -1,71 +1,130 @@
 package dev.kedaotel.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP request with its parameters merged the way Prometheus reads them: URL query parameters
- * plus, for POST with {@code application/x-www-form-urlencoded}, the form body. Multi-valued
- * parameters such as {@code match[]} keep every value.
+ * One HTTP exchange as the routes see it: the request with its parameters merged the way Prometheus
+ * reads them (URL query parameters plus, for POST with {@code application/x-www-form-urlencoded}, the
+ * form body; multi-valued parameters such as {@code match[]} keep every value), and the one reply it
+ * gets ({@link #reply}). Parameters are parsed on first use, on the lane that runs the route, so a
+ * form body is never read on Jetty's I/O thread ({@link HttpApiServer} calls {@link #readParams} there
+ * before the route runs).
  */
 public final class HttpRequest {
-    /** Form bodies larger than this are refused; a PromQL query is never near it. */
-    static final int MAX_FORM_BYTES = 4 << 20;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private Map<String, List<String>> params;
+    /** The body, read completely before the route runs (empty for requests without one). */
+    private byte[] body = new byte[0];
+    private boolean replied;
 
-    private final HttpExchange exchange;
-    private final Map<String, List<String>> params = new LinkedHashMap<>();
-
-    HttpRequest(HttpExchange exchange) throws IOException {
-        this.exchange = exchange;
-        String q = exchange.getRequestURI().getRawQuery();
-        if (q != null) {
-            parseForm(q, params);
-        }
-        String ct = exchange.getRequestHeaders().getFirst("Content-Type");
-        if ("POST".equals(exchange.getRequestMethod()) && ct != null
-                && ct.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            byte[] body = readAll(exchange.getRequestBody(), MAX_FORM_BYTES);
-            parseForm(new String(body, StandardCharsets.UTF_8), params);
-        }
-    }
-
-    public HttpExchange exchange() {
-        return exchange;
+    HttpRequest(Request request, Response response, Callback callback) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
     }
 
     public String method() {
-        return exchange.getRequestMethod();
+        return request.getMethod();
     }
 
     public String path() {
-        return exchange.getRequestURI().getPath();
+        return request.getHttpURI().getPath();
     }
 
+    /** The first value of request header {@code name}, or null. */
     public String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        HttpField f = request.getHeaders().getField(name);
+        return f == null ? null : f.getValue();
+    }
+
+    /** The request body, already read completely (within the lane's size limit). */
+    public InputStream body() {
+        return new java.io.ByteArrayInputStream(body);
+    }
+
+    void setBody(byte[] body) {
+        this.body = body;
     }
 
     /** The first value of a parameter, or null. */
     public String param(String name) {
-        List<String> l = params.get(name);
+        List<String> l = params().get(name);
         return l == null || l.isEmpty() ? null : l.get(0);
     }
 
     public List<String> params(String name) {
-        List<String> l = params.get(name);
+        List<String> l = params().get(name);
         return l == null ? Collections.emptyList() : l;
     }
 
+    private Map<String, List<String>> params() {
+        if (params == null) {
+            throw new IllegalStateException("parameters are read by readParams() before the route runs");
+        }
+        return params;
+    }
+
+    /** Parses the query string and, for a form POST, the body; on the route's lane. */
+    void readParams() {
+        if (params == null) {
+            Map<String, List<String>> p = new LinkedHashMap<>();
+            String q = request.getHttpURI().getQuery();
+            if (q != null) {
+                parseForm(q, p);
+            }
+            String ct = header("Content-Type");
+            if ("POST".equals(method()) && ct != null
+                    && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+                parseForm(new String(body, StandardCharsets.UTF_8), p);
+            }
+            params = p;
+        }
+    }
+
+    /** Sets a response header; call before {@link #reply}. */
+    public void responseHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    /** Sends the one reply of this exchange (no body for HEAD) and completes it. */
+    public void reply(int status, String contentType, byte[] body) {
+        if (replied) {
+            throw new IllegalStateException("already replied to " + method() + " " + path());
+        }
+        replied = true;
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        boolean head = "HEAD".equals(method());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, head ? 0 : body.length);
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+    }
+
+    boolean replied() {
+        return replied;
+    }
+
+    /** Reads {@code in} fully, refusing more than {@code max} bytes. */
     public static byte[] readAll(InputStream in, long max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -98,8 +157,12 @@ public final class HttpRequest {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
-            into.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
-                    .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
+            try {
+                into.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
+                        .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid form or query string: " + e.getMessage(), e);
+            }
         }
     }
 }

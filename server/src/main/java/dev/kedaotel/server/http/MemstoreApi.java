@@ -44,11 +44,12 @@ public final class MemstoreApi {
         this.windowMs = windowMs;
     }
 
-    public void register(HttpApiServer http) {
-        http.route("/memstore/names", Set.of("GET"), this::names);
-        http.route("/memstore/data", Set.of("GET"), this::data);
-        http.route("/memstore/query", Set.of("POST"), this::query);
-        http.route("/memstore/reset", Set.of("POST"), this::reset);
+    /** @param lane where the routes run (the composition root's bounded query executor) */
+    public void register(HttpApiServer http, HttpApiServer.Lane lane) {
+        http.route("/memstore/names", Set.of("GET"), lane, this::names);
+        http.route("/memstore/data", Set.of("GET"), lane, this::data);
+        http.route("/memstore/query", Set.of("POST"), lane, this::query);
+        http.route("/memstore/reset", Set.of("POST"), lane, this::reset);
     }
 
     private void names(HttpRequest r) throws IOException {
@@ -56,7 +57,7 @@ public final class MemstoreApi {
         for (String n : store.labelValues(Labels.METRIC_NAME)) {
             w.value(n);
         }
-        HttpReplies.json(r.exchange(), 200, w.endArray().toString());
+        HttpReplies.json(r, 200, w.endArray().toString());
     }
 
     /** Every series with its samples in the window, grouped by metric name (kedify's shape, minus frozen aggregates). */
@@ -100,11 +101,11 @@ public final class MemstoreApi {
             }
             w.endArray();
         }
-        HttpReplies.json(r.exchange(), 200, w.endObject().toString());
+        HttpReplies.json(r, 200, w.endObject().toString());
     }
 
     private void query(HttpRequest r) throws IOException {
-        String body = new String(HttpRequest.readAll(r.exchange().getRequestBody(), MAX_BODY), StandardCharsets.UTF_8);
+        String body = new String(HttpRequest.readAll(r.body(), MAX_BODY), StandardCharsets.UTF_8);
         String q;
         String op;
         try {
@@ -116,7 +117,7 @@ public final class MemstoreApi {
             q = stringField(m, "query");
             op = stringField(m, "operationOverTime");
         } catch (IllegalArgumentException e) {
-            HttpReplies.plainError(r.exchange(), 400, e.getMessage());
+            HttpReplies.plainError(r, 400, e.getMessage());
             return;
         }
         KedifyQuery kq;
@@ -128,7 +129,7 @@ public final class MemstoreApi {
             }
             kq = KedifyQuery.compile(q, operation, windowMs);
         } catch (KedifyQueryException e) {
-            HttpReplies.plainError(r.exchange(), 400, e.getMessage());
+            HttpReplies.plainError(r, 400, e.getMessage());
             return;
         }
         JsonWriter w = new JsonWriter().beginObject().name("ok");
@@ -141,10 +142,10 @@ public final class MemstoreApi {
             }
             w.name("promql").value(kq.promql());
         } catch (PromQLException e) {
-            HttpReplies.plainError(r.exchange(), 400, e.getMessage());
+            HttpReplies.plainError(r, 400, e.getMessage());
             return;
         }
-        HttpReplies.json(r.exchange(), 200, w.endObject().toString());
+        HttpReplies.json(r, 200, w.endObject().toString());
     }
 
     private static String stringField(Map<?, ?> m, String key) {
@@ -159,6 +160,6 @@ public final class MemstoreApi {
         store.reset();
         JsonWriter w = new JsonWriter().beginObject().name("ok").value(true).name("operation").value("reset")
                 .name("error").value("").name("value").value(0).endObject();
-        HttpReplies.json(r.exchange(), 200, w.toString());
+        HttpReplies.json(r, 200, w.toString());
     }
 }

@@ -40,20 +40,21 @@ public final class OpsApi {
         this.retentionMs = retentionMs;
     }
 
+    /** All inline: these routes read counters and snapshots and never wait for work. */
     public void register(HttpApiServer http) {
         Set<String> get = Set.of("GET");
         for (String path : new String[] {"/healthz", "/-/healthy"}) {
-            http.route(path, get, r -> HttpReplies.text(r.exchange(), 200, "ok\n"));
+            http.route(path, get, HttpApiServer.Lane.INLINE, r -> HttpReplies.text(r, 200, "ok\n"));
         }
         for (String path : new String[] {"/readyz", "/-/ready"}) {
-            http.route(path, get, r -> {
+            http.route(path, get, HttpApiServer.Lane.INLINE, r -> {
                 boolean isReady = ready.getAsBoolean();
-                HttpReplies.text(r.exchange(), isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+                HttpReplies.text(r, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
             });
         }
-        http.route("/info", get, this::info);
-        http.route("/memstore/scaledobjects", get, this::scaledObjects);
-        http.route("/", get, this::index);
+        http.route("/info", get, HttpApiServer.Lane.INLINE, this::info);
+        http.route("/memstore/scaledobjects", get, HttpApiServer.Lane.INLINE, this::scaledObjects);
+        http.route("/", get, HttpApiServer.Lane.INLINE, this::index);
     }
 
     private void info(HttpRequest r) throws IOException {
@@ -70,7 +71,7 @@ public final class OpsApi {
                 .name("standingQueries").value(standing.size())
                 .name("scaledObjects").value(scaler.scaledObjectCount())
                 .endObject();
-        HttpReplies.json(r.exchange(), 200, w.toString());
+        HttpReplies.json(r, 200, w.toString());
     }
 
     /** Every ScaledObject KEDA has asked about, with its compiled query and last answer (no evaluation). */
@@ -103,7 +104,7 @@ public final class OpsApi {
                     .name("openStreams").value(s.openStreams())
                     .endObject();
         }
-        HttpReplies.json(r.exchange(), 200, w.endArray().endObject().toString());
+        HttpReplies.json(r, 200, w.endArray().endObject().toString());
     }
 
     private static void bound(JsonWriter w, String name, double v) {
@@ -113,7 +114,7 @@ public final class OpsApi {
     }
 
     private void index(HttpRequest r) throws IOException {
-        HttpReplies.text(r.exchange(), 200, "keda-otel-scaler " + version + "\n\n"
+        HttpReplies.text(r, 200, "keda-otel-scaler " + version + "\n\n"
                 + "GET|POST /api/v1/query, /api/v1/query_range, /api/v1/series, /api/v1/labels\n"
                 + "GET      /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo\n"
                 + "POST     /v1/metrics                      OTLP/HTTP (protobuf or JSON)\n"

@@ -42,17 +42,18 @@ public final class PrometheusApi {
         this.version = version;
     }
 
-    public void register(HttpApiServer http) {
+    /** @param lane where the routes run (the composition root's bounded query executor) */
+    public void register(HttpApiServer http, HttpApiServer.Lane lane) {
         Set<String> getPost = Set.of("GET", "POST");
-        http.route("/api/v1/query", getPost, this::query);
-        http.route("/api/v1/query_range", getPost, this::queryRange);
-        http.route("/api/v1/series", getPost, this::series);
-        http.route("/api/v1/labels", getPost, this::labels);
-        http.prefixRoute("/api/v1/label/", Set.of("GET"), this::labelValues);
-        http.route("/api/v1/metadata", Set.of("GET"), r -> success(r, w -> w.beginObject().endObject()));
-        http.route("/api/v1/query_exemplars", getPost, r -> success(r, w -> w.beginArray().endArray()));
-        http.route("/api/v1/format_query", getPost, this::formatQuery);
-        http.route("/api/v1/status/buildinfo", Set.of("GET"), this::buildInfo);
+        http.route("/api/v1/query", getPost, lane, this::query);
+        http.route("/api/v1/query_range", getPost, lane, this::queryRange);
+        http.route("/api/v1/series", getPost, lane, this::series);
+        http.route("/api/v1/labels", getPost, lane, this::labels);
+        http.prefixRoute("/api/v1/label/", Set.of("GET"), lane, this::labelValues);
+        http.route("/api/v1/metadata", Set.of("GET"), lane, r -> success(r, w -> w.beginObject().endObject()));
+        http.route("/api/v1/query_exemplars", getPost, lane, r -> success(r, w -> w.beginArray().endArray()));
+        http.route("/api/v1/format_query", getPost, lane, this::formatQuery);
+        http.route("/api/v1/status/buildinfo", Set.of("GET"), lane, this::buildInfo);
     }
 
     private interface DataWriter {
@@ -72,19 +73,19 @@ public final class PrometheusApi {
             stringArray(w, warnings);
         }
         w.endObject();
-        HttpReplies.json(r.exchange(), 200, w.toString());
+        HttpReplies.json(r, 200, w.toString());
     }
 
     private static void badData(HttpRequest r, String msg) throws IOException {
-        HttpReplies.promError(r.exchange(), 400, "bad_data", msg);
+        HttpReplies.promError(r, 400, "bad_data", msg);
     }
 
     private static void queryError(HttpRequest r, PromQLException e) throws IOException {
         switch (e.kind()) {
-            case BAD_DATA: HttpReplies.promError(r.exchange(), 400, "bad_data", e.getMessage()); break;
-            case TIMEOUT: HttpReplies.promError(r.exchange(), 503, "timeout", e.getMessage()); break;
-            case CANCELED: HttpReplies.promError(r.exchange(), 499, "canceled", e.getMessage()); break;
-            default: HttpReplies.promError(r.exchange(), 422, "execution", e.getMessage());
+            case BAD_DATA: HttpReplies.promError(r, 400, "bad_data", e.getMessage()); break;
+            case TIMEOUT: HttpReplies.promError(r, 503, "timeout", e.getMessage()); break;
+            case CANCELED: HttpReplies.promError(r, 499, "canceled", e.getMessage()); break;
+            default: HttpReplies.promError(r, 422, "execution", e.getMessage());
         }
     }
 
@@ -341,7 +342,7 @@ public final class PrometheusApi {
     private void labelValues(HttpRequest r) throws IOException {
         String path = r.path();
         if (!path.endsWith("/values")) {
-            HttpReplies.promError(r.exchange(), 404, "not_found", "no endpoint " + path);
+            HttpReplies.promError(r, 404, "not_found", "no endpoint " + path);
             return;
         }
         String name = java.net.URLDecoder.decode(path.substring("/api/v1/label/".length(), path.length() - "/values".length()),

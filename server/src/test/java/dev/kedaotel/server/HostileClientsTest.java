@@ -1,0 +1,168 @@
+package dev.kedaotel.server;
+
+import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
+import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
+import dev.kedaotel.tsdb.Appender;
+import dev.kedaotel.tsdb.SymbolTable;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service as an attacker or a careless client meets it, through its real ports: slow clients,
+ * oversized requests, a flood of heavy queries, and probes that must keep answering throughout. Each
+ * case ends by checking that the service still serves.
+ */
+class HostileClientsTest {
+    private static RunningServer server;
+    private static final long NOW_MS = System.currentTimeMillis() / 1000 * 1000;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new RunningServer("--metric-store-retention-seconds=3600", "--query-max-concurrency=2", "--query-max-queued=64");
+        SymbolTable sym = server.app.store().symbols();
+        Appender a = server.app.store().newAppender();
+        for (int pod = 0; pod < 200; pod++) {
+            for (int i = 0; i < 360; i++) {
+                a.labels().clear();
+                a.labels().add(sym.intern("__name__"), sym.intern("load"));
+                a.labels().add(sym.intern("pod"), sym.intern("pod-" + pod));
+                a.append(NOW_MS - (360 - i) * 10_000L, i);
+            }
+        }
+        a.commit();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void assertServing() throws Exception {
+        assertEquals(200, server.get("/healthz").statusCode());
+        assertEquals(200, server.get("/readyz").statusCode());
+        HttpResponse<String> q = server.get("/api/v1/query?query=" + RunningServer.enc("count(load)") + "&time=" + NOW_MS / 1000);
+        assertEquals(200, q.statusCode(), q.body());
+        assertTrue(q.body().contains("\"200\""), q.body());
+        assertEquals(200, server.getMetricsPort("/metrics").statusCode());
+    }
+
+    @Test
+    void slowHeaderClientsFreezeNeitherPortNorProbes() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                slow.add(open(server.app.httpPort(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+                slow.add(open(server.app.metricsPort(), "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+            }
+            for (int round = 0; round < 3; round++) {
+                for (Socket s : slow) {
+                    s.getOutputStream().write('z');
+                    s.getOutputStream().flush();
+                }
+                assertServing();
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+        assertServing();
+    }
+
+    @Test
+    void probesAndKedaCallsAnswerWhileHeavyQueriesFlood() throws Exception {
+        String heavy = "/api/v1/query_range?query=" + RunningServer.enc("sum(rate(load[10m])) by (pod)")
+                + "&start=" + (NOW_MS / 1000 - 3600) + "&end=" + NOW_MS / 1000 + "&step=10";
+        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            flood.add(server.http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.httpBase() + heavy)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        ScaledObjectRef ref = ScaledObjectRef.newBuilder().setNamespace("ns").setName("flooded")
+                .putScalerMetadata("metricQuery", "count(load)").putScalerMetadata("targetValue", "10").build();
+        for (int i = 0; i < 5; i++) {
+            assertServing();
+            double v = server.scaler().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build())
+                    .getMetricValues(0).getMetricValueFloat();
+            assertEquals(200, v, "KEDA's calls do not queue behind HTTP queries");
+        }
+        for (CompletableFuture<HttpResponse<String>> f : flood) {
+            int status = f.get(120, TimeUnit.SECONDS).statusCode();
+            assertTrue(status == 200 || status == 503, "each flooding query is answered or refused, status " + status);
+        }
+        assertServing();
+    }
+
+    @Test
+    void oversizedAndMalformedRequestsGetClearErrors() throws Exception {
+        HttpResponse<String> longUrl = server.get("/api/v1/query?query=" + "a".repeat(1 << 20));
+        assertEquals(414, longUrl.statusCode());
+        HttpResponse<String> garbage = server.http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.httpBase() + "/api/v1/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("query=%%%zz&&=")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, garbage.statusCode(), garbage.body());
+        assertTrue(garbage.body().startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\""), garbage.body());
+        assertTrue(!garbage.body().contains("at dev.kedaotel"), "no stack trace in the answer");
+        HttpResponse<String> wideRange = server.get("/api/v1/query_range?query=1&start=-9e18&end=9e18&step=1e15");
+        assertEquals(400, wideRange.statusCode(), wideRange.body());
+        assertServing();
+    }
+
+    @Test
+    void grpcHealthServiceAnswersKedifysNamesOnBothPorts() {
+        for (int port : new int[] {server.app.otlpPort(), server.app.scalerPort()}) {
+            ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+                for (String service : new String[] {"", "liveness", "readiness"}) {
+                    assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                            health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+                }
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseNamesThePortAndItsSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("0.0.0.0"))) {
+            int port = taken.getLocalPort();
+            IOException e = assertThrows(IOException.class, () -> KedaOtelScaler.start(Config.load(new String[] {
+                "--otlp-receiver-port=0", "--keda-external-scaler-port=0", "--rest-api-port=" + port,
+                "--internal-metrics-port=0"}, new HashMap<>())));
+            assertTrue(e.getMessage().startsWith("port " + port + " (REST_API_PORT / --rest-api-port) cannot be bound"), e.getMessage());
+        }
+    }
+
+    private static Socket open(int port, String text) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
+    }
+}
