@@ -132,6 +132,40 @@ class HostileClientsTest {
     }
 
     @Test
+    void memstoreDataIsBoundedAndSaysWhatItLeftOut() throws Exception {
+        HttpResponse<String> some = server.get("/memstore/data?limit=50");
+        assertEquals(200, some.statusCode());
+        assertEquals(50, count(some.body(), "\"labels\":"));
+        assertTrue(some.body().contains("\"#note\":\"showing 50 of 200 series; narrow with ?metric=NAME or raise ?limit= (at most 10000)\""),
+                some.body().substring(Math.max(0, some.body().length() - 300)));
+        HttpResponse<String> all = server.get("/memstore/data?metric=load&limit=10000");
+        assertEquals(200, count(all.body(), "\"labels\":"));
+        assertTrue(!all.body().contains("#note"));
+        assertEquals(400, server.get("/memstore/data?limit=0").statusCode());
+        assertEquals(400, server.get("/memstore/data?limit=many").statusCode());
+        assertServing();
+    }
+
+    @Test
+    void memstoreQueryTakesJsonWhateverTheContentType() throws Exception {
+        // curl -d sends application/x-www-form-urlencoded; the body is still kedify's JSON.
+        HttpResponse<String> r = server.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.httpBase() + "/memstore/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"query\":\"count(load)\",\"operationOverTime\":\"last_one\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"value\":200"), r.body());
+    }
+
+    private static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void grpcHealthServiceAnswersKedifysNamesOnBothPorts() {
         for (int port : new int[] {server.app.otlpPort(), server.app.scalerPort()}) {
             ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

@@ -35,6 +35,10 @@ public final class MemstoreApi {
     private final TimeSeriesStore store;
     private final QueryEngine engine;
     private final TimeSource time;
+    static final int DEFAULT_DATA_LIMIT = 1_000;
+    static final int MAX_DATA_LIMIT = 10_000;
+    /** Not a valid metric name, so it cannot collide with one. */
+    static final String NOTE_KEY = "#note";
     private final long windowMs;
 
     public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
@@ -60,11 +64,30 @@ public final class MemstoreApi {
         HttpReplies.json(r, 200, w.endArray().toString());
     }
 
-    /** Every series with its samples in the window, grouped by metric name (kedify's shape, minus frozen aggregates). */
+    /**
+     * Series with their samples in the window, grouped by metric name (kedify's shape, minus frozen
+     * aggregates). Bounded: at most {@code limit} series ({@value #DEFAULT_DATA_LIMIT} by default, at most
+     * {@value #MAX_DATA_LIMIT}), optionally only those of {@code metric}; when series are left out the
+     * answer says so under the key {@value #NOTE_KEY}, which no metric name can take.
+     */
     private void data(HttpRequest r) throws IOException {
         long now = time.wallMillis();
+        int limit;
+        try {
+            limit = r.param("limit") == null ? DEFAULT_DATA_LIMIT : Integer.parseInt(r.param("limit"));
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > MAX_DATA_LIMIT) {
+            HttpReplies.plainError(r, 400, "limit must be a whole number from 1 to " + MAX_DATA_LIMIT + ", got \""
+                    + r.param("limit") + "\"");
+            return;
+        }
+        String metric = r.param("metric");
         IntList refs = new IntList();
-        store.select(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")), refs);
+        store.select(List.of(metric == null || metric.isEmpty()
+                ? LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")
+                : LabelMatcher.eq(Labels.METRIC_NAME, metric)), refs);
         Map<String, List<Integer>> byName = new TreeMap<>();
         for (int i = 0; i < refs.size(); i++) {
             Labels l = store.labels(refs.get(i));
@@ -74,9 +97,17 @@ public final class MemstoreApi {
         }
         SampleBuffer buf = new SampleBuffer();
         JsonWriter w = new JsonWriter().beginObject();
+        int shown = 0;
         for (Map.Entry<String, List<Integer>> e : byName.entrySet()) {
+            if (shown >= limit) {
+                break;
+            }
             w.name(e.getKey()).beginArray();
             for (int ref : e.getValue()) {
+                if (shown >= limit) {
+                    break;
+                }
+                shown++;
                 Labels l = store.labels(ref);
                 if (l == null) {
                     continue;
@@ -100,6 +131,10 @@ public final class MemstoreApi {
                 w.endObject();
             }
             w.endArray();
+        }
+        if (shown < refs.size()) {
+            w.name(NOTE_KEY).value("showing " + shown + " of " + refs.size() + " series; narrow with ?metric=NAME or raise ?limit= (at most "
+                    + MAX_DATA_LIMIT + ")");
         }
         HttpReplies.json(r, 200, w.endObject().toString());
     }
