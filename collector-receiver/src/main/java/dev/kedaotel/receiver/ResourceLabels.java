@@ -19,9 +19,9 @@ final class ResourceLabels {
     private static final byte[] HOST_NAME = utf8("host.name");
     private static final byte[] POD = utf8("pod");
 
-    private static final int KEY = 1 << 3 | ProtoCursor.LEN;
-    private static final int VALUE = 2 << 3 | ProtoCursor.LEN;
-    private static final int ATTRIBUTE = 1 << 3 | ProtoCursor.LEN;
+    private static final int KEY = OtlpSchema.KeyValue.KEY_TAG;
+    private static final int VALUE = OtlpSchema.KeyValue.VALUE_TAG;
+    private static final int ATTRIBUTE = OtlpSchema.Resource.ATTRIBUTES_TAG;
 
     private final IngestSink sink;
     private final AttributeValues values;
