@@ -64,21 +64,13 @@ final class MetricMapper {
     private final int leLabel;
     private final int quantileLabel;
     private final int infSym;
-    /** Shared; null when the sink does not append by handle or the cache is disabled. */
-    private final SeriesCache cache;
+    /** This worker's use of the shared cache; null when the sink does not append by handle or the cache is disabled. */
+    private final SeriesCache.Client cache;
 
     // Series cache key context: metric, extra name, extra value, then the resource's label pairs (LE ints).
     private byte[] context = new byte[64];
     private int contextLength = SERIES_CONTEXT_BYTES;
     private long resourceHash;
-    /** The cache entry of this worker's previous series write (its hint predicts the next one). */
-    private SeriesCache.Entry previousEntry;
-    /** Cache-path writes and full-window misses of the current window; remaining writes that bypass the cache. */
-    private int windowWrites;
-    private int windowFull;
-    private int cacheBypass;
-    private static final int BYPASS_WINDOW = 4096;
-    private static final int BYPASS_WRITES = 1 << 18;
 
     private byte[] nameScratch = new byte[128];
     private long[] bucketCounts = new long[32];
@@ -107,7 +99,7 @@ final class MetricMapper {
 
     MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
         this.sink = sink;
-        this.cache = sink.appendsByHandle() ? cache : null;
+        this.cache = sink.appendsByHandle() && cache != null ? cache.client() : null;
         this.values = new AttributeValues(sink);
         this.resource = new ResourceLabels(config, sink, values);
         this.nameLabel = sink.intern("__name__");
@@ -666,51 +658,26 @@ final class MetricMapper {
     private void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         int result;
-        if (pointCacheable && cacheBypass == 0) {
+        if (pointCacheable && cache.enabled()) {
             INTS.set(context, 0, metric);
             INTS.set(context, 4, extraName);
             INTS.set(context, 8, extraValue);
             int hash = SeriesCache.finish(SeriesCache.mix(SeriesCache.mix(SeriesCache.mix(pointHash, metric), extraName), extraValue));
             int attrLen = attrEnd - attrStart;
-            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen, previousEntry);
+            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen);
             result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
             if (result == IngestSink.HANDLE_DEAD) {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
                 long h = sink.lastHandle();
                 e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
-                if (e == SeriesCache.FULL) {
-                    e = null;
-                    windowFull++;
-                }
             }
-            SeriesCache.link(previousEntry, e);
-            previousEntry = e;
-            if (++windowWrites == BYPASS_WINDOW) {
-                endCacheWindow();
-            }
+            cache.resolved(e);
         } else {
-            if (pointCacheable) {
-                cacheBypass--;
-            }
             result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
         }
         if (pointOutcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
             pointOutcome = result;
         }
-    }
-
-    /**
-     * More series than the cache holds: most misses find their probe window full and cannot be cached,
-     * so every such write pays a failed prediction and probe on top of the label path. When that is so
-     * for a quarter of a window's writes, this worker leaves the cache alone for a while, then retries.
-     */
-    private void endCacheWindow() {
-        if (windowFull * 4 > windowWrites) {
-            cacheBypass = BYPASS_WRITES;
-            previousEntry = null;
-        }
-        windowWrites = 0;
-        windowFull = 0;
     }
 
     private int appendByHandle(long handle, long ts, double value, int mode) {
