@@ -174,8 +174,8 @@ final class RequestValidator {
         while (c.hasMore()) {
             int at = c.pos;
             int tag = c.readTag();
-            int field = tag >>> 3;
-            int wireType = tag & 7;
+            int field = OtlpSchema.fieldNumber(tag);
+            int wireType = OtlpSchema.wireType(tag);
             int expected = field <= MAX_FIELD ? fields[field] : 0;
             switch (expected & 0xff) {
                 case 0:
