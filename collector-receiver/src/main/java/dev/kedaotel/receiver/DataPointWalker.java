@@ -10,7 +10,8 @@ import dev.kedaotel.receiver.OtlpSchema.DataPointFlags;
  * zero by the arrival time, the flags turn NoRecordedValue into a staleness marker on each series the
  * point would write), the type's own fields go to its {@link PointKind}, which then writes the point's
  * samples. Each point is counted, with the first rejection one of its series got, in the request's
- * {@link RejectionTally}. A point's {@code start_time_unix_nano} and exemplars are not stored.
+ * {@link RejectionTally}. A point's {@code start_time_unix_nano} is read but not stored, nor are its
+ * exemplars.
  *
  * <p>Protobuf does not fix field order, so the type message's temporality is scanned for before its
  * points. Allocation-free. Not thread-safe; one per ingest worker, sharing the worker's cursor.
@@ -32,6 +33,7 @@ final class DataPointWalker {
             throws MalformedOtlpException {
         boolean delta = kind.temporalityTag != 0 && isDelta(kind.temporalityTag);
         int attributesTag = kind.attributesTag;
+        int startTimeTag = kind.startTimeTag;
         int timeTag = kind.timeTag;
         int flagsTag = kind.flagsTag;
         while (c.hasMore()) {
@@ -54,6 +56,8 @@ final class DataPointWalker {
                     out.noteAttribute(at, c.pos);
                 } else if (f == timeTag) {
                     time = c.readFixed64();
+                } else if (f == startTimeTag) {
+                    c.readFixed64(); // not stored: the series are cumulative from their first sample
                 } else if (f == flagsTag) {
                     flags = c.readVarint();
                 } else if (!kind.read(f, c)) {

@@ -162,6 +162,7 @@ final class OtlpSchema {
         static final int AS_INT = 6;
         static final int ATTRIBUTES = 7;
         static final int FLAGS = 8;
+        static final int START_TIME_UNIX_NANO_TAG = START_TIME_UNIX_NANO << 3 | FIXED64;
         static final int TIME_UNIX_NANO_TAG = TIME_UNIX_NANO << 3 | FIXED64;
         static final int AS_DOUBLE_TAG = AS_DOUBLE << 3 | FIXED64;
         static final int AS_INT_TAG = AS_INT << 3 | FIXED64;
@@ -184,6 +185,7 @@ final class OtlpSchema {
         static final int FLAGS = 10;
         static final int MIN = 11;
         static final int MAX = 12;
+        static final int START_TIME_UNIX_NANO_TAG = START_TIME_UNIX_NANO << 3 | FIXED64;
         static final int TIME_UNIX_NANO_TAG = TIME_UNIX_NANO << 3 | FIXED64;
         static final int COUNT_TAG = COUNT << 3 | FIXED64;
         static final int SUM_TAG = SUM << 3 | FIXED64;
@@ -214,6 +216,7 @@ final class OtlpSchema {
         static final int MAX = 13;
         static final int ZERO_THRESHOLD = 14;
         static final int ATTRIBUTES_TAG = ATTRIBUTES << 3 | LEN;
+        static final int START_TIME_UNIX_NANO_TAG = START_TIME_UNIX_NANO << 3 | FIXED64;
         static final int TIME_UNIX_NANO_TAG = TIME_UNIX_NANO << 3 | FIXED64;
         static final int COUNT_TAG = COUNT << 3 | FIXED64;
         static final int SUM_TAG = SUM << 3 | FIXED64;
@@ -231,6 +234,7 @@ final class OtlpSchema {
         static final int QUANTILE_VALUES = 6;
         static final int ATTRIBUTES = 7;
         static final int FLAGS = 8;
+        static final int START_TIME_UNIX_NANO_TAG = START_TIME_UNIX_NANO << 3 | FIXED64;
         static final int TIME_UNIX_NANO_TAG = TIME_UNIX_NANO << 3 | FIXED64;
         static final int COUNT_TAG = COUNT << 3 | FIXED64;
         static final int SUM_TAG = SUM << 3 | FIXED64;

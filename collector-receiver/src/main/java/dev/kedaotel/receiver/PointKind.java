@@ -10,7 +10,7 @@ import java.util.Arrays;
 /**
  * What differs between OTLP's data point types, so that one {@link DataPointWalker} can walk them all:
  * where a type keeps the fields every point has (its data points in the type message, its temporality,
- * the point's attributes, time and flags), how it reads its own fields, and which Prometheus series a
+ * the point's attributes, start time, time and flags), how it reads its own fields, and which Prometheus series a
  * point becomes:
  * <ul>
  *   <li>gauge, sum ({@link Numbers}) → {@code <name>};</li>
@@ -28,15 +28,18 @@ abstract sealed class PointKind {
     final int dataPointsTag;
     /** The tag of the type message's aggregation temporality; 0 when the type has none (never delta). */
     final int temporalityTag;
-    /** The tags of the point's attributes, time and flags. */
+    /** The tags of the point's attributes, start time, time and flags. */
     final int attributesTag;
+    final int startTimeTag;
     final int timeTag;
     final int flagsTag;
 
-    private PointKind(int dataPointsTag, int temporalityTag, int attributesTag, int timeTag, int flagsTag) {
+    private PointKind(int dataPointsTag, int temporalityTag, int attributesTag, int startTimeTag, int timeTag,
+                      int flagsTag) {
         this.dataPointsTag = dataPointsTag;
         this.temporalityTag = temporalityTag;
         this.attributesTag = attributesTag;
+        this.startTimeTag = startTimeTag;
         this.timeTag = timeTag;
         this.flagsTag = flagsTag;
     }
@@ -63,8 +66,8 @@ abstract sealed class PointKind {
         private double value;
 
         Numbers(int dataPointsTag, int temporalityTag) {
-            super(dataPointsTag, temporalityTag, NumberDataPoint.ATTRIBUTES_TAG, NumberDataPoint.TIME_UNIX_NANO_TAG,
-                    NumberDataPoint.FLAGS_TAG);
+            super(dataPointsTag, temporalityTag, NumberDataPoint.ATTRIBUTES_TAG, NumberDataPoint.START_TIME_UNIX_NANO_TAG,
+                    NumberDataPoint.TIME_UNIX_NANO_TAG, NumberDataPoint.FLAGS_TAG);
         }
 
         @Override
@@ -107,9 +110,9 @@ abstract sealed class PointKind {
         private double sum;
         private boolean hasSum;
 
-        private CountAndSum(int dataPointsTag, int temporalityTag, int attributesTag, int timeTag, int flagsTag,
-                            int countTag, int sumTag, boolean sumAlways) {
-            super(dataPointsTag, temporalityTag, attributesTag, timeTag, flagsTag);
+        private CountAndSum(int dataPointsTag, int temporalityTag, int attributesTag, int startTimeTag, int timeTag,
+                            int flagsTag, int countTag, int sumTag, boolean sumAlways) {
+            super(dataPointsTag, temporalityTag, attributesTag, startTimeTag, timeTag, flagsTag);
             this.countTag = countTag;
             this.sumTag = sumTag;
             this.sumAlways = sumAlways;
@@ -167,7 +170,7 @@ abstract sealed class PointKind {
 
         Histograms(int dataPointsTag, int temporalityTag, IngestSink sink, FloatLabels floats) {
             super(dataPointsTag, temporalityTag, HistogramDataPoint.ATTRIBUTES_TAG,
-                    HistogramDataPoint.TIME_UNIX_NANO_TAG, HistogramDataPoint.FLAGS_TAG, HistogramDataPoint.COUNT_TAG,
+                    HistogramDataPoint.START_TIME_UNIX_NANO_TAG, HistogramDataPoint.TIME_UNIX_NANO_TAG, HistogramDataPoint.FLAGS_TAG, HistogramDataPoint.COUNT_TAG,
                     HistogramDataPoint.SUM_TAG, false);
             this.sink = sink;
             this.floats = floats;
@@ -246,7 +249,7 @@ abstract sealed class PointKind {
     static final class ExponentialHistograms extends CountAndSum {
         ExponentialHistograms(int dataPointsTag, int temporalityTag) {
             super(dataPointsTag, temporalityTag, ExponentialHistogramDataPoint.ATTRIBUTES_TAG,
-                    ExponentialHistogramDataPoint.TIME_UNIX_NANO_TAG, ExponentialHistogramDataPoint.FLAGS_TAG,
+                    ExponentialHistogramDataPoint.START_TIME_UNIX_NANO_TAG, ExponentialHistogramDataPoint.TIME_UNIX_NANO_TAG, ExponentialHistogramDataPoint.FLAGS_TAG,
                     ExponentialHistogramDataPoint.COUNT_TAG, ExponentialHistogramDataPoint.SUM_TAG, false);
         }
 
@@ -272,7 +275,8 @@ abstract sealed class PointKind {
         private int size;
 
         Summaries(int dataPointsTag, IngestSink sink, FloatLabels floats) {
-            super(dataPointsTag, 0, SummaryDataPoint.ATTRIBUTES_TAG, SummaryDataPoint.TIME_UNIX_NANO_TAG,
+            super(dataPointsTag, 0, SummaryDataPoint.ATTRIBUTES_TAG, SummaryDataPoint.START_TIME_UNIX_NANO_TAG,
+                    SummaryDataPoint.TIME_UNIX_NANO_TAG,
                     SummaryDataPoint.FLAGS_TAG, SummaryDataPoint.COUNT_TAG, SummaryDataPoint.SUM_TAG, true);
             this.sink = sink;
             this.floats = floats;
