@@ -12,6 +12,7 @@ module dev.kedaotel.server {
     requires org.eclipse.jetty.io;
     requires org.eclipse.jetty.util;
     requires java.logging;
+    requires java.management;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;
     requires micrometer.core;

@@ -19,13 +19,13 @@ import java.util.TreeMap;
  * string, which the store drops like Prometheus does. Not thread-safe; one per ingest worker.
  */
 final class AttributeValues {
-    private static final int STRING = 1 << 3 | ProtoCursor.LEN;
-    private static final int BOOL = 2 << 3 | ProtoCursor.VARINT;
-    private static final int INT = 3 << 3 | ProtoCursor.VARINT;
-    private static final int DOUBLE = 4 << 3 | ProtoCursor.FIXED64;
-    private static final int ARRAY = 5 << 3 | ProtoCursor.LEN;
-    private static final int KVLIST = 6 << 3 | ProtoCursor.LEN;
-    private static final int BYTES = 7 << 3 | ProtoCursor.LEN;
+    private static final int STRING = OtlpSchema.AnyValue.STRING_VALUE_TAG;
+    private static final int BOOL = OtlpSchema.AnyValue.BOOL_VALUE_TAG;
+    private static final int INT = OtlpSchema.AnyValue.INT_VALUE_TAG;
+    private static final int DOUBLE = OtlpSchema.AnyValue.DOUBLE_VALUE_TAG;
+    private static final int ARRAY = OtlpSchema.AnyValue.ARRAY_VALUE_TAG;
+    private static final int KVLIST = OtlpSchema.AnyValue.KVLIST_VALUE_TAG;
+    private static final int BYTES = OtlpSchema.AnyValue.BYTES_VALUE_TAG;
 
     private final ProtoCursor c = new ProtoCursor();
     private final byte[] digits = new byte[20];
@@ -165,7 +165,7 @@ final class AttributeValues {
         List<Object> out = new ArrayList<>();
         while (c.hasMore()) {
             int tag = c.readTag();
-            if (tag == (1 << 3 | ProtoCursor.LEN)) {
+            if (tag == OtlpSchema.ArrayValue.VALUES_TAG) {
                 int saved = c.enter();
                 int e = c.limit;
                 out.add(readAny());
@@ -181,7 +181,7 @@ final class AttributeValues {
         Map<String, Object> out = new TreeMap<>();
         while (c.hasMore()) {
             int tag = c.readTag();
-            if (tag != (1 << 3 | ProtoCursor.LEN)) {
+            if (tag != OtlpSchema.KeyValueList.VALUES_TAG) {
                 c.skip(tag & 7);
                 continue;
             }
@@ -191,11 +191,11 @@ final class AttributeValues {
             Object value = null;
             while (c.hasMore()) {
                 int t = c.readTag();
-                if (t == (1 << 3 | ProtoCursor.LEN)) {
+                if (t == OtlpSchema.KeyValue.KEY_TAG) {
                     int ke = c.readLengthEnd();
                     key = new String(c.buf, c.pos, ke - c.pos, StandardCharsets.UTF_8);
                     c.pos = ke;
-                } else if (t == (2 << 3 | ProtoCursor.LEN)) {
+                } else if (t == OtlpSchema.KeyValue.VALUE_TAG) {
                     int s2 = c.enter();
                     int e2 = c.limit;
                     value = readAny();

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * the per-point path skips validating, sanitising and interning the same few keys ({@code pod},
  * {@code service.name}, …) for every data point. Direct-mapped, 64 entries; a miss just recomputes and
  * replaces the entry. Symbol ids are never reused while the symbol table lives, so a cached id stays
- * right. Not thread-safe: one per {@link MetricMapper}.
+ * right. Not thread-safe: one per {@link NameSymbols}.
  */
 final class LabelNameCache {
     private static final int SIZE = 64;

@@ -3,18 +3,50 @@ package dev.kedaotel.receiver;
 import java.util.Arrays;
 
 /**
- * The label pairs of one data point's attributes, as (sanitised name symbol, value symbol), kept with
- * the original key's position in the request so that colliding keys can be ordered. Prometheus' rule
- * is applied: when two keys sanitise to the same label name (e.g. {@code a.b} and {@code a_b}) their
- * values are joined with {@code ;} in the lexicographic order of the original keys. Collisions are
- * rare, so only that path allocates. Not thread-safe; one per ingest worker.
+ * The label pairs of one data point's attributes, as (sanitised name symbol, value symbol), read from
+ * the point's {@code KeyValue} fields ({@link #read}) and kept with the original key's position in the
+ * request so that colliding keys can be ordered. Prometheus' rule is applied: when two keys sanitise
+ * to the same label name (e.g. {@code a.b} and {@code a_b}) their values are joined with {@code ;} in
+ * the lexicographic order of the original keys. Collisions are rare, so only that path allocates.
+ * Not thread-safe; one per ingest worker.
  */
 final class PointAttributes {
+    private final IngestSink sink;
+    private final AttributeValues attributeValues;
+    private final NameSymbols labelNames;
+    private final KeyValueField kv = new KeyValueField();
     private int[] names = new int[16];
     private int[] values = new int[16];
     private int[] keyOffs = new int[16];
     private int[] keyLens = new int[16];
     private int size;
+
+    PointAttributes(IngestSink sink, AttributeValues attributeValues, NameSymbols labelNames) {
+        this.sink = sink;
+        this.attributeValues = attributeValues;
+        this.labelNames = labelNames;
+    }
+
+    /**
+     * Replaces the pairs with the attributes among the fields in the cursor's range: those with tag
+     * {@code attributesTag} (the data point type's {@code attributes} field), then joins collisions.
+     */
+    void read(ProtoCursor c, int attributesTag) throws MalformedOtlpException {
+        size = 0;
+        while (c.hasMore()) {
+            int t = c.readTag();
+            if (t != attributesTag) {
+                c.skip(OtlpSchema.wireType(t));
+                continue;
+            }
+            kv.read(c);
+            if (kv.keyLength > 0) { // no valid label name can come from an empty key
+                add(labelNames.label(c.buf, kv.keyOffset, kv.keyLength), kv.valueSymbol(c.buf, attributeValues),
+                        kv.keyOffset, kv.keyLength);
+            }
+        }
+        joinCollisions(c.buf);
+    }
 
     void clear() {
         size = 0;
@@ -24,7 +56,7 @@ final class PointAttributes {
         return size;
     }
 
-    void add(int nameSym, int valueSym, int keyOff, int keyLen) {
+    private void add(int nameSym, int valueSym, int keyOff, int keyLen) {
         if (size == names.length) {
             int n = size * 2;
             names = Arrays.copyOf(names, n);
@@ -40,7 +72,7 @@ final class PointAttributes {
     }
 
     /** Merges pairs whose names collide; {@code buf} holds the original keys. */
-    void joinCollisions(byte[] buf, IngestSink sink) {
+    private void joinCollisions(byte[] buf) {
         for (int i = 0; i < size; i++) {
             int name = names[i];
             if (name < 0) {
@@ -48,14 +80,14 @@ final class PointAttributes {
             }
             for (int j = i + 1; j < size; j++) {
                 if (names[j] == name) {
-                    joinGroup(i, buf, sink);
+                    joinGroup(i, buf);
                     break;
                 }
             }
         }
     }
 
-    private void joinGroup(int first, byte[] buf, IngestSink sink) {
+    private void joinGroup(int first, byte[] buf) {
         int name = names[first];
         Integer[] group = java.util.stream.IntStream.range(first, size).filter(k -> names[k] == name)
                 .boxed().toArray(Integer[]::new);
@@ -76,10 +108,10 @@ final class PointAttributes {
         }
     }
 
-    void addTo(IngestSink sink) {
+    void addTo(IngestSink target) {
         for (int i = 0; i < size; i++) {
             if (names[i] >= 0) {
-                sink.addLabel(names[i], values[i]);
+                target.addLabel(names[i], values[i]);
             }
         }
     }

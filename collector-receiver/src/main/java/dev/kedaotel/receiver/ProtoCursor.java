@@ -1,5 +1,9 @@
 package dev.kedaotel.receiver;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * A bounds-checked reader of the protobuf wire format over a byte array: varints, fixed 64/32-bit
  * values and length-delimited fields. It never allocates and never reads outside {@code [pos, limit)}:
@@ -10,6 +14,8 @@ package dev.kedaotel.receiver;
  * (see {@link #enter()} / {@link #leave(int, int)}). Not thread-safe; one per ingest worker.
  */
 final class ProtoCursor {
+    /** Little-endian 64-bit reads, as protobuf encodes fixed64 and double: one load instead of eight. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     static final int VARINT = 0;
     static final int FIXED64 = 1;
     static final int LEN = 2;
@@ -92,12 +98,9 @@ final class ProtoCursor {
         if (limit - pos < 8) {
             throw error("truncated 64-bit value", pos);
         }
-        byte[] b = buf;
         int p = pos;
         pos = p + 8;
-        return (b[p] & 0xffL) | (b[p + 1] & 0xffL) << 8 | (b[p + 2] & 0xffL) << 16 | (b[p + 3] & 0xffL) << 24
-                | (b[p + 4] & 0xffL) << 32 | (b[p + 5] & 0xffL) << 40 | (b[p + 6] & 0xffL) << 48
-                | (b[p + 7] & 0xffL) << 56;
+        return (long) LONGS.get(buf, p);
     }
 
     double readDouble() throws MalformedOtlpException {

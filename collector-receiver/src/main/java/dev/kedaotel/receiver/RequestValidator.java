@@ -1,14 +1,34 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.receiver.OtlpSchema.AnyValue;
+import dev.kedaotel.receiver.OtlpSchema.ArrayValue;
+import dev.kedaotel.receiver.OtlpSchema.ExponentialHistogram;
+import dev.kedaotel.receiver.OtlpSchema.ExponentialHistogramDataPoint;
+import dev.kedaotel.receiver.OtlpSchema.ExportMetricsServiceRequest;
+import dev.kedaotel.receiver.OtlpSchema.Gauge;
+import dev.kedaotel.receiver.OtlpSchema.Histogram;
+import dev.kedaotel.receiver.OtlpSchema.HistogramDataPoint;
+import dev.kedaotel.receiver.OtlpSchema.KeyValue;
+import dev.kedaotel.receiver.OtlpSchema.KeyValueList;
+import dev.kedaotel.receiver.OtlpSchema.Metric;
+import dev.kedaotel.receiver.OtlpSchema.NumberDataPoint;
+import dev.kedaotel.receiver.OtlpSchema.Resource;
+import dev.kedaotel.receiver.OtlpSchema.ResourceMetrics;
+import dev.kedaotel.receiver.OtlpSchema.ScopeMetrics;
+import dev.kedaotel.receiver.OtlpSchema.Sum;
+import dev.kedaotel.receiver.OtlpSchema.Summary;
+import dev.kedaotel.receiver.OtlpSchema.SummaryDataPoint;
+import dev.kedaotel.receiver.OtlpSchema.ValueAtQuantile;
+
 /**
  * First pass over a request: checks the protobuf structure of every message the mapper will read
  * (lengths inside their parents, terminated varints, the expected wire type for each known field,
  * bounded nesting) without storing anything. Because the second, storing pass reads only what this
  * pass has accepted, a malformed request is rejected whole and stores nothing.
  *
- * <p>The schema is a table of (message, field number) → expected wire type and child message, taken
- * from opentelemetry-proto's {@code metrics_service.proto}, {@code metrics.proto}, {@code common.proto}
- * and {@code resource.proto}. Unknown fields are skipped (forward compatibility), but must still be
+ * <p>The schema is a table of (message, field number) → expected wire type and child message, over the
+ * fields {@link OtlpSchema} names (opentelemetry-proto's {@code metrics_service.proto}, {@code metrics.proto},
+ * {@code common.proto} and {@code resource.proto}). Unknown fields are skipped (forward compatibility), but must still be
  * well-formed. Allocation-free on valid input. Not thread-safe; one per ingest worker.
  */
 final class RequestValidator {
@@ -57,92 +77,77 @@ final class RequestValidator {
     private static final int[][] SCHEMA = new int[MESSAGE_COUNT][MAX_FIELD + 1];
 
     static {
-        msg(REQUEST, 1, RESOURCE_METRICS);
-        msg(RESOURCE_METRICS, 1, RESOURCE);
-        msg(RESOURCE_METRICS, 2, SCOPE_METRICS);
-        set(RESOURCE_METRICS, 3, E_BYTES);
-        msg(RESOURCE, 1, KEY_VALUE);
-        set(RESOURCE, 2, E_VARINT);
-        set(SCOPE_METRICS, 1, E_BYTES);
-        msg(SCOPE_METRICS, 2, METRIC);
-        set(SCOPE_METRICS, 3, E_BYTES);
-        set(METRIC, 1, E_BYTES);
-        set(METRIC, 2, E_BYTES);
-        set(METRIC, 3, E_BYTES);
-        msg(METRIC, 5, GAUGE);
-        msg(METRIC, 7, SUM);
-        msg(METRIC, 9, HISTOGRAM);
-        msg(METRIC, 10, EXP_HISTOGRAM);
-        msg(METRIC, 11, SUMMARY);
-        msg(GAUGE, 1, NUMBER_POINT);
-        msg(SUM, 1, NUMBER_POINT);
-        set(SUM, 2, E_VARINT);
-        set(SUM, 3, E_VARINT);
-        msg(HISTOGRAM, 1, HISTOGRAM_POINT);
-        set(HISTOGRAM, 2, E_VARINT);
-        msg(EXP_HISTOGRAM, 1, EXP_HISTOGRAM_POINT);
-        set(EXP_HISTOGRAM, 2, E_VARINT);
-        msg(SUMMARY, 1, SUMMARY_POINT);
+        msg(REQUEST, ExportMetricsServiceRequest.RESOURCE_METRICS, RESOURCE_METRICS);
 
-        msg(NUMBER_POINT, 7, KEY_VALUE);
-        set(NUMBER_POINT, 2, E_FIXED64);
-        set(NUMBER_POINT, 3, E_FIXED64);
-        set(NUMBER_POINT, 4, E_FIXED64);
-        set(NUMBER_POINT, 6, E_FIXED64);
-        set(NUMBER_POINT, 5, E_BYTES);
-        set(NUMBER_POINT, 8, E_VARINT);
+        msg(RESOURCE_METRICS, ResourceMetrics.RESOURCE, RESOURCE);
+        msg(RESOURCE_METRICS, ResourceMetrics.SCOPE_METRICS, SCOPE_METRICS);
+        fields(RESOURCE_METRICS, E_BYTES, ResourceMetrics.SCHEMA_URL);
+        msg(RESOURCE, Resource.ATTRIBUTES, KEY_VALUE);
+        fields(RESOURCE, E_VARINT, Resource.DROPPED_ATTRIBUTES_COUNT);
+        msg(SCOPE_METRICS, ScopeMetrics.METRICS, METRIC);
+        fields(SCOPE_METRICS, E_BYTES, ScopeMetrics.SCOPE, ScopeMetrics.SCHEMA_URL);
 
-        msg(HISTOGRAM_POINT, 9, KEY_VALUE);
-        for (int f = 2; f <= 5; f++) {
-            set(HISTOGRAM_POINT, f, E_FIXED64);
-        }
-        set(HISTOGRAM_POINT, 6, E_PACKED64);
-        set(HISTOGRAM_POINT, 7, E_PACKED64);
-        set(HISTOGRAM_POINT, 8, E_BYTES);
-        set(HISTOGRAM_POINT, 10, E_VARINT);
-        set(HISTOGRAM_POINT, 11, E_FIXED64);
-        set(HISTOGRAM_POINT, 12, E_FIXED64);
+        fields(METRIC, E_BYTES, Metric.NAME, Metric.DESCRIPTION, Metric.UNIT);
+        msg(METRIC, Metric.GAUGE, GAUGE);
+        msg(METRIC, Metric.SUM, SUM);
+        msg(METRIC, Metric.HISTOGRAM, HISTOGRAM);
+        msg(METRIC, Metric.EXPONENTIAL_HISTOGRAM, EXP_HISTOGRAM);
+        msg(METRIC, Metric.SUMMARY, SUMMARY);
+        msg(GAUGE, Gauge.DATA_POINTS, NUMBER_POINT);
+        msg(SUM, Sum.DATA_POINTS, NUMBER_POINT);
+        fields(SUM, E_VARINT, Sum.AGGREGATION_TEMPORALITY, Sum.IS_MONOTONIC);
+        msg(HISTOGRAM, Histogram.DATA_POINTS, HISTOGRAM_POINT);
+        fields(HISTOGRAM, E_VARINT, Histogram.AGGREGATION_TEMPORALITY);
+        msg(EXP_HISTOGRAM, ExponentialHistogram.DATA_POINTS, EXP_HISTOGRAM_POINT);
+        fields(EXP_HISTOGRAM, E_VARINT, ExponentialHistogram.AGGREGATION_TEMPORALITY);
+        msg(SUMMARY, Summary.DATA_POINTS, SUMMARY_POINT);
 
-        msg(EXP_HISTOGRAM_POINT, 1, KEY_VALUE);
-        for (int f = 2; f <= 5; f++) {
-            set(EXP_HISTOGRAM_POINT, f, E_FIXED64);
-        }
-        set(EXP_HISTOGRAM_POINT, 6, E_VARINT);
-        set(EXP_HISTOGRAM_POINT, 7, E_FIXED64);
-        set(EXP_HISTOGRAM_POINT, 8, E_BYTES);
-        set(EXP_HISTOGRAM_POINT, 9, E_BYTES);
-        set(EXP_HISTOGRAM_POINT, 10, E_VARINT);
-        set(EXP_HISTOGRAM_POINT, 11, E_BYTES);
-        for (int f = 12; f <= 14; f++) {
-            set(EXP_HISTOGRAM_POINT, f, E_FIXED64);
-        }
+        msg(NUMBER_POINT, NumberDataPoint.ATTRIBUTES, KEY_VALUE);
+        fields(NUMBER_POINT, E_FIXED64, NumberDataPoint.START_TIME_UNIX_NANO, NumberDataPoint.TIME_UNIX_NANO,
+                NumberDataPoint.AS_DOUBLE, NumberDataPoint.AS_INT);
+        fields(NUMBER_POINT, E_BYTES, NumberDataPoint.EXEMPLARS);
+        fields(NUMBER_POINT, E_VARINT, NumberDataPoint.FLAGS);
 
-        msg(SUMMARY_POINT, 7, KEY_VALUE);
-        for (int f = 2; f <= 5; f++) {
-            set(SUMMARY_POINT, f, E_FIXED64);
-        }
-        msg(SUMMARY_POINT, 6, VALUE_AT_QUANTILE);
-        set(SUMMARY_POINT, 8, E_VARINT);
-        set(VALUE_AT_QUANTILE, 1, E_FIXED64);
-        set(VALUE_AT_QUANTILE, 2, E_FIXED64);
+        msg(HISTOGRAM_POINT, HistogramDataPoint.ATTRIBUTES, KEY_VALUE);
+        fields(HISTOGRAM_POINT, E_FIXED64, HistogramDataPoint.START_TIME_UNIX_NANO, HistogramDataPoint.TIME_UNIX_NANO,
+                HistogramDataPoint.COUNT, HistogramDataPoint.SUM, HistogramDataPoint.MIN, HistogramDataPoint.MAX);
+        fields(HISTOGRAM_POINT, E_PACKED64, HistogramDataPoint.BUCKET_COUNTS, HistogramDataPoint.EXPLICIT_BOUNDS);
+        fields(HISTOGRAM_POINT, E_BYTES, HistogramDataPoint.EXEMPLARS);
+        fields(HISTOGRAM_POINT, E_VARINT, HistogramDataPoint.FLAGS);
 
-        set(KEY_VALUE, 1, E_BYTES);
-        msg(KEY_VALUE, 2, ANY_VALUE);
-        set(KEY_VALUE, 3, E_VARINT);
-        set(ANY_VALUE, 1, E_BYTES);
-        set(ANY_VALUE, 2, E_VARINT);
-        set(ANY_VALUE, 3, E_VARINT);
-        set(ANY_VALUE, 4, E_FIXED64);
-        msg(ANY_VALUE, 5, ARRAY_VALUE);
-        msg(ANY_VALUE, 6, KEY_VALUE_LIST);
-        set(ANY_VALUE, 7, E_BYTES);
-        set(ANY_VALUE, 8, E_VARINT);
-        msg(ARRAY_VALUE, 1, ANY_VALUE);
-        msg(KEY_VALUE_LIST, 1, KEY_VALUE);
+        msg(EXP_HISTOGRAM_POINT, ExponentialHistogramDataPoint.ATTRIBUTES, KEY_VALUE);
+        fields(EXP_HISTOGRAM_POINT, E_FIXED64, ExponentialHistogramDataPoint.START_TIME_UNIX_NANO,
+                ExponentialHistogramDataPoint.TIME_UNIX_NANO, ExponentialHistogramDataPoint.COUNT,
+                ExponentialHistogramDataPoint.SUM, ExponentialHistogramDataPoint.ZERO_COUNT,
+                ExponentialHistogramDataPoint.MIN, ExponentialHistogramDataPoint.MAX,
+                ExponentialHistogramDataPoint.ZERO_THRESHOLD);
+        fields(EXP_HISTOGRAM_POINT, E_BYTES, ExponentialHistogramDataPoint.POSITIVE,
+                ExponentialHistogramDataPoint.NEGATIVE, ExponentialHistogramDataPoint.EXEMPLARS);
+        fields(EXP_HISTOGRAM_POINT, E_VARINT, ExponentialHistogramDataPoint.SCALE, ExponentialHistogramDataPoint.FLAGS);
+
+        msg(SUMMARY_POINT, SummaryDataPoint.ATTRIBUTES, KEY_VALUE);
+        fields(SUMMARY_POINT, E_FIXED64, SummaryDataPoint.START_TIME_UNIX_NANO, SummaryDataPoint.TIME_UNIX_NANO,
+                SummaryDataPoint.COUNT, SummaryDataPoint.SUM);
+        msg(SUMMARY_POINT, SummaryDataPoint.QUANTILE_VALUES, VALUE_AT_QUANTILE);
+        fields(SUMMARY_POINT, E_VARINT, SummaryDataPoint.FLAGS);
+        fields(VALUE_AT_QUANTILE, E_FIXED64, ValueAtQuantile.QUANTILE, ValueAtQuantile.VALUE);
+
+        fields(KEY_VALUE, E_BYTES, KeyValue.KEY);
+        msg(KEY_VALUE, KeyValue.VALUE, ANY_VALUE);
+        fields(KEY_VALUE, E_VARINT, KeyValue.KEY_STRINDEX);
+        fields(ANY_VALUE, E_BYTES, AnyValue.STRING_VALUE, AnyValue.BYTES_VALUE);
+        fields(ANY_VALUE, E_VARINT, AnyValue.BOOL_VALUE, AnyValue.INT_VALUE, AnyValue.STRING_VALUE_STRINDEX);
+        fields(ANY_VALUE, E_FIXED64, AnyValue.DOUBLE_VALUE);
+        msg(ANY_VALUE, AnyValue.ARRAY_VALUE, ARRAY_VALUE);
+        msg(ANY_VALUE, AnyValue.KVLIST_VALUE, KEY_VALUE_LIST);
+        msg(ARRAY_VALUE, ArrayValue.VALUES, ANY_VALUE);
+        msg(KEY_VALUE_LIST, KeyValueList.VALUES, KEY_VALUE);
     }
 
-    private static void set(int message, int field, int expected) {
-        SCHEMA[message][field] = expected;
+    private static void fields(int message, int expected, int... fieldNumbers) {
+        for (int field : fieldNumbers) {
+            SCHEMA[message][field] = expected;
+        }
     }
 
     private static void msg(int message, int field, int child) {
@@ -169,8 +174,8 @@ final class RequestValidator {
         while (c.hasMore()) {
             int at = c.pos;
             int tag = c.readTag();
-            int field = tag >>> 3;
-            int wireType = tag & 7;
+            int field = OtlpSchema.fieldNumber(tag);
+            int wireType = OtlpSchema.wireType(tag);
             int expected = field <= MAX_FIELD ? fields[field] : 0;
             switch (expected & 0xff) {
                 case 0:
@@ -220,21 +225,21 @@ final class RequestValidator {
 
     /**
      * Fast path for the attribute almost every data point carries: a KeyValue that is exactly
-     * {@code key} (field 1) then {@code value} (field 2) holding only a {@code string_value}, each length
+     * {@code key} then {@code value} holding only a {@code string_value}, each length
      * under 128 (one-byte varints), filling {@code [p, end)} exactly. Such bytes are valid by the schema
      * (the generic walk would accept them), so true skips that walk; false means "not this shape" and the
      * generic walk decides (and reports any error with its offset as before).
      */
     private static boolean isShortStringKeyValue(byte[] b, int p, int end) {
-        if (end - p < 2 || b[p] != (1 << 3 | ProtoCursor.LEN) || b[p + 1] < 0) {
+        if (end - p < 2 || b[p] != KeyValue.KEY_TAG || b[p + 1] < 0) {
             return false;
         }
         p += 2 + b[p + 1];
-        if (end - p < 2 || b[p] != (2 << 3 | ProtoCursor.LEN) || b[p + 1] < 0 || p + 2 + b[p + 1] != end) {
+        if (end - p < 2 || b[p] != KeyValue.VALUE_TAG || b[p + 1] < 0 || p + 2 + b[p + 1] != end) {
             return false;
         }
         p += 2;
-        return end - p >= 2 && b[p] == (1 << 3 | ProtoCursor.LEN) && b[p + 1] >= 0 && p + 2 + b[p + 1] == end;
+        return end - p >= 2 && b[p] == AnyValue.STRING_VALUE_TAG && b[p + 1] >= 0 && p + 2 + b[p + 1] == end;
     }
 
     private void require(int type, int field, int actual, int wanted, int at) throws MalformedOtlpException {

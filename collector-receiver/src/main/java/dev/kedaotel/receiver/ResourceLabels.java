@@ -19,10 +19,6 @@ final class ResourceLabels {
     private static final byte[] HOST_NAME = utf8("host.name");
     private static final byte[] POD = utf8("pod");
 
-    private static final int KEY = 1 << 3 | ProtoCursor.LEN;
-    private static final int VALUE = 2 << 3 | ProtoCursor.LEN;
-    private static final int ATTRIBUTE = 1 << 3 | ProtoCursor.LEN;
-
     private final IngestSink sink;
     private final AttributeValues values;
     private final boolean promoteJobAndInstance;
@@ -33,6 +29,7 @@ final class ResourceLabels {
     private final int instanceSym;
     private final int hostNameSym;
     private final LongIntMap jobCache = new LongIntMap(256);
+    private final KeyValueField kv = new KeyValueField();
 
     private int serviceName;
     private int serviceNamespace;
@@ -76,65 +73,41 @@ final class ResourceLabels {
 
     /** Reads one {@code Resource} message filling the cursor's current limit. */
     void readResource(ProtoCursor c) throws MalformedOtlpException {
-        byte[] buf = c.buf;
         while (c.hasMore()) {
             int tag = c.readTag();
-            if (tag != ATTRIBUTE) {
-                c.skip(tag & 7);
+            if (tag != OtlpSchema.Resource.ATTRIBUTES_TAG) {
+                c.skip(OtlpSchema.wireType(tag));
                 continue;
             }
-            int saved = c.enter();
-            int end = c.limit;
-            int keyOff = 0;
-            int keyLen = 0;
-            int valueStart = -1;
-            int valueEnd = -1;
-            while (c.hasMore()) {
-                int t = c.readTag();
-                if (t == KEY) {
-                    int e = c.readLengthEnd();
-                    keyOff = c.pos;
-                    keyLen = e - c.pos;
-                    c.pos = e;
-                } else if (t == VALUE) {
-                    valueEnd = c.readLengthEnd();
-                    valueStart = c.pos;
-                    c.pos = valueEnd;
-                } else {
-                    c.skip(t & 7);
-                }
-            }
-            c.leave(saved, end);
-            match(buf, keyOff, keyLen, valueStart, valueEnd);
+            kv.read(c);
+            match(c.buf, kv.keyOffset, kv.keyLength);
         }
     }
 
-    private void match(byte[] buf, int keyOff, int keyLen, int valueStart, int valueEnd) throws MalformedOtlpException {
+    private void match(byte[] buf, int keyOff, int keyLen) throws MalformedOtlpException {
         int value = -2; // not yet resolved
         for (int i = 0; i < promotedKeys.length; i++) {
             if (equals(buf, keyOff, keyLen, promotedKeys[i])) {
-                value = resolve(buf, valueStart, valueEnd, value);
+                value = resolve(buf, value);
                 promotedValues[i] = value;
             }
         }
         if (equals(buf, keyOff, keyLen, SERVICE_NAME)) {
-            serviceName = resolve(buf, valueStart, valueEnd, value);
+            serviceName = resolve(buf, value);
         } else if (equals(buf, keyOff, keyLen, SERVICE_NAMESPACE)) {
-            serviceNamespace = resolve(buf, valueStart, valueEnd, value);
+            serviceNamespace = resolve(buf, value);
         } else if (equals(buf, keyOff, keyLen, SERVICE_INSTANCE_ID)) {
-            serviceInstanceId = resolve(buf, valueStart, valueEnd, value);
+            serviceInstanceId = resolve(buf, value);
         } else if (equals(buf, keyOff, keyLen, HOST_NAME)) {
             hasHostName = true;
         } else if (equals(buf, keyOff, keyLen, POD)) {
-            pod = resolve(buf, valueStart, valueEnd, value);
+            pod = resolve(buf, value);
         }
     }
 
-    private int resolve(byte[] buf, int valueStart, int valueEnd, int known) throws MalformedOtlpException {
-        if (known != -2) {
-            return known;
-        }
-        return valueStart < 0 ? values.emptySymbol() : values.symbol(buf, valueStart, valueEnd);
+    /** The symbol of the current attribute's value, resolved at most once ({@code known} -2: not yet). */
+    private int resolve(byte[] buf, int known) throws MalformedOtlpException {
+        return known != -2 ? known : kv.valueSymbol(buf, values);
     }
 
     private static boolean equals(byte[] buf, int off, int len, byte[] key) {

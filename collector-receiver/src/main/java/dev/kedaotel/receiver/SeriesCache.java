@@ -142,6 +142,78 @@ final class SeriesCache {
         this.table = new Table(Math.min(MIN_SLOTS, this.maxSlots));
     }
 
+    /** A new client for one ingest worker (not thread-safe, as the worker). */
+    Client client() {
+        return new Client(this);
+    }
+
+    /**
+     * One ingest worker's use of the shared cache: the entry it resolved last (whose hint predicts its
+     * next key) and the bypass policy. With more series than the cache holds, most misses find their
+     * probe window full and cannot be cached, so every such write pays a failed prediction and probe on
+     * top of the label path. When that is so for a quarter of a window of {@value #BYPASS_WINDOW} cache
+     * writes, the worker leaves the cache alone for the next {@value #BYPASS_WRITES} cacheable writes,
+     * then tries again. The policy lives here, with the cache whose bound it reacts to; the worker only
+     * asks {@link #enabled()} before each write and reports what the write resolved to.
+     */
+    static final class Client {
+        static final int BYPASS_WINDOW = 4096;
+        static final int BYPASS_WRITES = 1 << 18;
+
+        private final SeriesCache cache;
+        /** The entry of this worker's previous cache write (its hint predicts the next one). */
+        private Entry previous;
+        /** Cache writes and full-window misses of the current window; remaining writes that bypass the cache. */
+        private int windowWrites;
+        private int windowFull;
+        private int bypass;
+
+        private Client(SeriesCache cache) {
+            this.cache = cache;
+        }
+
+        /**
+         * Whether this write should look the cache up (then: {@link #get}, on a miss {@link #put}, and
+         * always {@link #resolved}); false while bypassing, each call counting one bypassed write.
+         */
+        boolean enabled() {
+            if (bypass == 0) {
+                return true;
+            }
+            bypass--;
+            return false;
+        }
+
+        /** The entry of the key, or null; predicted from this worker's previous write first. */
+        Entry get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len) {
+            return cache.get(hash, context, contextLength, buf, off, len, previous);
+        }
+
+        /** Caches {@code handle} for the key after a miss; the new entry, or null when not cached. */
+        Entry put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
+            Entry e = cache.put(hash, context, contextLength, buf, off, len, handle);
+            if (e == FULL) {
+                windowFull++;
+                return null;
+            }
+            return e;
+        }
+
+        /** Ends a cache write that resolved to {@code e} (null: not cached): the prediction, the policy. */
+        void resolved(Entry e) {
+            link(previous, e);
+            previous = e;
+            if (++windowWrites == BYPASS_WINDOW) {
+                if (windowFull * 4 > windowWrites) {
+                    bypass = BYPASS_WRITES;
+                    previous = null;
+                }
+                windowWrites = 0;
+                windowFull = 0;
+            }
+        }
+    }
+
     /** Whether a key of these lengths can be cached at all. */
     static boolean cacheable(int contextLength, int attributeLength) {
         return contextLength + attributeLength <= MAX_KEY_BYTES;

@@ -1,6 +1,8 @@
 package dev.kedaotel.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +94,61 @@ class SeriesCacheTest {
         assertSame(ea, cache.get(hash(CTX_A, a), CTX_A, CTX_A.length, a, 0, a.length, ea));
         byte[] c = bytes("series=c");
         assertNull(cache.get(hash(CTX_A, c), CTX_A, CTX_A.length, c, 0, c.length, ea));
+    }
+
+    /** One cache write of {@code client}: looks the key up, caches it on a miss; whether it hit. */
+    private static boolean write(SeriesCache.Client client, byte[] attrs, long handle) {
+        int h = hash(CTX_A, attrs);
+        SeriesCache.Entry e = client.get(h, CTX_A, CTX_A.length, attrs, 0, attrs.length);
+        boolean hit = e != null;
+        if (!hit) {
+            e = client.put(h, CTX_A, CTX_A.length, attrs, 0, attrs.length, handle);
+        }
+        client.resolved(e);
+        return hit;
+    }
+
+    @Test
+    void aClientBypassesTheCacheForAWhileAfterAWindowOfMostlyFullMisses() {
+        SeriesCache.Client client = new SeriesCache(SeriesCache.PROBES).client();
+        for (int i = 0; i < SeriesCache.Client.BYPASS_WINDOW; i++) {
+            assertTrue(client.enabled(), "write " + i);
+            write(client, bytes("series=" + i), i);
+        }
+        for (int i = 0; i < SeriesCache.Client.BYPASS_WRITES; i++) {
+            assertFalse(client.enabled());
+        }
+        assertTrue(client.enabled(), "tries the cache again after the bypass");
+    }
+
+    @Test
+    void aClientWhoseSeriesFitKeepsUsingTheCacheAndPredictsTheirOrder() {
+        SeriesCache cache = new SeriesCache(1024);
+        SeriesCache.Client client = cache.client();
+        int hits = 0;
+        for (int i = 0; i < 3 * SeriesCache.Client.BYPASS_WINDOW; i++) {
+            assertTrue(client.enabled(), "write " + i);
+            hits += write(client, bytes("series=" + i % 100), i % 100) ? 1 : 0;
+        }
+        assertEquals(3 * SeriesCache.Client.BYPASS_WINDOW - 100, hits);
+        // The order seen is remembered: series=1 follows series=0.
+        byte[] a = bytes("series=0");
+        byte[] b = bytes("series=1");
+        SeriesCache.Entry ea = cache.get(hash(CTX_A, a), CTX_A, CTX_A.length, a, 0, a.length, null);
+        assertSame(cache.get(hash(CTX_A, b), CTX_A, CTX_A.length, b, 0, b.length, null), ea.next);
+    }
+
+    @Test
+    void aClientDoesNotCountAFullWindowAsAnEntry() {
+        SeriesCache.Client client = new SeriesCache(SeriesCache.PROBES).client();
+        int cached = 0;
+        for (int i = 0; i < 1000; i++) {
+            byte[] attrs = bytes("series=" + i);
+            SeriesCache.Entry e = client.put(hash(CTX_A, attrs), CTX_A, CTX_A.length, attrs, 0, attrs.length, i);
+            assertNotSame(SeriesCache.FULL, e);
+            cached += e == null ? 0 : 1;
+        }
+        assertTrue(cached >= SeriesCache.PROBES && cached < 1000, "cached " + cached);
     }
 
     @Test

@@ -301,6 +301,12 @@ public final class KedaOtelScaler implements AutoCloseable {
         return ready;
     }
 
+    /** Stops taking work as far as probes are concerned (HTTP and gRPC readiness), e.g. before exiting. */
+    public void markNotReady() {
+        ready = false;
+        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
+    }
+
     /**
      * Graceful stop: not ready at once, refuse new calls, end the long-lived streams (KEDA reconnects
      * to another replica or after the restart), let in-flight calls finish within {@link #GRACE_MS},

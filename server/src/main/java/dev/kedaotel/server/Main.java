@@ -36,6 +36,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        MemoryGuard.install(app::markNotReady);
         Demo demo = null;
         if (config.get(Setting.DEMO)) {
             demo = new Demo(app.otlpPort(), app.scalerPort(), System.out);

@@ -25,8 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProcessLifecycleTest {
     private static Process launch(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        return launchWith(List.of(), log, args);
+    }
+
+    private static Process launchWith(List<String> jvmArgs, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
@@ -85,5 +90,82 @@ class ProcessLifecycleTest {
             p.destroyForcibly();
             Files.deleteIfExists(log);
         }
+    }
+
+    /**
+     * Out of memory with a plain JVM (no -XX:+ExitOnOutOfMemoryError): large exports into a 48 MiB heap.
+     * The process must never be left half-alive: either it has exited with code 3 saying why, or it
+     * still serves ingest and probes.
+     */
+    @Test
+    void runningOutOfMemoryExitsInsteadOfLimpingOn() throws Exception {
+        Path log = Files.createTempFile("kos-oom", ".log");
+        int http = freePort();
+        Process p = launchWith(List.of("-Xmx48m", "-XX:+UseSerialGC"), log, "--rest-api-port=" + http, "--otlp-receiver-port=0",
+                "--keda-external-scaler-port=0", "--internal-metrics-port=0", "--otlp-max-recv-msg-size-bytes=200000000");
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            awaitReady(client, http, p, log);
+            byte[] big = bigExport(24 << 20);
+            List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>();
+            for (int i = 0; i < 4 && p.isAlive(); i++) {
+                sent.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v1/metrics"))
+                        .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                        HttpResponse.BodyHandlers.discarding()));
+            }
+            for (var f : sent) {
+                try {
+                    f.get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException connectionLost) {
+                    // the process went away mid-request: what the rest of the test checks
+                }
+            }
+            if (p.waitFor(10, TimeUnit.SECONDS)) {
+                String out = Files.readString(log, StandardCharsets.UTF_8);
+                assertEquals(3, p.exitValue(), out);
+                assertTrue(out.contains("out of memory"), out);
+                System.out.println("out-of-memory outcome: exited with code 3");
+            } else {
+                // Still running: then it must be whole.
+                System.out.println("out-of-memory outcome: survived and still serves");
+                assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode());
+                byte[] small = bigExport(1024);
+                assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v1/metrics"))
+                        .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(small)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode(), Files.readString(log));
+            }
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void awaitReady(HttpClient client, int http, Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status = -1;
+        while (System.nanoTime() < deadline && p.isAlive() && status != 200) {
+            try {
+                status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException notYetListening) {
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(200, status, Files.readString(log));
+    }
+
+    /** An OTLP request of about {@code bytes} bytes: one gauge point whose attribute value is that long. */
+    private static byte[] bigExport(int bytes) {
+        io.opentelemetry.proto.common.v1.KeyValue attr = io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("blob")
+                .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("x".repeat(bytes))).build();
+        io.opentelemetry.proto.metrics.v1.Metric metric = io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("big")
+                .setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder().addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().addAttributes(attr)
+                                .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L).setAsDouble(1))).build();
+        return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                        .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder().addMetrics(metric)))
+                .build().toByteArray();
     }
 }

@@ -221,6 +221,9 @@ public final class HttpApiServer implements AutoCloseable {
     private static void bodyFailed(HttpRequest r, Throwable failure, long max) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof OutOfMemoryError oom) {
+            fatal(oom);
+        }
         if (cause instanceof IllegalArgumentException || String.valueOf(cause.getMessage()).contains("too large")) {
             HttpReplies.promError(r, 413, "bad_data", "request body larger than " + max + " bytes");
         } else {
@@ -242,8 +245,8 @@ public final class HttpApiServer implements AutoCloseable {
         } catch (HttpRequest.BodyTooLargeException tooLarge) {
             HttpReplies.promError(r, 413, "bad_data", tooLarge.getMessage());
         } catch (Throwable t) {
-            if (t instanceof VirtualMachineError vmError && !(t instanceof StackOverflowError)) {
-                throw vmError;
+            if (t instanceof OutOfMemoryError oom) {
+                fatal(oom);
             }
             LOG.log(Level.WARNING, "HTTP " + r.method() + " " + r.path() + " failed", t);
             if (!r.replied()) {
@@ -254,6 +257,15 @@ public final class HttpApiServer implements AutoCloseable {
                 HttpReplies.promError(r, 500, "internal", "the endpoint sent no answer");
             }
         }
+    }
+
+    /** Hands an OutOfMemoryError to the process' last-resort handler (the server's memory guard exits). */
+    private static void fatal(OutOfMemoryError oom) {
+        Thread.UncaughtExceptionHandler h = Thread.getDefaultUncaughtExceptionHandler();
+        if (h != null) {
+            h.uncaughtException(Thread.currentThread(), oom);
+        }
+        throw oom;
     }
 
     private void stopQuietly() {

@@ -1,0 +1,192 @@
+package dev.kedaotel.receiver;
+
+import dev.kedaotel.tsdb.AppendResult;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Writes the samples of one data point to their series, by cached series handle where it can: the
+ * one place that decides between the {@link SeriesCache} path and the label path, so that each data
+ * point type only says which series it writes ({@link PointKind}).
+ *
+ * <p>A point's attributes are not parsed while its fields are walked; their byte range is noted
+ * ({@link #noteAttribute}). Each series the point writes is first looked up in the shared cache by
+ * (resource labels, metric symbol, extra label, attribute bytes) and, on a hit, appended by handle.
+ * Only a miss (or a dead handle) parses the attributes, builds the label set (promoted resource labels,
+ * then point attributes, which win, then {@code __name__} and the extra label), appends through it and
+ * caches the handle the sink reports. The cache is used only with a sink that appends by handle; when
+ * to leave it alone is {@link SeriesCache.Client}'s decision. Allocation-free for a series seen
+ * before. Not thread-safe; one per ingest worker, sharing the worker's cursor.
+ */
+final class PointWriter {
+    /** How a sample is appended: as sent, accumulated onto the series (delta temporality), or as a staleness marker. */
+    static final int MODE_SET = 0;
+    static final int MODE_DELTA = 1;
+    static final int MODE_STALE = 2;
+
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes of the context's per-series part: metric symbol, extra label name, extra label value. */
+    private static final int SERIES_CONTEXT_BYTES = 12;
+
+    private final ProtoCursor c;
+    private final IngestSink sink;
+    private final ResourceLabels resource;
+    private final PointAttributes attrs;
+    /** Null when the sink does not append by handle or the cache is disabled. */
+    private final SeriesCache.Client cache;
+    private final int nameLabel;
+
+    // Cache key context: metric, extra name, extra value, then the resource's label pairs (LE ints).
+    private byte[] context = new byte[64];
+    private int contextLength = SERIES_CONTEXT_BYTES;
+    private long resourceHash;
+
+    // The current point: its attribute field tag, its message bounds, and where its attribute fields are.
+    private int attrTag;
+    private int pointStart;
+    private int pointEnd;
+    private int attrStart;
+    private int attrEnd;
+    private int attrCount;
+    private boolean attrContiguous;
+    private boolean attrsParsed;
+    private boolean pointCacheable;
+    private long pointHash;
+    private int outcome;
+
+    PointWriter(ProtoCursor c, IngestSink sink, ResourceLabels resource, PointAttributes attrs,
+                SeriesCache.Client cache) {
+        this.c = c;
+        this.sink = sink;
+        this.resource = resource;
+        this.attrs = attrs;
+        this.cache = sink.appendsByHandle() ? cache : null;
+        this.nameLabel = sink.intern("__name__");
+    }
+
+    /** Takes the labels of the resource just read (see {@link ResourceLabels#finish}) into the cache key. */
+    void resourceChanged() {
+        int n = resource.pairInts();
+        contextLength = SERIES_CONTEXT_BYTES + 4 * n;
+        if (context.length < contextLength) {
+            context = new byte[contextLength * 2];
+        }
+        long h = 0x2545F4914F6CDD1DL;
+        for (int i = 0; i < n; i++) {
+            int v = resource.pairInt(i);
+            INTS.set(context, SERIES_CONTEXT_BYTES + 4 * i, v);
+            h = SeriesCache.mix(h, v);
+        }
+        resourceHash = h;
+    }
+
+    /** Starts a data point whose fields run from the cursor to {@code end}, with attributes under {@code attributesTag}. */
+    void beginPoint(int attributesTag, int end) {
+        attrTag = attributesTag;
+        pointStart = c.pos;
+        pointEnd = end;
+        attrStart = c.pos;
+        attrEnd = c.pos;
+        attrCount = 0;
+        attrContiguous = true;
+        attrsParsed = false;
+        outcome = AppendResult.APPENDED;
+    }
+
+    /** Notes an attribute field spanning {@code [fieldStart, fieldEnd)} (tag included) without parsing it. */
+    void noteAttribute(int fieldStart, int fieldEnd) {
+        if (attrCount++ == 0) {
+            attrStart = fieldStart;
+        } else if (fieldStart != attrEnd) {
+            attrContiguous = false; // another field between attributes: key the cache on nothing, parse
+        }
+        attrEnd = fieldEnd;
+    }
+
+    /** After the point's fields were walked: whether its series can be looked up in the cache, and the attribute hash. */
+    void endFields() {
+        pointCacheable = cache != null && attrContiguous && SeriesCache.cacheable(contextLength, attrEnd - attrStart);
+        if (pointCacheable) {
+            pointHash = SeriesCache.hashBytes(c.buf, attrStart, attrEnd - attrStart) * 31 + resourceHash;
+        }
+    }
+
+    /** The point's outcome: {@link AppendResult#APPENDED} or the first rejection one of its series got. */
+    int outcome() {
+        return outcome;
+    }
+
+    /**
+     * Writes one sample to the series (metric, point labels[, extraName=extraValue]): by cached handle
+     * when the cache knows the series, else through its label set (then caching the series' handle).
+     */
+    void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
+            throws MalformedOtlpException {
+        int result;
+        if (pointCacheable && cache.enabled()) {
+            INTS.set(context, 0, metric);
+            INTS.set(context, 4, extraName);
+            INTS.set(context, 8, extraValue);
+            int hash = SeriesCache.finish(SeriesCache.mix(SeriesCache.mix(SeriesCache.mix(pointHash, metric), extraName), extraValue));
+            int attrLen = attrEnd - attrStart;
+            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen);
+            result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
+            if (result == IngestSink.HANDLE_DEAD) {
+                result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
+                long h = sink.lastHandle();
+                e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
+            }
+            cache.resolved(e);
+        } else {
+            result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
+        }
+        if (outcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
+            outcome = result;
+        }
+    }
+
+    /** Parses the point's attributes (once, on the first series that missed the cache). */
+    private void ensureAttributes() throws MalformedOtlpException {
+        if (attrsParsed) {
+            return;
+        }
+        attrsParsed = true;
+        if (attrCount == 0) {
+            attrs.clear();
+            return;
+        }
+        int savedPos = c.pos;
+        int savedLimit = c.limit;
+        c.pos = attrContiguous ? attrStart : pointStart;
+        c.limit = attrContiguous ? attrEnd : pointEnd;
+        attrs.read(c, attrTag);
+        c.pos = savedPos;
+        c.limit = savedLimit;
+    }
+
+    private int appendByHandle(long handle, long ts, double value, int mode) {
+        return switch (mode) {
+            case MODE_DELTA -> sink.appendDeltaTo(handle, ts, value);
+            case MODE_STALE -> sink.appendStaleTo(handle, ts);
+            default -> sink.appendTo(handle, ts, value);
+        };
+    }
+
+    private int appendByLabels(int metric, int extraName, int extraValue, long ts, double value, int mode)
+            throws MalformedOtlpException {
+        ensureAttributes();
+        sink.clearLabels();
+        resource.addTo(sink);
+        attrs.addTo(sink);
+        sink.addLabel(nameLabel, metric);
+        if (extraName >= 0) {
+            sink.addLabel(extraName, extraValue);
+        }
+        return switch (mode) {
+            case MODE_DELTA -> sink.appendDelta(ts, value);
+            case MODE_STALE -> sink.appendStale(ts);
+            default -> sink.append(ts, value);
+        };
+    }
+}
