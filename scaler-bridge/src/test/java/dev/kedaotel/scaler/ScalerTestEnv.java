@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.scaler.externalscaler.ExternalScalerGrpc;
+import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
@@ -84,6 +85,12 @@ final class ScalerTestEnv implements AutoCloseable {
 
     ExternalScalerGrpc.ExternalScalerBlockingStub blocking() {
         return ExternalScalerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** GetMetrics for {@code ref} (metric name "m"): the float value. */
+    double metricValue(ScaledObjectRef ref) {
+        return blocking().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build())
+                .getMetricValues(0).getMetricValueFloat();
     }
 
     ExternalScalerGrpc.ExternalScalerStub async() {

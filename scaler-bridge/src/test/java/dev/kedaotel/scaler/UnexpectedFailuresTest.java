@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.IsActiveResponse;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import io.grpc.Status;
@@ -32,13 +31,8 @@ class UnexpectedFailuresTest {
         }
     }
 
-    private double getMetrics(ScaledObjectRef ref) {
-        return env.blocking().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build())
-                .getMetricValues(0).getMetricValueFloat();
-    }
-
     private Status getMetricsFailure(ScaledObjectRef ref) {
-        return assertThrows(StatusRuntimeException.class, () -> getMetrics(ref)).getStatus();
+        return assertThrows(StatusRuntimeException.class, () -> env.metricValue(ref)).getStatus();
     }
 
     /** Expressions deep enough to overflow a recursive parser, printer or evaluator. */
@@ -68,7 +62,7 @@ class UnexpectedFailuresTest {
                         || status.getDescription().startsWith("evaluating metricQuery \""), status.getDescription());
                 assertTrue(status.getDescription().length() < 2_100,
                         "a bounded message (gRPC clients refuse trailers over 8 KiB): " + status.getDescription().length());
-                assertEquals(2, getMetrics(healthy), "the service still answers");
+                assertEquals(2, env.metricValue(healthy), "the service still answers");
             }
             StreamRecorder<ScaledObjectRef, IsActiveResponse> stream = new StreamRecorder<>();
             env.async().streamIsActive(deep, stream);
@@ -94,7 +88,7 @@ class UnexpectedFailuresTest {
         assertEquals(Status.Code.INTERNAL, isActive.getStatus().getCode());
 
         env.observer.failWith = null;
-        assertEquals(2, getMetrics(so));
+        assertEquals(2, env.metricValue(so));
         assertTrue(env.observer.errors.contains("GetMetrics:INTERNAL"), env.observer.errors.toString());
     }
 
