@@ -27,13 +27,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>GetMetricSpec / StreamMetricSpec: one spec named {@code <namespace>-<name>} with the target;
- *       they validate the whole metadata (a bad metricQuery is INVALID_ARGUMENT, where kedify only
- *       logged) and never evaluate. StreamMetricSpec sends once and stays open until cancelled, since
- *       a fixed metadata map never changes its spec.</li>
+ *       they fail (INVALID_ARGUMENT) only when targetValue is unusable and never evaluate. Any other
+ *       bad key, above all a metricQuery that does not compile, still gets the spec: KEDA ≥ 2.20
+ *       creates no HPA while GetMetricSpec fails, so its {@code fallback} would never engage. The
+ *       ScaledObject is remembered as invalid (logged once) and the RPCs below answer with its status.
+ *       StreamMetricSpec sends once and stays open until cancelled, since a fixed metadata map never
+ *       changes its spec.</li>
  *   <li>GetMetrics / IsActive: the ScaledObject's standing query's current answer (cached unless data
- *       changed or it aged), turned into a value by {@link ScalerValue}.</li>
- *   <li>StreamIsActive: event-driven, see {@link IsActiveStream}.</li>
+ *       changed or it aged), turned into a value by {@link ScalerValue}; INVALID_ARGUMENT naming the
+ *       key for an invalid ScaledObject.</li>
+ *   <li>StreamIsActive: event-driven, see {@link IsActiveStream}; an invalid ScaledObject ends it with
+ *       INVALID_ARGUMENT.</li>
  * </ul>
+ * Every RPC fails with a status that has a message, never UNKNOWN: whatever escapes evaluation or
+ * compilation is turned into one (see {@code guarded}).
  *
  * <p>Threads: gRPC threads run the RPCs. The composition root's scheduler (given to the constructor,
  * never created or shut down here) runs the idle sweep and, when a resend interval is configured,
@@ -69,13 +76,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
 
     @Override
     public void getMetricSpec(ScaledObjectRef request, StreamObserver<GetMetricSpecResponse> response) {
-        try {
-            GetMetricSpecResponse spec = specOf(request);
-            response.onNext(spec);
-            response.onCompleted();
-        } catch (StatusException e) {
-            fail("GetMetricSpec", request, e, response);
-        }
+        unary("GetMetricSpec", request, response, () -> specOf(request));
     }
 
     @Override
@@ -85,65 +86,64 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
             return;
         }
         ServerCallStreamObserver<GetMetricSpecResponse> call = (ServerCallStreamObserver<GetMetricSpecResponse>) response;
-        try {
+        guarded("StreamMetricSpec", request, response, () -> {
             GetMetricSpecResponse spec = specOf(request);
             ScaledObjectState state = scaledObjects.resolve(request);
             state.streamOpened(config.time().wallMillis());
             call.setOnCancelHandler(() -> state.streamClosed(config.time().wallMillis()));
             call.onNext(spec);
-        } catch (StatusException e) {
-            fail("StreamMetricSpec", request, e, response);
-        }
+        });
     }
 
     @Override
     public void getMetrics(GetMetricsRequest request, StreamObserver<GetMetricsResponse> response) {
         ScaledObjectRef ref = request.getScaledObjectRef();
-        try {
+        unary("GetMetrics", ref, response, () -> {
             ScalerValue value = evaluate(ref);
-            response.onNext(GetMetricsResponse.newBuilder()
+            return GetMetricsResponse.newBuilder()
                     .addMetricValues(MetricValue.newBuilder()
                             .setMetricName(request.getMetricName())
                             .setMetricValueFloat(value.value())
                             .setMetricValue(ScalerValue.ceil(value.value())))
-                    .build());
-            response.onCompleted();
-        } catch (StatusException e) {
-            fail("GetMetrics", ref, e, response);
-        }
+                    .build();
+        });
     }
 
     @Override
     public void isActive(ScaledObjectRef request, StreamObserver<IsActiveResponse> response) {
-        try {
-            ScalerValue value = evaluate(request);
-            response.onNext(IsActiveResponse.newBuilder().setResult(value.active()).build());
-            response.onCompleted();
-        } catch (StatusException e) {
-            fail("IsActive", request, e, response);
-        }
+        unary("IsActive", request, response,
+                () -> IsActiveResponse.newBuilder().setResult(evaluate(request).active()).build());
     }
 
     @Override
     public void streamIsActive(ScaledObjectRef request, StreamObserver<IsActiveResponse> response) {
-        ScaledObjectState state;
-        try {
-            state = scaledObjects.resolve(request);
-        } catch (StatusException e) {
-            // Bad metadata is permanent: ending the stream is the only way to tell KEDA.
-            fail("StreamIsActive", request, e, response);
-            return;
-        }
-        IsActiveStream[] self = new IsActiveStream[1];
-        self[0] = new IsActiveStream((ServerCallStreamObserver<IsActiveResponse>) response, state, config, observer,
-                () -> activeStreams.remove(self[0]));
-        activeStreams.add(self[0]);
-        self[0].open();
+        guarded("StreamIsActive", request, response, () -> {
+            ScaledObjectState state = scaledObjects.resolve(request);
+            if (state.invalid() != null) {
+                // Bad metadata is permanent: ending the stream is the only way to tell KEDA, which logs
+                // the status and reconnects with its backoff (2 s doubling to 60 s).
+                throw new AlreadyLogged(state.invalid());
+            }
+            IsActiveStream[] self = new IsActiveStream[1];
+            self[0] = new IsActiveStream((ServerCallStreamObserver<IsActiveResponse>) response, state, config, observer,
+                    () -> activeStreams.remove(self[0]));
+            activeStreams.add(self[0]);
+            self[0].open(); // on failure it deregisters itself before rethrowing
+        });
     }
 
+    /**
+     * The spec from targetValue alone, so KEDA builds the HPA (and its fallback can engage) whatever
+     * the other keys say. Metadata that does not compile is remembered as an invalid ScaledObject,
+     * logged once, for GetMetrics/IsActive/StreamIsActive to answer with.
+     */
     private GetMetricSpecResponse specOf(ScaledObjectRef ref) throws StatusException {
-        ScalerQuery query = scaledObjects.compile(ref.getScalerMetadataMap());
-        double target = query.metadata().targetValue();
+        double target = ScalerMetadata.targetValue(ref.getScalerMetadataMap());
+        try {
+            scaledObjects.compile(ref.getScalerMetadataMap());
+        } catch (StatusException e) {
+            scaledObjects.resolve(ref);
+        }
         return GetMetricSpecResponse.newBuilder()
                 .addMetricSpecs(MetricSpec.newBuilder()
                         .setMetricName(ref.getNamespace() + "-" + ref.getName())
@@ -154,6 +154,9 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
 
     private ScalerValue evaluate(ScaledObjectRef ref) throws StatusException {
         ScaledObjectState state = scaledObjects.resolve(ref);
+        if (state.invalid() != null) {
+            throw new AlreadyLogged(state.invalid());
+        }
         ScalerValue value = ScalerValue.of(state.handle().current(), state.parsed(), config);
         if (value.isError()) {
             throw value.error().asException();
@@ -162,12 +165,78 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         return value;
     }
 
+    /** What an RPC does; a {@link StatusException} is the status to fail with. */
+    @FunctionalInterface
+    private interface Body {
+        void run() throws StatusException;
+    }
+
+    /** What a unary RPC answers. */
+    @FunctionalInterface
+    private interface Reply<T> {
+        T get() throws StatusException;
+    }
+
+    private <T> void unary(String rpc, ScaledObjectRef ref, StreamObserver<T> response, Reply<T> reply) {
+        guarded(rpc, ref, response, () -> {
+            T answer = reply.get();
+            response.onNext(answer);
+            response.onCompleted();
+        });
+    }
+
+    /**
+     * Runs an RPC's body, failing the call with the status it throws. Anything else thrown (a bug, or a
+     * stack overflow on an absurdly nested query) becomes a status too — INVALID_ARGUMENT or INTERNAL
+     * with a message, see {@link Failures#unexpected} — where grpc-java would answer UNKNOWN and let an
+     * Error kill the worker thread.
+     */
+    private void guarded(String rpc, ScaledObjectRef ref, StreamObserver<?> response, Body body) {
+        try {
+            body.run();
+        } catch (StatusException e) {
+            fail(rpc, ref, e, response);
+        } catch (RuntimeException | StackOverflowError e) {
+            Status status = Failures.unexpected("evaluating", ref.getScalerMetadataMap().get(ScalerMetadata.METRIC_QUERY), e);
+            String what = rpc + " " + ref.getNamespace() + "/" + ref.getName() + ": " + status.getCode() + " "
+                    + status.getDescription();
+            if (e instanceof StackOverflowError) {
+                LOG.log(Level.WARNING, what); // its stack trace is a thousand identical frames
+            } else {
+                LOG.log(Level.ERROR, what, e);
+            }
+            fail(rpc, ref, new AlreadyLogged(status), response);
+        }
+    }
+
     private void fail(String rpc, ScaledObjectRef ref, StatusException e, StreamObserver<?> response) {
-        Status.Code code = e.getStatus().getCode();
-        observer.onError(rpc, code);
-        LOG.log(code == Status.Code.NOT_FOUND ? Level.DEBUG : Level.WARNING,
-                () -> rpc + " " + ref.getNamespace() + "/" + ref.getName() + ": " + code + " " + e.getStatus().getDescription());
-        response.onError(e);
+        Status status = Failures.bounded(e.getStatus());
+        Status.Code code = status.getCode();
+        try {
+            observer.onError(rpc, code);
+        } catch (RuntimeException observerFailure) {
+            LOG.log(Level.WARNING, "scaler observer failed counting a " + rpc + " error", observerFailure);
+        }
+        LOG.log(code == Status.Code.NOT_FOUND || e instanceof AlreadyLogged ? Level.DEBUG : Level.WARNING,
+                () -> rpc + " " + ref.getNamespace() + "/" + ref.getName() + ": " + code + " " + status.getDescription());
+        try {
+            response.onError(status.asException());
+        } catch (RuntimeException closed) {
+            LOG.log(Level.DEBUG, () -> rpc + " " + ref.getNamespace() + "/" + ref.getName() + " was already closed: " + closed);
+        }
+    }
+
+    /**
+     * A status whose cause was already logged at warning level (once per invalid ScaledObject, or when
+     * something was thrown); failing with it logs at debug level only, so a bad ScaledObject polled
+     * every few seconds does not flood the log.
+     */
+    private static final class AlreadyLogged extends StatusException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyLogged(Status status) {
+            super(status);
+        }
     }
 
     private void resendAll() {

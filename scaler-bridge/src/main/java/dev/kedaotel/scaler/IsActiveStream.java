@@ -19,8 +19,9 @@ import java.lang.System.Logger.Level;
  * transport is not ready the stream only remembers the latest flag ({@code desired}) and
  * {@link #drain()} sends it from the on-ready callback, so a slow client coalesces to the newest
  * answer and cannot hold up the evaluator. Evaluation errors are logged and counted and the last
- * answer stands: the stream is never ended by an error (kedify ended it, pushing KEDA's reconnect
- * backoff towards 60 s). If the very first answer is an error (or not-found under errorIfNotFound)
+ * answer stands: the stream is never ended by an evaluation error (kedify ended it, pushing KEDA's
+ * reconnect backoff towards 60 s); only a query that cannot be evaluated at all (invalid metadata,
+ * or a first evaluation that throws) ends it, from {@link ExternalScalerService}. If the very first answer is an error (or not-found under errorIfNotFound)
  * nothing is sent until there is a definite answer, rather than inventing one.
  */
 final class IsActiveStream implements AnswerListener {
@@ -31,8 +32,10 @@ final class IsActiveStream implements AnswerListener {
     private final ScalerConfig config;
     private final ScalerObserver observer;
     private final Runnable onClose;
-    private StandingQueryHandle handle;
-    private Subscription subscription;
+    // Written by open(), read by close(), which may run on another thread (service shutdown).
+    private volatile StandingQueryHandle handle;
+    private volatile Subscription subscription;
+    private volatile boolean counted;
 
     // Guarded by this.
     private boolean closed;
@@ -53,14 +56,30 @@ final class IsActiveStream implements AnswerListener {
         this.onClose = onClose;
     }
 
-    /** Must run inside the gRPC method call (handlers can only be set there). */
+    /**
+     * Must run inside the gRPC method call (handlers can only be set there). However early the call is
+     * cancelled, the stream ends up closed: grpc-java delivers a cancellation to the handler set here
+     * once the method returns, and a call already flagged cancelled is closed right away (a cancel
+     * without a handler to run is only flagged). If anything here throws (the first evaluation
+     * included) the stream closes itself, undoing exactly what was done, and rethrows.
+     */
     void open() {
         call.setOnCancelHandler(this::close);
         call.setOnReadyHandler(this::drain);
-        handle = scaledObject.handle().share();
-        scaledObject.streamOpened(config.time().wallMillis());
-        subscription = handle.subscribe(this);
-        onAnswer(handle.current());
+        try {
+            handle = scaledObject.handle().share();
+            scaledObject.streamOpened(config.time().wallMillis());
+            counted = true;
+            subscription = handle.subscribe(this);
+            if (call.isCancelled()) {
+                close();
+                return;
+            }
+            onAnswer(handle.current());
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
     }
 
     @Override
@@ -124,13 +143,17 @@ final class IsActiveStream implements AnswerListener {
             }
             closed = true;
         }
-        if (subscription != null) {
-            subscription.close();
+        Subscription s = subscription;
+        if (s != null) {
+            s.close();
         }
-        if (handle != null) {
-            handle.close();
+        StandingQueryHandle h = handle;
+        if (h != null) {
+            h.close();
         }
-        scaledObject.streamClosed(config.time().wallMillis());
+        if (counted) {
+            scaledObject.streamClosed(config.time().wallMillis());
+        }
         onClose.run();
     }
 

@@ -5,13 +5,15 @@ import dev.kedaotel.query.kedify.OperationOverTime;
 /**
  * A read-only view of one ScaledObject the scaler remembers, for the status page and debug endpoints:
  * what KEDA sent, what it was compiled to, and the last answer — taken without evaluating anything.
+ * A ScaledObject whose metadata does not compile is listed with its {@code error}, a null
+ * {@code promql} and {@code operationOverTime}, and NaN for the values it has not got.
  *
  * @param namespace the ScaledObject's namespace
  * @param name the ScaledObject's name
  * @param metricQuery {@code metricQuery} as KEDA sent it
- * @param promql the compiled PromQL (what to paste into Grafana to see what KEDA sees)
+ * @param promql the compiled PromQL (what to paste into Grafana to see what KEDA sees); null if it does not compile
  * @param kedifySyntax whether {@code metricQuery} was kedify syntax (else PromQL)
- * @param operationOverTime the operation in effect (kedify syntax only)
+ * @param operationOverTime the operation in effect (kedify syntax only); null if the metadata does not compile
  * @param targetValue the HPA target
  * @param activationTargetValue active when the value is greater than this
  * @param clampMin lower bound applied to the value ({@code -Infinity} when absent)
@@ -20,7 +22,7 @@ import dev.kedaotel.query.kedify.OperationOverTime;
  * @param found whether the last evaluation found fresh series (false also when it failed)
  * @param value the last value as KEDA would get it (clamped, or value-if-not-found); NaN if not evaluated
  * @param active the last activity flag as KEDA would get it
- * @param error the last evaluation's error, or null
+ * @param error the last evaluation's error, why the metadata does not compile, or null
  * @param lastEvaluatedMs epoch ms of the last evaluation, or 0
  * @param lastCallMs epoch ms of the last RPC about this ScaledObject
  * @param openStreams open StreamIsActive / StreamMetricSpec calls

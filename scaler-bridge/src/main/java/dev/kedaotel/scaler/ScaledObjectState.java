@@ -1,30 +1,57 @@
 package dev.kedaotel.scaler;
 
 import dev.kedaotel.query.standing.StandingQueryHandle;
+import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the scaler remembers about one ScaledObject: its metadata (as last seen), the compiled query,
  * the standing-query handle it holds, when it was last asked about and how many streams it has open.
- * Replaced as a whole when the metadata changes; {@code lastSeenMs} and {@code openStreams} are the
- * only mutable parts (written by gRPC threads, read by the idle sweep).
+ * A ScaledObject whose metadata cannot be compiled is remembered too, as <i>invalid</i>: no query or
+ * handle, only the status every GetMetrics/IsActive/StreamIsActive answers with (so it is logged once,
+ * when the state is made, not on every call). Replaced as a whole when the metadata changes;
+ * {@code lastSeenMs} and {@code openStreams} are the only mutable parts (written by gRPC threads, read
+ * by the idle sweep).
  */
 final class ScaledObjectState {
     private final ScaledObjectKey key;
     private final Map<String, String> metadata;
     private final ScalerQuery query;
     private final StandingQueryHandle handle;
+    private final Status invalid;
     private volatile long lastSeenMs;
     private final AtomicInteger openStreams = new AtomicInteger();
 
-    ScaledObjectState(ScaledObjectKey key, Map<String, String> metadata, ScalerQuery query,
-            StandingQueryHandle handle, long nowMs) {
+    private ScaledObjectState(ScaledObjectKey key, Map<String, String> metadata, ScalerQuery query,
+            StandingQueryHandle handle, Status invalid, long nowMs) {
         this.key = key;
         this.metadata = metadata;
         this.query = query;
         this.handle = handle;
+        this.invalid = invalid;
         this.lastSeenMs = nowMs;
+    }
+
+    static ScaledObjectState valid(ScaledObjectKey key, Map<String, String> metadata, ScalerQuery query,
+            StandingQueryHandle handle, long nowMs) {
+        return new ScaledObjectState(key, metadata, query, handle, null, nowMs);
+    }
+
+    static ScaledObjectState invalid(ScaledObjectKey key, Map<String, String> metadata, Status why, long nowMs) {
+        return new ScaledObjectState(key, metadata, null, null, why, nowMs);
+    }
+
+    /** Why this ScaledObject's metadata cannot be evaluated, or null when it can. */
+    Status invalid() {
+        return invalid;
+    }
+
+    /** Releases the standing query, if any. */
+    void release() {
+        if (handle != null) {
+            handle.close();
+        }
     }
 
     ScaledObjectKey key() {
@@ -35,14 +62,17 @@ final class ScaledObjectState {
         return metadata;
     }
 
+    /** The compiled query; null when {@link #invalid()}. */
     ScalerQuery query() {
         return query;
     }
 
+    /** The parsed metadata; null when {@link #invalid()}. */
     ScalerMetadata parsed() {
-        return query.metadata();
+        return query == null ? null : query.metadata();
     }
 
+    /** The standing query held; null when {@link #invalid()}. */
     StandingQueryHandle handle() {
         return handle;
     }

@@ -2,7 +2,7 @@ package dev.kedaotel.scaler;
 
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import dev.kedaotel.query.standing.StandingQueries;
-import dev.kedaotel.query.standing.StandingQueryHandle;
+import io.grpc.Status;
 import io.grpc.StatusException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -29,7 +29,12 @@ final class ScaledObjects {
     private final ScalerConfig config;
     private final ScalerObserver observer;
     private final ConcurrentHashMap<ScaledObjectKey, ScaledObjectState> states = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Map<String, String>, ScalerQuery> compiledByMetadata = new ConcurrentHashMap<>();
+    /** Compiled metadata maps, failures included: a broken query is not re-parsed on every call. */
+    private final ConcurrentHashMap<Map<String, String>, Compiled> compiledByMetadata = new ConcurrentHashMap<>();
+
+    /** One metadata map's compilation: the query, or why there is none. */
+    private record Compiled(ScalerQuery query, Status error) {
+    }
 
     ScaledObjects(StandingQueries queries, ScalerQueryCompiler compiler, ScalerConfig config, ScalerObserver observer) {
         this.queries = queries;
@@ -38,22 +43,36 @@ final class ScaledObjects {
         this.observer = observer;
     }
 
-    /** The metadata of {@code metadata} parsed and compiled (cached per distinct map). */
+    /**
+     * The metadata of {@code metadata} parsed and compiled (cached per distinct map).
+     *
+     * @throws StatusException why it cannot be compiled (INVALID_ARGUMENT, or INTERNAL if compiling failed unexpectedly)
+     */
     ScalerQuery compile(Map<String, String> metadata) throws StatusException {
-        ScalerQuery cached = compiledByMetadata.get(metadata);
-        if (cached != null) {
-            return cached;
+        Compiled compiled = compiledByMetadata.get(metadata);
+        if (compiled == null) {
+            try {
+                compiled = new Compiled(compiler.compile(ScalerMetadata.parse(metadata)), null);
+            } catch (StatusException e) {
+                compiled = new Compiled(null, e.getStatus());
+            }
+            if (compiledByMetadata.size() >= MAX_COMPILED) {
+                compiledByMetadata.clear();
+            }
+            compiledByMetadata.put(Map.copyOf(metadata), compiled);
         }
-        ScalerQuery compiled = compiler.compile(ScalerMetadata.parse(metadata));
-        if (compiledByMetadata.size() >= MAX_COMPILED) {
-            compiledByMetadata.clear();
+        if (compiled.error() != null) {
+            throw compiled.error().asException();
         }
-        compiledByMetadata.put(Map.copyOf(metadata), compiled);
-        return compiled;
+        return compiled.query();
     }
 
-    /** The state of the referenced ScaledObject, created (or replaced if its metadata changed) as needed. */
-    ScaledObjectState resolve(ScaledObjectRef ref) throws StatusException {
+    /**
+     * The state of the referenced ScaledObject, created (or replaced if its metadata changed) as needed.
+     * Metadata that cannot be compiled gives an {@linkplain ScaledObjectState#invalid() invalid} state,
+     * logged at warning level once, when it is made.
+     */
+    ScaledObjectState resolve(ScaledObjectRef ref) {
         ScaledObjectKey key = new ScaledObjectKey(ref.getNamespace(), ref.getName());
         Map<String, String> metadata = ref.getScalerMetadataMap();
         long now = config.time().wallMillis();
@@ -62,22 +81,50 @@ final class ScaledObjects {
             state.touch(now);
             return state;
         }
-        ScalerQuery query = compile(metadata);
+        ScalerQuery query;
+        Status invalid = null;
+        try {
+            query = compile(metadata);
+        } catch (StatusException e) {
+            query = null;
+            invalid = e.getStatus();
+        }
         synchronized (this) {
             state = states.get(key);
             if (state != null && state.metadata().equals(metadata)) {
                 state.touch(now);
                 return state;
             }
-            StandingQueryHandle handle = queries.acquire(query.promql(), query.expr());
-            ScaledObjectState fresh = new ScaledObjectState(key, Map.copyOf(metadata), query, handle, now);
+            ScaledObjectState fresh = invalid != null ? ScaledObjectState.invalid(key, Map.copyOf(metadata), invalid, now)
+                    : register(key, Map.copyOf(metadata), query, now);
             states.put(key, fresh);
             if (state != null) {
-                state.handle().close();
+                state.release();
             }
-            reportWarnings(key, query.metadata());
+            report(fresh);
             return fresh;
         }
+    }
+
+    /** A state holding {@code query}'s standing query, or an invalid one if registering it failed. */
+    private ScaledObjectState register(ScaledObjectKey key, Map<String, String> metadata, ScalerQuery query, long now) {
+        try {
+            return ScaledObjectState.valid(key, metadata, query, queries.acquire(query.promql(), query.expr()), now);
+        } catch (RuntimeException | StackOverflowError e) {
+            return ScaledObjectState.invalid(key, metadata,
+                    Failures.unexpected("registering", query.metadata().metricQuery(), e), now);
+        }
+    }
+
+    private void report(ScaledObjectState state) {
+        Status invalid = state.invalid();
+        if (invalid == null) {
+            reportWarnings(state.key(), state.parsed());
+            return;
+        }
+        LOG.log(Level.WARNING, "ScaledObject " + state.key() + ": " + invalid.getCode() + " " + invalid.getDescription()
+                + "; GetMetricSpec still gives its targetValue, GetMetrics, IsActive and StreamIsActive answer "
+                + invalid.getCode() + " until its metadata changes");
     }
 
     private void reportWarnings(ScaledObjectKey key, ScalerMetadata metadata) {
@@ -99,7 +146,7 @@ final class ScaledObjects {
         for (ScaledObjectState state : states.values()) {
             if (state.openStreams() == 0 && now - state.lastSeenMs() >= config.idleTimeoutMs()
                     && states.remove(state.key(), state)) {
-                state.handle().close();
+                state.release();
                 observer.onRemoved(state.key().namespace(), state.key().name());
                 removed++;
             }
@@ -114,7 +161,7 @@ final class ScaledObjects {
     /** Releases every held standing query (service shutdown). */
     synchronized void clear() {
         for (ScaledObjectState state : states.values()) {
-            state.handle().close();
+            state.release();
         }
         states.clear();
     }
@@ -123,6 +170,10 @@ final class ScaledObjects {
     java.util.List<ScaledObjectSnapshot> snapshot() {
         java.util.List<ScaledObjectSnapshot> out = new java.util.ArrayList<>(states.size());
         for (ScaledObjectState state : states.values()) {
+            if (state.invalid() != null) {
+                out.add(invalidSnapshot(state));
+                continue;
+            }
             ScalerQuery q = state.query();
             ScalerMetadata md = q.metadata();
             dev.kedaotel.query.standing.Answer answer = state.handle().query().latest();
@@ -137,5 +188,19 @@ final class ScaledObjects {
         }
         out.sort(java.util.Comparator.comparing(ScaledObjectSnapshot::namespace).thenComparing(ScaledObjectSnapshot::name));
         return out;
+    }
+
+    /** What is known of a ScaledObject whose metadata does not compile: the raw query, the target if valid, the error. */
+    private static ScaledObjectSnapshot invalidSnapshot(ScaledObjectState state) {
+        double target;
+        try {
+            target = ScalerMetadata.targetValue(state.metadata());
+        } catch (StatusException e) {
+            target = Double.NaN;
+        }
+        return new ScaledObjectSnapshot(state.key().namespace(), state.key().name(),
+                state.metadata().get(ScalerMetadata.METRIC_QUERY), null, false, null, target, Double.NaN,
+                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false, Double.NaN, false,
+                state.invalid().getDescription(), 0, state.lastSeenMs(), state.openStreams());
     }
 }

@@ -36,6 +36,9 @@ public final class ScalerMetadata {
     public static final String CLAMP_MAX = "clampMax";
     public static final String ACTIVATION_TARGET_VALUE = "activationTargetValue";
 
+    private static final Status MISSING = Status.INVALID_ARGUMENT.withDescription(
+            "scalerMetadata is missing; '" + METRIC_QUERY + "' and '" + TARGET_VALUE + "' are required");
+
     private final String metricQuery;
     private final double targetValue;
     private final OperationOverTime operationOverTime;
@@ -69,18 +72,14 @@ public final class ScalerMetadata {
      */
     public static ScalerMetadata parse(Map<String, String> metadata) throws StatusException {
         if (metadata == null) {
-            throw invalid("scalerMetadata is missing; '" + METRIC_QUERY + "' and '" + TARGET_VALUE + "' are required");
+            throw MISSING.asException();
         }
         List<String> warnings = new ArrayList<>();
         String metricQuery = present(metadata.get(METRIC_QUERY));
         if (metricQuery == null) {
             throw invalid("metadata key '" + METRIC_QUERY + "' is required");
         }
-        double target = requiredQuantity(metadata, TARGET_VALUE);
-        if (!(target > 0) || Double.isInfinite(target)) {
-            throw invalid("metadata key '" + TARGET_VALUE + "' has invalid value \"" + metadata.get(TARGET_VALUE)
-                    + "\": must be a finite number greater than 0");
-        }
+        double target = targetValue(metadata);
 
         String rawOp = present(metadata.get(OPERATION_OVER_TIME));
         OperationOverTime op = OperationOverTime.LAST_ONE;
@@ -109,6 +108,25 @@ public final class ScalerMetadata {
         }
         return new ScalerMetadata(metricQuery, target, op, rawOp != null, fellBack, rawOp, clampMin, clampMax,
                 activation, warnings);
+    }
+
+    /**
+     * Only {@code targetValue}, the one key GetMetricSpec needs: the spec is given whenever it is valid,
+     * whatever the other keys say (KEDA builds no HPA, so no fallback, while GetMetricSpec fails).
+     *
+     * @throws StatusException {@code INVALID_ARGUMENT} naming the key when it is missing, unparsable,
+     *     not finite or not greater than 0
+     */
+    public static double targetValue(Map<String, String> metadata) throws StatusException {
+        if (metadata == null) {
+            throw MISSING.asException();
+        }
+        double target = requiredQuantity(metadata, TARGET_VALUE);
+        if (!(target > 0) || Double.isInfinite(target)) {
+            throw invalid("metadata key '" + TARGET_VALUE + "' has invalid value \"" + metadata.get(TARGET_VALUE)
+                    + "\": must be a finite number greater than 0");
+        }
+        return target;
     }
 
     private static double requiredQuantity(Map<String, String> metadata, String key) throws StatusException {

@@ -1,5 +1,6 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.model.GoFloats;
 import dev.kedaotel.query.standing.Answer;
 import io.grpc.Status;
 
@@ -11,6 +12,9 @@ import io.grpc.Status;
  *   <li>found: the value clamped (clampMin, then clampMax); active ⇔ value > activationTargetValue;</li>
  *   <li>not found: NOT_FOUND "no fresh series match &lt;query&gt;" when errorIfNotFound (so KEDA's
  *       fallback applies), otherwise valueIfNotFound, unclamped as in kedify;</li>
+ *   <li>a non-finite value (NaN, ±Inf, e.g. a division by zero or an OTLP gauge set to +Inf) is never
+ *       sent as a number — KEDA would read +Inf as 9223372036854775807 in the integer field and as
+ *       active — it is treated as not found, before clamping;</li>
  *   <li>evaluation error: INVALID_ARGUMENT for query problems (bad query, more than one series),
  *       DEADLINE_EXCEEDED / CANCELLED for those kinds, INTERNAL otherwise; with the message.</li>
  * </ul>
@@ -31,12 +35,15 @@ public final class ScalerValue {
     public static ScalerValue of(Answer answer, ScalerMetadata metadata, ScalerConfig config) {
         if (answer.isError()) {
             return new ScalerValue(Double.NaN, false, false, statusOf(answer).withDescription(
-                    "evaluating metricQuery \"" + metadata.metricQuery() + "\": " + answer.error().getMessage()));
+                    "evaluating metricQuery \"" + Failures.query(metadata.metricQuery()) + "\": " + answer.error().getMessage()));
         }
-        if (!answer.found()) {
+        boolean finite = Double.isFinite(answer.value());
+        if (!answer.found() || !finite) {
             if (config.errorIfNotFound()) {
-                return new ScalerValue(Double.NaN, false, false, Status.NOT_FOUND.withDescription(
-                        "no fresh series match " + metadata.metricQuery()));
+                return new ScalerValue(Double.NaN, false, false, Status.NOT_FOUND.withDescription(answer.found()
+                        ? "metricQuery " + Failures.query(metadata.metricQuery()) + " evaluated to "
+                                + GoFloats.formatSample(answer.value()) + ", which is not a number KEDA can use"
+                        : "no fresh series match " + Failures.query(metadata.metricQuery())));
             }
             double v = config.valueIfNotFound();
             return new ScalerValue(v, false, v > metadata.activationTargetValue(), null);

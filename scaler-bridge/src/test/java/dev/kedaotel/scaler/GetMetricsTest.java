@@ -169,6 +169,62 @@ class GetMetricsTest {
         assertEquals(200, value("max(load) * 2"), 1e-9);
     }
 
+    /** A query is kedify syntax or PromQL, never silently reinterpreted as another metric. */
+    @Test
+    void aRangeVectorIsInvalidArgumentNotTheMetricItsSanitisedTextWouldName() throws Exception {
+        env = ScalerTestEnv.start();
+        env.put(1_000, "rel_m_1m_", 5); // what kedify's sanitising used to read rel_m[1m] as
+        env.put(1_000, "rel_m", 1);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> value("rel_m[1m]"));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("metadata key 'metricQuery' has invalid value \"rel_m[1m]\""),
+                e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().contains("range vector"), e.getStatus().getDescription());
+
+        StatusRuntimeException s = assertThrows(StatusRuntimeException.class, () -> value("\"a string\""));
+        assertEquals(Status.Code.INVALID_ARGUMENT, s.getStatus().getCode());
+        assertTrue(s.getStatus().getDescription().contains("yielding a string"), s.getStatus().getDescription());
+
+        assertEquals(1, value("sum(last_over_time(rel_m[1m]))"), 1e-9, "the same text aggregated is PromQL");
+    }
+
+    @Test
+    void textWithPromQLOperatorsInItsNameIsPromQL() throws Exception {
+        env = ScalerTestEnv.start();
+        env.put(1_000, "x", 2);
+        env.put(0, "x_1", 100); // what x+1 used to be sanitised into
+        assertEquals(3, value("x+1"), 1e-9);
+        assertEquals(4, value("x*2"), 1e-9);
+        assertEquals(42, value("42"), 1e-9, "a number is a PromQL scalar, not the metric _42");
+        assertEquals(100, value("x.1"), 1e-9, "'.' is kedify's name character: x.1 is the metric x_1");
+    }
+
+    @Test
+    void aNonFiniteValueIsNeverSentAsANumber() throws Exception {
+        env = ScalerTestEnv.start(c -> c.valueIfNotFound(7));
+        env.put(1_000, "inf_m", Double.POSITIVE_INFINITY);
+        env.put(0, "neg_inf_m", Double.NEGATIVE_INFINITY);
+        env.put(0, "nan_m", Double.NaN);
+        for (String query : new String[] {"inf_m", "neg_inf_m", "nan_m", "1/0", "sum(inf_m) - sum(inf_m)"}) {
+            MetricValue v = getMetrics(ref("ns", "so", "metricQuery", query, "targetValue", "1", "clampMax", "5"));
+            assertEquals(7, v.getMetricValueFloat(), query + ": value-if-not-found, unclamped");
+            assertEquals(7, v.getMetricValue(), query + ": not 9223372036854775807");
+        }
+        env.close();
+
+        env = ScalerTestEnv.start();
+        env.put(1_000, "inf_m", Double.POSITIVE_INFINITY);
+        assertFalse(env.blocking().isActive(ref("ns", "so", "metricQuery", "inf_m", "targetValue", "1")).getResult(),
+                "+Inf is not found, and value-if-not-found 0 is inactive");
+        env.close();
+
+        env = ScalerTestEnv.start(c -> c.errorIfNotFound(true));
+        env.put(1_000, "inf_m", Double.POSITIVE_INFINITY);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> value("inf_m"));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertEquals("metricQuery inf_m evaluated to +Inf, which is not a number KEDA can use", e.getStatus().getDescription());
+    }
+
     @Test
     void promqlWithATimeOperationIsRejected() throws Exception {
         env = ScalerTestEnv.start();

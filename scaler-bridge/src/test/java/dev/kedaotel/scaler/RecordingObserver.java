@@ -4,8 +4,10 @@ import io.grpc.Status;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link ScalerObserver} that remembers what it was told. */
+/** A {@link ScalerObserver} that remembers what it was told, and throws on request (a broken observer). */
 final class RecordingObserver implements ScalerObserver {
+    /** When set, {@link #onValue} and {@link #onError} throw it (after recording). */
+    volatile RuntimeException failWith;
     final List<String> values = new CopyOnWriteArrayList<>();
     final List<String> removed = new CopyOnWriteArrayList<>();
     final List<String> fallbacks = new CopyOnWriteArrayList<>();
@@ -14,6 +16,7 @@ final class RecordingObserver implements ScalerObserver {
     @Override
     public void onValue(String namespace, String scaledObject, String metricQuery, double value, boolean active) {
         values.add(namespace + "/" + scaledObject + "=" + value + (active ? " active" : " inactive"));
+        throwIfAsked();
     }
 
     @Override
@@ -29,5 +32,13 @@ final class RecordingObserver implements ScalerObserver {
     @Override
     public void onError(String rpc, Status.Code code) {
         errors.add(rpc + ":" + code);
+        throwIfAsked();
+    }
+
+    private void throwIfAsked() {
+        RuntimeException e = failWith;
+        if (e != null) {
+            throw e;
+        }
     }
 }

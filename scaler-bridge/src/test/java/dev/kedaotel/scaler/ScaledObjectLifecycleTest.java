@@ -4,7 +4,6 @@ import static dev.kedaotel.scaler.ScalerTestEnv.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.IsActiveResponse;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import java.util.List;
@@ -22,24 +21,19 @@ class ScaledObjectLifecycleTest {
         }
     }
 
-    private double getMetrics(ScaledObjectRef ref) {
-        return env.blocking().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build())
-                .getMetricValues(0).getMetricValueFloat();
-    }
-
     @Test
     void twoScaledObjectsWithTheSameQueryShareOneStandingQueryUntilBothAreIdle() throws Exception {
         env = ScalerTestEnv.start(c -> c.idleTimeoutMs(IDLE_MS));
         env.put(1_000, "reqs", 4, "app", "web");
         ScaledObjectRef a = ref("ns", "a", "metricQuery", "sum(reqs{app=web})", "targetValue", "1");
         ScaledObjectRef b = ref("ns", "b", "metricQuery", "sum(reqs{app=web})", "targetValue", "2", "clampMax", "3");
-        assertEquals(4, getMetrics(a));
-        assertEquals(3, getMetrics(b));
+        assertEquals(4, env.metricValue(a));
+        assertEquals(3, env.metricValue(b));
         assertEquals(2, env.service.scaledObjectCount());
         assertEquals(1, env.queries.size(), "one compiled query shared by both");
 
         env.clock.addAndGet(IDLE_MS / 2);
-        assertEquals(4, getMetrics(a)); // a is seen again, b is not
+        assertEquals(4, env.metricValue(a)); // a is seen again, b is not
         env.clock.addAndGet(IDLE_MS / 2 + 1);
         assertEquals(1, env.service.expireIdleScaledObjects());
         assertEquals(List.of("ns/b"), env.observer.removed);
@@ -77,8 +71,8 @@ class ScaledObjectLifecycleTest {
         env = ScalerTestEnv.start();
         env.put(1_000, "reqs", 4, "app", "web");
         env.put(0, "other", 9);
-        assertEquals(4, getMetrics(ref("ns", "so", "metricQuery", "reqs", "targetValue", "1")));
-        assertEquals(9, getMetrics(ref("ns", "so", "metricQuery", "other", "targetValue", "1")));
+        assertEquals(4, env.metricValue(ref("ns", "so", "metricQuery", "reqs", "targetValue", "1")));
+        assertEquals(9, env.metricValue(ref("ns", "so", "metricQuery", "other", "targetValue", "1")));
         assertEquals(1, env.service.scaledObjectCount());
         assertEquals(1, env.queries.size(), "the old query was released");
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import dev.kedaotel.query.EngineConfig;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.scaler.externalscaler.ExternalScalerGrpc;
+import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
@@ -19,11 +20,19 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerStreamTracer;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -43,6 +52,8 @@ final class ScalerTestEnv implements AutoCloseable {
     final ExternalScalerService service;
     final Server server;
     final ManagedChannel channel;
+    /** Server-side bookkeeping of StreamIsActive calls, to know when the server is done with them. */
+    final StreamCalls streamCalls = new StreamCalls();
     private final Appender appender;
     /** The scheduler a composition root would own. */
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -55,7 +66,10 @@ final class ScalerTestEnv implements AutoCloseable {
         ScalerConfig.Builder config = ScalerConfig.builder().retentionMs(RETENTION_MS).time(TimeSource.wallClock(clock::get));
         tweak.accept(config);
         service = new ExternalScalerService(queries, config.build(), observer, scheduler);
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(ServerInterceptors.intercept(service, streamCalls))
+                .addStreamTracerFactory(streamCalls)
+                .build().start();
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
                 .build();
         appender = store.newAppender();
@@ -71,6 +85,12 @@ final class ScalerTestEnv implements AutoCloseable {
 
     ExternalScalerGrpc.ExternalScalerBlockingStub blocking() {
         return ExternalScalerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** GetMetrics for {@code ref} (metric name "m"): the float value. */
+    double metricValue(ScaledObjectRef ref) {
+        return blocking().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build())
+                .getMetricValues(0).getMetricValueFloat();
     }
 
     ExternalScalerGrpc.ExternalScalerStub async() {
@@ -100,6 +120,61 @@ final class ScalerTestEnv implements AutoCloseable {
 
     void commit() {
         appender.commit();
+    }
+
+    /**
+     * Counts StreamIsActive streams the transport created (synchronously, as their headers arrive),
+     * calls the service was started with, and calls whose closing callback (onCancel or onComplete)
+     * has returned — at which point the service has done all its cleanup for them.
+     */
+    static final class StreamCalls extends ServerStreamTracer.Factory implements ServerInterceptor {
+        private static final String METHOD = ExternalScalerGrpc.getStreamIsActiveMethod().getFullMethodName();
+        final AtomicInteger created = new AtomicInteger();
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+
+        @Override
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+            if (METHOD.equals(fullMethodName)) {
+                created.incrementAndGet();
+            }
+            return new ServerStreamTracer() { };
+        }
+
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                ServerCallHandler<Q, A> next) {
+            ServerCall.Listener<Q> listener = next.startCall(call, headers);
+            if (!METHOD.equals(call.getMethodDescriptor().getFullMethodName())) {
+                return listener;
+            }
+            started.incrementAndGet();
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+                @Override
+                public void onCancel() {
+                    try {
+                        super.onCancel();
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onComplete() {
+                    try {
+                        super.onComplete();
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                }
+            };
+        }
+
+        /** True when every stream the transport created was started and has finished. */
+        boolean allFinished() {
+            int c = created.get();
+            return c == started.get() && c == finished.get();
+        }
     }
 
     static ScaledObjectRef ref(String namespace, String name, String... metadataPairs) {

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kedaotel.scaler.externalscaler.ExternalScalerGrpc;
 import dev.kedaotel.scaler.externalscaler.IsActiveResponse;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import dev.kedaotel.query.standing.StandingQuery;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +111,67 @@ class StreamIsActiveTest {
         stream.cancel();
         Await.until("the server to see the cancel", () -> env.service.openIsActiveStreams() == 0);
         assertEquals(0, query.subscriberCount());
+    }
+
+    /**
+     * However early a call is cancelled — before its request is sent, right after, or through its
+     * context while the server is still resolving the ScaledObject — nothing stays registered.
+     */
+    @Test
+    void aStreamCancelledHoweverEarlyIsDeregistered() throws Exception {
+        env = ScalerTestEnv.start();
+        env.put(1_000, "queue", 3, "app", "web");
+        for (int i = 0; i < 200; i++) {
+            // 0 to 4 ms between sending and cancelling, to land in every phase of the server's handling.
+            long jitterNanos = (i % 50) * 80_000L;
+            switch (i % 4) {
+                case 0 -> {
+                    ClientCall<ScaledObjectRef, IsActiveResponse> call =
+                            env.channel.newCall(ExternalScalerGrpc.getStreamIsActiveMethod(), CallOptions.DEFAULT);
+                    call.start(new ClientCall.Listener<>() { }, new Metadata());
+                    call.cancel("cancelled before sending", null);
+                }
+                case 1 -> {
+                    ClientCall<ScaledObjectRef, IsActiveResponse> call =
+                            env.channel.newCall(ExternalScalerGrpc.getStreamIsActiveMethod(), CallOptions.DEFAULT);
+                    call.start(new ClientCall.Listener<>() { }, new Metadata());
+                    call.request(1);
+                    call.sendMessage(SO);
+                    call.halfClose();
+                    LockSupport.parkNanos(jitterNanos);
+                    call.cancel("cancelled right after sending", null);
+                }
+                case 2 -> {
+                    Context.CancellableContext context = Context.current().withCancellation();
+                    context.run(() -> env.async().streamIsActive(SO, new StreamRecorder<>()));
+                    LockSupport.parkNanos(jitterNanos);
+                    context.cancel(null);
+                }
+                default -> {
+                    StreamRecorder<ScaledObjectRef, IsActiveResponse> opened = open(SO);
+                    opened.next(); // certainly registered on the server
+                    opened.cancel();
+                }
+            }
+        }
+        // HTTP/2 frames of one connection are read in order: once this answer is back, the server's
+        // transport has seen every stream above that it will ever see.
+        env.blocking().getMetricSpec(SO);
+        Await.until("the server to finish every stream it saw", env.streamCalls::allFinished);
+
+        assertEquals(0, env.service.openIsActiveStreams());
+        assertEquals(1, env.service.scaledObjects().size());
+        assertEquals(0, env.service.scaledObjects().get(0).openStreams());
+        assertEquals(0, queryOf(SO).subscriberCount());
+
+        // The bookkeeping is intact: a stream opened now counts as exactly one.
+        StreamRecorder<ScaledObjectRef, IsActiveResponse> stream = open(SO);
+        assertTrue(stream.next().getResult());
+        Await.until("the stream to register", () -> env.service.openIsActiveStreams() == 1);
+        assertEquals(1, env.service.scaledObjects().get(0).openStreams());
+        stream.cancel();
+        Await.until("it to deregister", () -> env.service.openIsActiveStreams() == 0
+                && env.service.scaledObjects().get(0).openStreams() == 0);
     }
 
     @Test

@@ -139,6 +139,27 @@ class EndToEndTest {
         assertTrue(selected.body().contains("\"value\":["), "the Go-escaped text selects the series: " + selected.body());
     }
 
+    /** +Inf in the data used to reach KEDA as metricValue 9223372036854775807 and active=true. */
+    @Test
+    void infiniteGaugeIsReportedAsNotFound() throws Exception {
+        FakeOtelClock clock = new FakeOtelClock(System.currentTimeMillis() - 5_000);
+        try (SdkMeterProvider p = provider(grpcExporter(AggregationTemporalitySelector.alwaysCumulative()), clock, "pod-inf")) {
+            p.get("e2e").gaugeBuilder("kv_cache_pressure").build()
+                    .set(Double.POSITIVE_INFINITY, Attributes.of(NAMESPACE, "ns", POD, "inf1"));
+            flush(p);
+        }
+        HttpResponse<String> stored = server.get("/api/v1/query?query=" + RunningServer.enc("kv_cache_pressure{pod=\"inf1\"}"));
+        assertTrue(stored.body().contains("\"+Inf\""), "the +Inf sample is stored: " + stored.body());
+
+        for (String query : List.of("sum(kv_cache_pressure{namespace=ns})", "max(kv_cache_pressure) * 2")) {
+            ScaledObjectRef ref = scaledObject("inf", Map.of("metricQuery", query, "targetValue", "1"));
+            var resp = server.scaler().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("ns-inf").build());
+            assertEquals(0.0, resp.getMetricValues(0).getMetricValueFloat(), query + ": the value-if-not-found (default 0)");
+            assertEquals(0, resp.getMetricValues(0).getMetricValue(), query);
+            assertFalse(server.scaler().isActive(ref).getResult(), query);
+        }
+    }
+
     @Test
     void scaledObjectsAreListedWithTheirCompiledQuery() throws Exception {
         ScaledObjectRef ref = scaledObject("listed", Map.of("metricQuery", "avg(listed_metric{pod=\"p\"})", "targetValue", "2"));

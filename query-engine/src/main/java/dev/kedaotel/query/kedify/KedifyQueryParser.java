@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * Scanner for kedify's metricQuery language. Stricter than kedify's string splitting where that silently
  * misparsed (trailing junk, {@code !=}, {@code =~}), more lenient where users and KServe rely on it
- * (unquoted values, several adjacent label groups, dotted keys). Errors name a 1-based column of the
- * original (untrimmed) text.
+ * (unquoted values, several adjacent label groups, dotted keys), and never reads a PromQL operator or
+ * bracket as part of a metric name (see {@link #isNameChar}), so text that only PromQL can mean is left
+ * to PromQL. Errors name a 1-based column of the original (untrimmed) text.
  */
 final class KedifyQueryParser {
     static final Set<String> VECTOR_OPS = Set.of("sum", "avg", "min", "max", "count");
@@ -70,8 +71,11 @@ final class KedifyQueryParser {
 
         skipSpace();
         int nameStart = pos;
-        while (pos < in.length() && isNameChar(in.charAt(pos))) {
+        if (pos < in.length() && isNameStart(in.charAt(pos))) {
             pos++;
+            while (pos < in.length() && isNameChar(in.charAt(pos))) {
+                pos++;
+            }
         }
         if (pos == nameStart) {
             throw new KedifyQueryException(pos < in.length()
@@ -221,8 +225,20 @@ final class KedifyQueryParser {
         }
     }
 
+    /**
+     * A metric name starts with a letter, '_' or ':' (so {@code 42} or {@code -x} is never a name) and
+     * continues with any character that has no meaning in PromQL, plus the ones kedify and OTel give a
+     * meaning inside names: '.' and '/' (kedify escapes both to '_'), '-' (kedify's admission policy
+     * allows it; OTel instrument names use all three). Those are sanitised to '_' like ingest does.
+     * A PromQL operator or bracket ('[', ']', '+', '*', '%', '^', '<', '>', '@', '#', '`', ...) ends the
+     * name instead of being sanitised, so {@code rel_m[1m]} or {@code x+1} is not kedify syntax.
+     */
+    private static boolean isNameStart(char c) {
+        return Character.isLetter(c) || c == '_' || c == ':';
+    }
+
     private static boolean isNameChar(char c) {
-        return "{}(),=!~\"'".indexOf(c) < 0 && !Character.isWhitespace(c);
+        return "{}(),=!~\"'[]+*%^<>@#`".indexOf(c) < 0 && !Character.isWhitespace(c);
     }
 
     private void skipSpace() {

@@ -189,6 +189,32 @@ class KedifyQueryTest {
         assertError("avg(x){a=1}", "unexpected '{' at column 7 after the end of the query");
     }
 
+    /** Characters that mean something in PromQL end a kedify name rather than being sanitised into it. */
+    @Test
+    void promqlOperatorsAndBracketsAreNotPartOfAName() {
+        assertError("rel_m[1m]", "unexpected '[' at column 6 after the end of the query");
+        assertError("sum(x{a=\"b\"}[5m])", "expected ')' closing sum( from column 1 at column 13, found '['");
+        assertError("x+1", "unexpected '+' at column 2 after the end of the query");
+        assertError("x*2", "unexpected '*' at column 2 after the end of the query");
+        assertError("x^2", "unexpected '^' at column 2 after the end of the query");
+        assertError("x%2", "unexpected '%' at column 2 after the end of the query");
+        assertError("x>0", "unexpected '>' at column 2 after the end of the query");
+        assertError("x<0", "unexpected '<' at column 2 after the end of the query");
+        assertError("x@100", "unexpected '@' at column 2 after the end of the query");
+        assertError("x#comment", "unexpected '#' at column 2 after the end of the query");
+        assertError("42", "expected a metric name at column 1, found '4'");
+        assertError("-x", "expected a metric name at column 1, found '-'");
+        assertError("sum(1+1)", "expected a metric name at column 5, found '1'");
+    }
+
+    /** kedify's own name characters stay names: '.' and '/' (kedify escapes them), '-' (its admission policy). */
+    @Test
+    void kedifyNameCharactersAreSanitisedLikeIngest() throws Exception {
+        assertEquals("http_server_duration_ms", KedifyQuery.compile("http.server/duration-ms", null, WINDOW).metricName());
+        assertEquals("vllm:num_requests_running", KedifyQuery.compile("vllm:num_requests_running", null, WINDOW).metricName());
+        assertEquals("_private", KedifyQuery.compile("_private", null, WINDOW).metricName());
+    }
+
     private static void assertError(String query, String message) {
         KedifyQueryException e = assertThrows(KedifyQueryException.class, () -> KedifyQuery.compile(query, null, WINDOW));
         assertEquals(message, e.getMessage());

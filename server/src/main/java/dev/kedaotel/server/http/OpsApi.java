@@ -83,8 +83,9 @@ public final class OpsApi {
                     .name("name").value(s.name())
                     .name("metricQuery").value(s.metricQuery())
                     .name("promql").value(s.promql())
-                    .name("syntax").value(s.kedifySyntax() ? "kedify" : "promql")
-                    .name("operationOverTime").value(s.operationOverTime().wireName())
+                    // null for a ScaledObject whose metadata does not compile (its "error" says why)
+                    .name("syntax").value(s.promql() == null ? null : s.kedifySyntax() ? "kedify" : "promql")
+                    .name("operationOverTime").value(s.operationOverTime() == null ? null : s.operationOverTime().wireName())
                     .name("targetValue").value(s.targetValue())
                     .name("activationTargetValue").value(s.activationTargetValue());
             bound(w, "clampMin", s.clampMin());
