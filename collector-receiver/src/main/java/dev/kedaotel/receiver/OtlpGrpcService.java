@@ -18,7 +18,8 @@ import java.io.InputStream;
  * RESOURCE_EXHAUSTED).
  *
  * <p>Errors: malformed bytes → INVALID_ARGUMENT naming the problem and offset (non-retryable, as OTLP
- * requires for bad data); an unexpected failure → INTERNAL. Store rejections are not errors: they come
+ * requires for bad data); more request bytes in flight than {@link ReceiverConfig#maxBytesInFlight()} →
+ * UNAVAILABLE (retryable: exporters back off); an unexpected failure → INTERNAL. Store rejections are not errors: they come
  * back as {@code partial_success}.
  */
 public final class OtlpGrpcService {
@@ -56,6 +57,13 @@ public final class OtlpGrpcService {
                     .asRuntimeException());
             return;
         }
+        BytesInFlight budget = ingestor.bytesInFlight();
+        if (!budget.tryReserve(request.length)) {
+            // Retryable: OTLP exporters back off and retry UNAVAILABLE.
+            responses.onError(Status.UNAVAILABLE.withDescription("OTLP ingest is busy: " + budget.used() + " of "
+                    + budget.limit() + " request bytes in flight (OTLP_MAX_BYTES_IN_FLIGHT); retry with backoff").asRuntimeException());
+            return;
+        }
         ExportResult result;
         try {
             result = ingestor.export(request, ReceiverStats.Transport.GRPC);
@@ -66,6 +74,8 @@ public final class OtlpGrpcService {
             LOG.log(System.Logger.Level.ERROR, "OTLP/gRPC export failed", e);
             responses.onError(Status.INTERNAL.withDescription("export failed: " + e).asRuntimeException());
             return;
+        } finally {
+            budget.release(request.length);
         }
         responses.onNext(result.toProtobuf());
         responses.onCompleted();

@@ -25,6 +25,7 @@ public final class OtlpIngestor {
     private final TimeSource time;
     private final ThreadLocal<Worker> workers;
     private final SeriesCache seriesCache;
+    private final BytesInFlight bytesInFlight;
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
@@ -34,6 +35,7 @@ public final class OtlpIngestor {
                         TimeSource time) {
         this.config = Objects.requireNonNull(config, "config");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.bytesInFlight = new BytesInFlight(config.maxBytesInFlight());
         this.time = Objects.requireNonNull(time, "time");
         Objects.requireNonNull(sinks, "sinks");
         // One cache for all workers: they write into the same store, and per-worker caches would cost
@@ -50,6 +52,11 @@ public final class OtlpIngestor {
 
     public ReceiverConfig config() {
         return config;
+    }
+
+    /** The request bytes both transports may hold at once ({@link ReceiverConfig#maxBytesInFlight()}). */
+    public BytesInFlight bytesInFlight() {
+        return bytesInFlight;
     }
 
     public ReceiverStats stats() {

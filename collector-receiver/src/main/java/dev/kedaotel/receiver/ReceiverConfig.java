@@ -24,12 +24,14 @@ public final class ReceiverConfig {
     private final int seriesCacheSlots;
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
+    private final long maxBytesInFlight;
 
     private ReceiverConfig(Builder b) {
         this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
         this.promoteJobAndInstance = b.promoteJobAndInstance;
         this.maxMessageBytes = b.maxMessageBytes;
         this.seriesCacheSlots = b.seriesCacheSlots;
+        this.maxBytesInFlight = b.maxBytesInFlight;
     }
 
     public static Builder builder() {
@@ -56,6 +58,11 @@ public final class ReceiverConfig {
     }
 
     /** Upper bound of the shared series cache's table, in slots; 0 disables the cache. */
+    /** OTLP request bytes all exports may hold at once (both transports); beyond it exports are refused as busy. */
+    public long maxBytesInFlight() {
+        return maxBytesInFlight;
+    }
+
     public int seriesCacheSlots() {
         return seriesCacheSlots;
     }
@@ -65,6 +72,7 @@ public final class ReceiverConfig {
         private boolean promoteJobAndInstance = true;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int seriesCacheSlots = DEFAULT_SERIES_CACHE_SLOTS;
+        private long maxBytesInFlight = 256L << 20;
 
         public Builder promotedResourceAttributes(List<String> keys) {
             for (String k : keys) {
@@ -95,6 +103,14 @@ public final class ReceiverConfig {
                 throw new IllegalArgumentException("seriesCacheSlots must be 0 or at least " + SeriesCache.PROBES + ", got " + v);
             }
             seriesCacheSlots = v;
+            return this;
+        }
+
+        public Builder maxBytesInFlight(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("maxBytesInFlight must be positive, got " + v);
+            }
+            maxBytesInFlight = v;
             return this;
         }
 

@@ -44,13 +44,14 @@ class OtlpGrpcEndToEndTest {
     private static final int MAX_INBOUND = 64 * 1024;
 
     private StoreProbe probe;
+    private OtlpIngestor ingestor;
     private Server server;
     private ManagedChannel channel;
 
     @BeforeEach
     void start() throws IOException {
         probe = new StoreProbe();
-        OtlpIngestor ingestor = OtlpIngestor.forStore(probe.store, ReceiverConfig.defaults(), new ReceiverStats());
+        ingestor = OtlpIngestor.forStore(probe.store, ReceiverConfig.defaults(), new ReceiverStats());
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(OtlpGrpcService.definition(ingestor))
                 .maxInboundMessageSize(MAX_INBOUND)
@@ -158,6 +159,22 @@ class OtlpGrpcEndToEndTest {
         assertEquals(1, probe.last("after_garbage"));
         assertEquals(ExportMetricsServiceResponse.getDefaultInstance(),
                 MetricsServiceGrpc.newBlockingStub(channel).export(ExportMetricsServiceRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void exportsBeyondTheBytesInFlightBudgetAreRetryableUnavailable() {
+        MetricsServiceGrpc.MetricsServiceBlockingStub stub = MetricsServiceGrpc.newBlockingStub(channel);
+        BytesInFlight budget = ingestor.bytesInFlight();
+        // Another export holds the whole budget.
+        assertTrue(budget.tryReserve(budget.limit()));
+        StatusRuntimeException busy = assertThrows(StatusRuntimeException.class,
+                () -> stub.export(gaugeRequest("busy.gauge", System.currentTimeMillis())));
+        assertEquals(Status.Code.UNAVAILABLE, busy.getStatus().getCode());
+        assertTrue(busy.getStatus().getDescription().contains("OTLP_MAX_BYTES_IN_FLIGHT"), busy.getStatus().getDescription());
+        budget.release(budget.limit());
+        stub.export(gaugeRequest("busy.gauge", System.currentTimeMillis()));
+        assertEquals(0, budget.used(), "every export gives its bytes back");
+        assertEquals(1, probe.last("busy_gauge"));
     }
 
     @Test

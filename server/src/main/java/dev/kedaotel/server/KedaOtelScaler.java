@@ -13,7 +13,6 @@ import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.scaler.ScalerConfig;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
-import dev.kedaotel.server.http.BytesInFlight;
 import dev.kedaotel.server.http.HttpApiServer;
 import dev.kedaotel.server.http.HttpReplies;
 import dev.kedaotel.server.http.MemstoreApi;
@@ -151,6 +150,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .promoteJobAndInstance(config.get(Setting.OTLP_PROMOTE_JOB_INSTANCE))
                 .maxMessageBytes(maxMessage)
                 .seriesCacheSlots(config.get(Setting.OTLP_SERIES_CACHE_SLOTS))
+                .maxBytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT))
                 .build(), receiverStats);
         selfMetrics.bindReceiver(receiverStats);
 
@@ -194,8 +194,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         HttpApiServer.Lane queries = new HttpApiServer.Lane("query", queryExecutor, MAX_FORM_BYTES, null, r -> HttpReplies.promError(r, 503,
                 "unavailable", "too many queries: " + queryThreads + " running and " + queryQueue
                         + " queued (QUERY_MAX_CONCURRENCY, QUERY_MAX_QUEUED); retry later"));
-        BytesInFlight ingestBytes = new BytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT));
-        HttpApiServer.Lane ingest = new HttpApiServer.Lane("otlp-http", otlpHttpExecutor, maxMessage, ingestBytes,
+        HttpApiServer.Lane ingest = new HttpApiServer.Lane("otlp-http", otlpHttpExecutor, maxMessage, ingestor.bytesInFlight(),
                 r -> HttpReplies.text(r, 503, "OTLP/HTTP ingest is busy (OTLP_MAX_BYTES_IN_FLIGHT); retry later\n"));
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");

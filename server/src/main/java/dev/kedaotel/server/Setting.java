@@ -67,7 +67,7 @@ public final class Setting<T> {
     public static final Setting<Integer> OTLP_MAX_RECV_MSG_SIZE_BYTES = positiveInt("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864",
             "Largest OTLP request accepted (after decompression), gRPC and HTTP.");
     public static final Setting<Long> OTLP_MAX_BYTES_IN_FLIGHT = positiveLong("OTLP_MAX_BYTES_IN_FLIGHT", "268435456",
-            "OTLP/HTTP request bodies held in memory at once; beyond it exports are refused with 503 and Retry-After (exporters back off and retry).");
+            "OTLP request bytes held in memory at once (gRPC and HTTP); beyond it exports are refused as busy (gRPC UNAVAILABLE, HTTP 503 with Retry-After) and exporters back off and retry.");
     public static final Setting<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = list("OTLP_PROMOTE_RESOURCE_ATTRIBUTES",
             "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
             "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name).");

@@ -1,5 +1,7 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.receiver.BytesInFlight;
+
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;

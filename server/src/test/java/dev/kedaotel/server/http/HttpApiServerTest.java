@@ -1,5 +1,7 @@
 package dev.kedaotel.server.http;
 
+import dev.kedaotel.receiver.BytesInFlight;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

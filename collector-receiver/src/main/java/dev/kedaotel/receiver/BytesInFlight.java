@@ -1,11 +1,12 @@
-package dev.kedaotel.server.http;
+package dev.kedaotel.receiver;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A budget of request-body bytes held in memory at once by one lane (OTLP/HTTP ingest): a request
- * reserves its declared length (or the lane's maximum when the length is unknown) before its body is
- * read, and releases it when the route has finished. When the budget is spent, further requests are
+ * A budget of OTLP request bytes held in memory at once, shared by both transports: an OTLP/HTTP
+ * request reserves its declared length (or the maximum message size when the length is unknown) before
+ * its body is read, an OTLP/gRPC request its size once gRPC has assembled it, and each releases it when
+ * its export has finished. When the budget is spent, further requests are
  * refused at once with a retryable status, so a burst of large exports slows exporters down (they back
  * off, as the OTLP specification asks) instead of exhausting the heap. Lock-free; any thread.
  */
