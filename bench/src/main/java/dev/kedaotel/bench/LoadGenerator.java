@@ -20,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.kedaotel.bench.LoadGenerator \
  *   --port 4317 --series 100000 --points 1000 --concurrency 2 --duration 20 [--warmup 5] [--rate 0] [--pid N]
+ *   [--http-port 9090]
  * </pre>
+ * With {@code --http-port} the same requests go over OTLP/HTTP ({@code POST /v1/metrics}, protobuf, one
+ * kept-alive HTTP/1.1 connection per worker through the JDK client) instead of gRPC; {@code --port} still
+ * names the server (its process is found by that port).
  * Every series is created during an unmeasured first pass, so the measured interval appends to
  * existing series only. Each worker owns every {@code concurrency}-th request and stamps it with the
  * wall-clock time, or 1 ms after that request's previous timestamp if the clock has not moved on, so no
@@ -36,6 +40,8 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Worker> workers = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
+    /** 0 = OTLP/gRPC on {@link #port}; else OTLP/HTTP on this port. */
+    private int httpPort;
 
     public LoadGenerator(String host, int port, int series, int pointsPerRequest, int concurrency, double pointsPerSecond) {
         this.host = host;
@@ -49,7 +55,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, "host", "port", "series", "points", "concurrency", "duration", "warmup", "rate", "pid");
+        Args a = new Args(argv, "host", "port", "series", "points", "concurrency", "duration", "warmup", "rate", "pid", "http-port");
         String host = a.string("host", "127.0.0.1");
         int port = a.integer("port", 4317);
         int series = a.integer("series", 100_000);
@@ -60,6 +66,7 @@ public final class LoadGenerator implements AutoCloseable {
         double rate = a.number("rate", 0);
         long pid = ProcStats.resolvePid(a.longValue("pid", -1), port);
         try (LoadGenerator gen = new LoadGenerator(host, port, series, points, concurrency, rate)) {
+            gen.httpPort = a.integer("http-port", 0);
             gen.createSeries();
             gen.start();
             Thread.sleep(warmup * 1000L);
@@ -73,12 +80,43 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Sends every request once (unmeasured), so later requests only touch existing series. */
     public void createSeries() {
-        ManagedChannel ch = channel();
+        Exporter exporter = exporter();
         long ts = System.currentTimeMillis() - 1000;
         for (OtlpRequests r : requests) {
             r.stamp(ts, 0);
-            ClientCalls.blockingUnaryCall(ch, OtlpGrpcService.EXPORT, CallOptions.DEFAULT, r.bytes());
+            exporter.export(r.bytes());
         }
+    }
+
+    /** One way of sending an Export request and getting its response bytes. */
+    interface Exporter {
+        byte[] export(byte[] request);
+    }
+
+    private Exporter exporter() {
+        if (httpPort == 0) {
+            ManagedChannel ch = channel();
+            return request -> ClientCalls.blockingUnaryCall(ch, OtlpGrpcService.EXPORT, CallOptions.DEFAULT, request);
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.URI uri = java.net.URI.create("http://" + host + ":" + httpPort + "/v1/metrics");
+        return request -> {
+            try {
+                java.net.http.HttpResponse<byte[]> r = client.send(java.net.http.HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("OTLP/HTTP " + r.statusCode() + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                return r.body();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     /** Starts the sending threads. */
@@ -88,7 +126,7 @@ public final class LoadGenerator implements AutoCloseable {
             for (int i = w; i < requests.size(); i += concurrency) {
                 mine.add(requests.get(i));
             }
-            Worker worker = new Worker(mine, channel(), pointsPerSecond / concurrency);
+            Worker worker = new Worker(mine, exporter(), pointsPerSecond / concurrency);
             workers.add(worker);
             Thread t = new Thread(worker, "loadgen-" + w);
             t.setDaemon(true);
@@ -159,7 +197,7 @@ public final class LoadGenerator implements AutoCloseable {
     /** One sending thread: round-robin over its requests, blocking unary calls. */
     private final class Worker implements Runnable {
         final List<OtlpRequests> mine;
-        final ManagedChannel channel;
+        final Exporter exporter;
         final long nanosPerRequest;
         final Percentiles latency = new Percentiles();
         volatile long points;
@@ -167,9 +205,9 @@ public final class LoadGenerator implements AutoCloseable {
         volatile long rpcs;
         Thread thread;
 
-        Worker(List<OtlpRequests> mine, ManagedChannel channel, double pointsPerSecond) {
+        Worker(List<OtlpRequests> mine, Exporter exporter, double pointsPerSecond) {
             this.mine = mine;
-            this.channel = channel;
+            this.exporter = exporter;
             this.nanosPerRequest = pointsPerSecond <= 0 ? 0 : (long) (mine.get(0).points() * 1e9 / pointsPerSecond);
         }
 
@@ -203,7 +241,7 @@ public final class LoadGenerator implements AutoCloseable {
                 long t0 = System.nanoTime();
                 byte[] reply;
                 try {
-                    reply = ClientCalls.blockingUnaryCall(channel, OtlpGrpcService.EXPORT, CallOptions.DEFAULT, r.bytes());
+                    reply = exporter.export(r.bytes());
                 } catch (RuntimeException e) {
                     if (!running.get()) {
                         return;

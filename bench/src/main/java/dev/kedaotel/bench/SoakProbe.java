@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +62,8 @@ public final class SoakProbe {
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong probeErrors = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
-    private final ConcurrentHashMap<String, Long> firstErrors = new ConcurrentHashMap<>();
+    /** Set before the probe closes its own channels: what fails after that is not the server's doing. */
+    private volatile boolean stopping;
 
     private SoakProbe() {
     }
@@ -137,6 +137,7 @@ public final class SoakProbe {
                     nextRow += TimeUnit.SECONDS.toNanos(30);
                 }
             }
+            stopping = true;
             load.shutdownNow();
             load.awaitTermination(10, TimeUnit.SECONDS);
             for (Socket s : slow) {
@@ -145,7 +146,6 @@ public final class SoakProbe {
             otlp.shutdownNow();
             keda.shutdownNow();
             long errors = exportErrors.get() + kedaErrors.get() + streamErrors.get() + queryErrors.get() + probeErrors.get();
-            firstErrors.forEach((kind, n) -> System.out.println("first error of " + kind));
             System.out.println(errors == 0 ? "soak: 0 errors" : "soak: " + errors + " errors");
             if (errors != 0) {
                 System.exit(1);
@@ -244,10 +244,12 @@ public final class SoakProbe {
     }
 
     private void error(String what, AtomicLong counter) {
+        if (stopping) {
+            return;
+        }
         if (counter.incrementAndGet() <= 3) {
             System.out.println("error: " + what);
         }
-        firstErrors.putIfAbsent(what.substring(0, Math.min(40, what.length())), 1L);
     }
 
     private static Socket openSlow(int port) throws java.io.IOException {
