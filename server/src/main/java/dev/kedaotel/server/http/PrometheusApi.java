@@ -315,28 +315,11 @@ public final class PrometheusApi {
     }
 
     private void labels(HttpRequest r) throws IOException {
-        Set<String> names = new TreeSet<>();
-        List<String> warnings = new ArrayList<>();
-        int limit;
-        try {
-            long[] bounds = timeBounds(r);
-            limit = limit(r);
-            List<List<LabelMatcher>> sel = matchers(r, false);
-            if (sel == null && bounds[0] == Long.MIN_VALUE && bounds[1] == Long.MAX_VALUE) {
-                names.addAll(store.labelNames());
-            } else {
-                for (Labels l : selectLabels(sel, bounds)) {
-                    for (int i = 0; i < l.size(); i++) {
-                        names.add(l.name(i));
-                    }
-                }
+        sortedStrings(r, store::labelNames, (l, into) -> {
+            for (int i = 0; i < l.size(); i++) {
+                into.add(l.name(i));
             }
-        } catch (IllegalArgumentException | PromQLException e) {
-            badData(r, e.getMessage());
-            return;
-        }
-        List<String> out = truncate(new ArrayList<>(names), limit, warnings);
-        success(r, w -> stringArray(w, out), warnings);
+        });
     }
 
     private void labelValues(HttpRequest r) throws IOException {
@@ -345,12 +328,25 @@ public final class PrometheusApi {
             HttpReplies.promError(r, 404, "not_found", "no endpoint " + path);
             return;
         }
-        String name = java.net.URLDecoder.decode(path.substring("/api/v1/label/".length(), path.length() - "/values".length()),
+        String decoded = java.net.URLDecoder.decode(path.substring("/api/v1/label/".length(), path.length() - "/values".length()),
                 java.nio.charset.StandardCharsets.UTF_8);
-        if (name.startsWith("U__")) {
-            name = decodeUtf8LabelName(name);
-        }
-        Set<String> values = new TreeSet<>();
+        String name = decoded.startsWith("U__") ? decodeUtf8LabelName(decoded) : decoded;
+        sortedStrings(r, () -> store.labelValues(name), (l, into) -> {
+            String v = l.get(name);
+            if (!v.isEmpty()) {
+                into.add(v);
+            }
+        });
+    }
+
+    /**
+     * The shared shape of /labels and /label/NAME/values: every string of the index when no selector or
+     * time bound narrows it, else the strings {@code collect} takes from the selected series' labels;
+     * sorted, de-duplicated, cut to {@code limit} with Prometheus' warning.
+     */
+    private void sortedStrings(HttpRequest r, java.util.function.Supplier<java.util.Collection<String>> all,
+                               java.util.function.BiConsumer<Labels, Set<String>> collect) throws IOException {
+        Set<String> strings = new TreeSet<>();
         List<String> warnings = new ArrayList<>();
         int limit;
         try {
@@ -358,20 +354,17 @@ public final class PrometheusApi {
             limit = limit(r);
             List<List<LabelMatcher>> sel = matchers(r, false);
             if (sel == null && bounds[0] == Long.MIN_VALUE && bounds[1] == Long.MAX_VALUE) {
-                values.addAll(store.labelValues(name));
+                strings.addAll(all.get());
             } else {
                 for (Labels l : selectLabels(sel, bounds)) {
-                    String v = l.get(name);
-                    if (!v.isEmpty()) {
-                        values.add(v);
-                    }
+                    collect.accept(l, strings);
                 }
             }
         } catch (IllegalArgumentException | PromQLException e) {
             badData(r, e.getMessage());
             return;
         }
-        List<String> out = truncate(new ArrayList<>(values), limit, warnings);
+        List<String> out = truncate(new ArrayList<>(strings), limit, warnings);
         success(r, w -> stringArray(w, out), warnings);
     }
 
