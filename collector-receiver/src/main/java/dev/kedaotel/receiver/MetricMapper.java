@@ -64,6 +64,10 @@ final class MetricMapper {
     private final int leLabel;
     private final int quantileLabel;
     private final int infSym;
+    /** The sink's label limits, checked before interning (see {@link IngestSink#maxLabelsPerSeries()}). */
+    private final int maxLabels;
+    private final int maxNameBytes;
+    private final int maxValueBytes;
     /** Shared; null when the sink does not append by handle or the cache is disabled. */
     private final SeriesCache cache;
 
@@ -103,6 +107,8 @@ final class MetricMapper {
     private boolean attrContiguous;
     private boolean attrsParsed;
     private boolean pointCacheable;
+    /** 0, or why the point's attributes cannot make a series (a label limit), found while parsing them. */
+    private int attrRejection;
     private long pointHash;
 
     MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
@@ -114,6 +120,9 @@ final class MetricMapper {
         this.leLabel = sink.intern("le");
         this.quantileLabel = sink.intern("quantile");
         this.infSym = sink.intern("+Inf");
+        this.maxLabels = sink.maxLabelsPerSeries();
+        this.maxNameBytes = sink.maxLabelNameLength();
+        this.maxValueBytes = sink.maxLabelValueLength();
     }
 
     /** Stores the points of a validated request; {@code nowMs} replaces zero timestamps. */
@@ -236,6 +245,10 @@ final class MetricMapper {
             long points = Math.max(1, countPoints());
             tally.received(points);
             tally.reject(RejectReason.EMPTY_METRIC_NAME, points, c.buf, metricNameOff, 0);
+        } else if (metricNameLen > maxValueBytes) {
+            long points = Math.max(1, countPoints());
+            tally.received(points);
+            tally.reject(AppendResult.LABEL_VALUE_TOO_LONG, points, c.buf, metricNameOff, Math.min(metricNameLen, 64));
         } else {
             switch (typeField) {
                 case 5: numbers(false); break;
@@ -482,6 +495,7 @@ final class MetricMapper {
         attrCount = 0;
         attrContiguous = true;
         attrsParsed = false;
+        attrRejection = 0;
         bucketCountSize = 0;
         doubleSize = 0;
         pointOutcome = AppendResult.APPENDED;
@@ -520,6 +534,10 @@ final class MetricMapper {
             return;
         }
         attrsParsed = true;
+        if (attrCount > maxLabels) {
+            attrRejection = AppendResult.TOO_MANY_LABELS; // decided on the wire count: nothing is interned
+            return;
+        }
         if (attrCount > 0) {
             int savedPos = c.pos;
             int savedLimit = c.limit;
@@ -563,12 +581,19 @@ final class MetricMapper {
             }
         }
         c.leave(saved, end);
-        if (keyLen == 0) {
-            return; // no valid label name can come from an empty key
+        if (keyLen == 0 || attrRejection != 0) {
+            return; // no valid label name can come from an empty key; a rejected point needs no more symbols
         }
-        int name = labelName(keyOff, keyLen);
+        if (keyLen > maxNameBytes) {
+            attrRejection = AppendResult.LABEL_NAME_TOO_LONG;
+            return;
+        }
         int value = valueStart < 0 ? values.emptySymbol() : values.symbol(c.buf, valueStart, valueEnd);
-        attrs.add(name, value, keyOff, keyLen);
+        if (value == AttributeValues.TOO_LONG) {
+            attrRejection = AppendResult.LABEL_VALUE_TOO_LONG;
+            return;
+        }
+        attrs.add(labelName(keyOff, keyLen), value, keyOff, keyLen);
     }
 
     private int labelName(int off, int len) {
@@ -666,7 +691,10 @@ final class MetricMapper {
     private void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         int result;
-        if (pointCacheable && cacheBypass == 0) {
+        if (resource.rejection() != 0) {
+            // Before the cache: the context holds "" for the value that was too long to intern.
+            result = resource.rejection();
+        } else if (pointCacheable && cacheBypass == 0) {
             INTS.set(context, 0, metric);
             INTS.set(context, 4, extraName);
             INTS.set(context, 8, extraValue);
@@ -676,7 +704,7 @@ final class MetricMapper {
             result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
             if (result == IngestSink.HANDLE_DEAD) {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
-                long h = sink.lastHandle();
+                long h = attrRejection != 0 ? -1 : sink.lastHandle(); // a refused point appended nothing
                 e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
                 if (e == SeriesCache.FULL) {
                     e = null;
@@ -724,6 +752,9 @@ final class MetricMapper {
     private int appendByLabels(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         ensureAttributes();
+        if (attrRejection != 0) {
+            return attrRejection;
+        }
         sink.clearLabels();
         resource.addTo(sink);
         attrs.addTo(sink);

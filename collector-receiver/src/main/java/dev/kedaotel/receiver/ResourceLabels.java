@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.tsdb.AppendResult;
+
 import dev.kedaotel.model.PrometheusNames;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,6 +42,8 @@ final class ResourceLabels {
     private boolean hasHostName;
     private int pod;
 
+    /** {@code AppendResult.LABEL_VALUE_TOO_LONG} when a promoted value was too long to intern, else 0. */
+    private int rejection;
     private int[] pairs = new int[32];
     private int pairCount;
 
@@ -72,6 +76,12 @@ final class ResourceLabels {
         hasHostName = false;
         pod = -1;
         pairCount = 0;
+        rejection = 0;
+    }
+
+    /** 0, or the rejection code of every point of this resource (a promoted value over the length limit). */
+    int rejection() {
+        return rejection;
     }
 
     /** Reads one {@code Resource} message filling the cursor's current limit. */
@@ -134,7 +144,12 @@ final class ResourceLabels {
         if (known != -2) {
             return known;
         }
-        return valueStart < 0 ? values.emptySymbol() : values.symbol(buf, valueStart, valueEnd);
+        int sym = valueStart < 0 ? values.emptySymbol() : values.symbol(buf, valueStart, valueEnd);
+        if (sym == AttributeValues.TOO_LONG) {
+            rejection = AppendResult.LABEL_VALUE_TOO_LONG;
+            return values.emptySymbol();
+        }
+        return sym;
     }
 
     private static boolean equals(byte[] buf, int off, int len, byte[] key) {
