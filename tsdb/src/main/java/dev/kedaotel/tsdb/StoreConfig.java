@@ -117,10 +117,7 @@ public final class StoreConfig {
         }
 
         public Builder maxSeries(int v) {
-            if (v <= 0) {
-                throw new IllegalArgumentException("maxSeries must be positive, got " + v);
-            }
-            maxSeries = v;
+            maxSeries = positive("maxSeries", v);
             return this;
         }
 
