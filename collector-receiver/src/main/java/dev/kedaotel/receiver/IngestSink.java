@@ -64,6 +64,24 @@ public interface IngestSink {
         throw new UnsupportedOperationException("this sink does not append by handle");
     }
 
+    /**
+     * Most attributes a data point may carry; the store's label limits (checked by the mapper before it
+     * interns anything, so an oversized label never reaches the symbol table). No limit by default.
+     */
+    default int maxLabelsPerSeries() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Longest attribute key, in UTF-8 bytes (see {@link #maxLabelsPerSeries()}). */
+    default int maxLabelNameLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Longest attribute value or metric name, in UTF-8 bytes (see {@link #maxLabelsPerSeries()}). */
+    default int maxLabelValueLength() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Called once per request after all its points. */
     void commit();
 }

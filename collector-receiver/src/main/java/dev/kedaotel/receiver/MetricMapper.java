@@ -9,6 +9,7 @@ import dev.kedaotel.receiver.OtlpSchema.ResourceMetrics;
 import dev.kedaotel.receiver.OtlpSchema.ScopeMetrics;
 import dev.kedaotel.receiver.OtlpSchema.Sum;
 import dev.kedaotel.receiver.OtlpSchema.Summary;
+import dev.kedaotel.tsdb.AppendResult;
 
 /**
  * The storing pass: walks a request that {@link RequestValidator} accepted down to its metrics and
@@ -16,8 +17,8 @@ import dev.kedaotel.receiver.OtlpSchema.Summary;
  * series into an {@link IngestSink}, straight from the wire bytes. This class owns the request's
  * structure: each {@code ResourceMetrics}' labels ({@link ResourceLabels}, taken into the series cache
  * key by {@link PointWriter}), each metric's name and the type in its {@code data} oneof, which picks
- * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type or
- * with an empty name is rejected whole.
+ * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type, with
+ * an empty name or with a name longer than the sink's label value limit is rejected whole.
  *
  * <p>Protobuf does not fix field order, so messages whose meaning depends on a later field (a metric's
  * name and type, a resource that follows its scope metrics) are scanned twice; scanning is cheap and
@@ -36,6 +37,8 @@ final class MetricMapper {
     private final PointKind exponentialHistogram = new PointKind.ExponentialHistograms(
             ExponentialHistogram.DATA_POINTS_TAG, ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG);
     private final PointKind summary;
+    /** The sink's label value limit, which the metric name (the {@code __name__} value) must keep to. */
+    private final int maxValueBytes;
 
     // The readers of the nested messages, created once so that walking a request allocates nothing.
     private final MessageReader resourceMetrics = this::resourceMetrics;
@@ -59,6 +62,7 @@ final class MetricMapper {
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);
         this.summary = new PointKind.Summaries(Summary.DATA_POINTS_TAG, sink, floats);
+        this.maxValueBytes = sink.maxLabelValueLength();
     }
 
     /** Stores the points of a validated request; {@code nowMs} replaces zero timestamps. */
@@ -151,6 +155,11 @@ final class MetricMapper {
             long points = Math.max(1, walker.countPoints(kind));
             tally.received(points);
             tally.reject(RejectReason.EMPTY_METRIC_NAME, points, c.buf, nameOff, 0);
+        } else if (nameLen > maxValueBytes) {
+            // Not interned; the reason names the metric by its first bytes.
+            long points = Math.max(1, walker.countPoints(kind));
+            tally.received(points);
+            tally.reject(AppendResult.LABEL_VALUE_TOO_LONG, points, c.buf, nameOff, Math.min(nameLen, 64));
         } else {
             names.setMetric(c.buf, nameOff, nameLen);
             kind.names(names);

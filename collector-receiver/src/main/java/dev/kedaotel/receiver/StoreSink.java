@@ -2,6 +2,7 @@ package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.LabelSetBuilder;
+import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.SymbolTable;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
@@ -13,8 +14,10 @@ final class StoreSink implements IngestSink {
     private final SymbolTable symbols;
     private final Appender appender;
     private final LabelSetBuilder labels;
+    private final StoreConfig config;
 
     StoreSink(TimeSeriesStore store) {
+        this.config = store.config();
         this.symbols = store.symbols();
         this.appender = store.newAppender();
         this.labels = appender.labels();
@@ -83,6 +86,21 @@ final class StoreSink implements IngestSink {
     @Override
     public int appendStaleTo(long handle, long timestampMs) {
         return appender.appendStaleTo(handle, timestampMs);
+    }
+
+    @Override
+    public int maxLabelsPerSeries() {
+        return config.maxLabelsPerSeries();
+    }
+
+    @Override
+    public int maxLabelNameLength() {
+        return config.maxLabelNameLength();
+    }
+
+    @Override
+    public int maxLabelValueLength() {
+        return config.maxLabelValueLength();
     }
 
     @Override

@@ -145,6 +145,23 @@ public final class SymbolTable implements SymbolLookup {
         return size;
     }
 
+    /** The length in UTF-8 bytes of a symbol the caller knows to exist (no decoding, no allocation). */
+    public int utf8Length(int id) {
+        Table t = table;
+        if (id >= t.slotOfId.length) {
+            t = tableHolding(id);
+        }
+        long w2 = t.words[t.slotOfId[id] * 3 + 2];
+        return (w2 & LONG_TAG) == LONG_TAG ? (int) w2 : (int) (w2 >>> 56);
+    }
+
+    /** The table after the insert of {@code id} finished (a reader may see an id before the grown table). */
+    private Table tableHolding(int id) {
+        synchronized (writeLock) {
+            return table;
+        }
+    }
+
     /**
      * Whether {@code id} exists after all: another thread may have found it in the index while its insert
      * was still in progress (the slot is published before {@code size}); the monitor waits for that insert.

@@ -46,6 +46,7 @@ public final class TimeSeriesStore implements AutoCloseable {
     private volatile long epoch;
     private volatile boolean closed;
     private int nextGeneration = 1;
+    private final SeriesLimitLog seriesLimitLog;
 
     public TimeSeriesStore(StoreConfig config) {
         if (config == null) {
@@ -57,6 +58,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         this.rings = new SampleRings(config);
         this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
         this.index = new LabelIndex(symbols, registry);
+        this.seriesLimitLog = new SeriesLimitLog(time);
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
@@ -170,6 +172,20 @@ public final class TimeSeriesStore implements AutoCloseable {
         return counts[appendResult].sum();
     }
 
+    /**
+     * Samples refused because the series cap ({@link AppendResult#SERIES_LIMIT}) or the per-metric cap
+     * ({@link AppendResult#SERIES_PER_METRIC_LIMIT}) was full, by metric name: at most 100 names, later
+     * ones counted under {@code _other_}. A snapshot.
+     */
+    public java.util.Map<String, Long> seriesLimitRejections() {
+        return seriesLimitLog.counts();
+    }
+
+    /** One entry of {@link #seriesLimitRejections()} (0 for a name not counted). */
+    public long seriesLimitRejections(String metric) {
+        return seriesLimitLog.count(metric);
+    }
+
     /** Off-heap bytes reserved for rings so far (self-metrics). */
     public long ringBytesReserved() {
         return rings.pool().bytesReserved();
@@ -281,8 +297,9 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     /**
-     * Finds or creates the series of a canonical label set; returns its {@link SeriesRegistry#handle},
-     * or {@link SeriesRegistry#NONE} when at the series limit.
+     * Finds or creates the series of a canonical label set; returns its {@link SeriesRegistry#handle}, or,
+     * when it cannot be created, the negated {@link AppendResult} code: a label limit, the series limit or
+     * the per-metric series limit (both logged and counted per metric, see {@link SeriesLimitLog}).
      */
     long getOrCreate(LabelSetBuilder labels, long now) {
         writeLock.lock();
@@ -294,8 +311,17 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (found != SeriesRegistry.NONE) {
                 return found;
             }
+            int refused = checkLabels(labels);
+            if (refused != AppendResult.APPENDED) {
+                return -refused;
+            }
+            int metricName = labels.valueOf(metricNameLabel);
             if (registry.live() >= config.maxSeries()) {
-                return SeriesRegistry.NONE;
+                return -seriesLimit(AppendResult.SERIES_LIMIT, metricName, config.maxSeries());
+            }
+            int perMetric = config.maxSeriesPerMetric();
+            if (perMetric > 0 && metricName >= 0 && index.seriesWith(metricNameLabel, metricName) >= perMetric) {
+                return -seriesLimit(AppendResult.SERIES_PER_METRIC_LIMIT, metricName, perMetric);
             }
             int ref = registry.allocateRef(now);
             int generation = nextGeneration++;
@@ -310,6 +336,28 @@ public final class TimeSeriesStore implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** The label limits of a new series: {@link AppendResult#APPENDED} when within them, else the code. */
+    private int checkLabels(LabelSetBuilder labels) {
+        int n = labels.size();
+        if (n > config.maxLabelsPerSeries()) {
+            return AppendResult.TOO_MANY_LABELS;
+        }
+        for (int i = 0; i < n; i++) {
+            if (symbols.utf8Length(labels.name(i)) > config.maxLabelNameLength()) {
+                return AppendResult.LABEL_NAME_TOO_LONG;
+            }
+            if (symbols.utf8Length(labels.value(i)) > config.maxLabelValueLength()) {
+                return AppendResult.LABEL_VALUE_TOO_LONG;
+            }
+        }
+        return AppendResult.APPENDED;
+    }
+
+    private int seriesLimit(int code, int metricNameSymbol, int limit) {
+        seriesLimitLog.rejected(metricNameSymbol < 0 ? "" : symbols.symbol(metricNameSymbol), code, limit);
+        return code;
     }
 
     /** The {@code __name__} value symbol of a canonical label set, or -1. */
