@@ -41,9 +41,9 @@ final class AttributeValues {
     AttributeValues(IngestSink sink) {
         this.sink = sink;
         this.maxValueBytes = sink.maxLabelValueLength();
-        this.emptySym = sink.intern("");
-        this.trueSym = sink.intern("true");
-        this.falseSym = sink.intern("false");
+        this.emptySym = sink.internPermanent("");
+        this.trueSym = sink.internPermanent("true");
+        this.falseSym = sink.internPermanent("false");
     }
 
     void release() {

@@ -82,6 +82,22 @@ public interface IngestSink {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * Interns a constant of the caller (a label name like {@code le}, a value like {@code +Inf}) that
+     * stays valid for the sink's lifetime, however long no series uses it.
+     */
+    default int internPermanent(String s) {
+        return intern(s);
+    }
+
+    /**
+     * Changes whenever the sink's symbol table freed symbols (see the tsdb's {@code SymbolTable}): a caller
+     * that caches symbol ids (other than {@link #internPermanent} ones) drops them when it changed.
+     */
+    default long symbolsFreed() {
+        return 0;
+    }
+
     /** Called once per request after all its points. */
     void commit();
 }

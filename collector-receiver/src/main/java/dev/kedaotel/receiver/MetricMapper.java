@@ -39,6 +39,10 @@ final class MetricMapper {
     private final PointKind summary;
     /** The sink's label value limit, which the metric name (the {@code __name__} value) must keep to. */
     private final int maxValueBytes;
+    private final IngestSink sink;
+    private final FloatLabels floats = new FloatLabels();
+    /** The sink's {@link IngestSink#symbolsFreed()} when this worker's symbol caches were last valid. */
+    private long symbolsFreed;
 
     // The readers of the nested messages, created once so that walking a request allocates nothing.
     private final MessageReader resourceMetrics = this::resourceMetrics;
@@ -58,17 +62,27 @@ final class MetricMapper {
         this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names),
                 cache == null ? null : cache.client());
         this.walker = new DataPointWalker(c, writer);
-        FloatLabels floats = new FloatLabels();
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);
         this.summary = new PointKind.Summaries(Summary.DATA_POINTS_TAG, sink, floats);
         this.maxValueBytes = sink.maxLabelValueLength();
+        this.sink = sink;
+        this.symbolsFreed = sink.symbolsFreed();
     }
 
     /** Stores the points of a validated request; {@code nowMs} replaces zero timestamps. */
     void map(byte[] buf, int off, int len, long nowMs, RejectionTally tally) throws MalformedOtlpException {
         this.tally = tally;
         this.nowMs = nowMs;
+        long freed = sink.symbolsFreed();
+        if (freed != symbolsFreed) {
+            // Symbols were freed: a cached id may name nothing now (constants are permanent, the series
+            // cache checks its handles). A request takes far less than the grace period a free waits.
+            symbolsFreed = freed;
+            names.forgetSymbols();
+            floats.clear();
+            resource.forgetSymbols();
+        }
         c.reset(buf, off, len);
         try {
             forEach(ExportMetricsServiceRequest.RESOURCE_METRICS_TAG, resourceMetrics);

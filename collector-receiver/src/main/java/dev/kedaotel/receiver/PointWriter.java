@@ -68,7 +68,7 @@ final class PointWriter {
         this.resource = resource;
         this.attrs = attrs;
         this.cache = sink.appendsByHandle() ? cache : null;
-        this.nameLabel = sink.intern("__name__");
+        this.nameLabel = sink.internPermanent("__name__");
         this.maxLabels = sink.maxLabelsPerSeries();
     }
 

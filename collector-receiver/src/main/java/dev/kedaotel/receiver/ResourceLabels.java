@@ -53,15 +53,20 @@ final class ResourceLabels {
         promotedValues = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             promotedKeys[i] = utf8(keys.get(i));
-            promotedNames[i] = sink.intern(PrometheusNames.labelName(keys.get(i)));
+            promotedNames[i] = sink.internPermanent(PrometheusNames.labelName(keys.get(i)));
         }
-        jobSym = sink.intern("job");
-        instanceSym = sink.intern("instance");
-        hostNameSym = sink.intern("host_name");
+        jobSym = sink.internPermanent("job");
+        instanceSym = sink.internPermanent("instance");
+        hostNameSym = sink.internPermanent("host_name");
     }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Forgets the cached job symbols (they may have been freed). */
+    void forgetSymbols() {
+        jobCache.clear();
     }
 
     void begin() {

@@ -34,6 +34,16 @@ final class StoreSink implements IngestSink {
     }
 
     @Override
+    public int internPermanent(String s) {
+        return symbols.internPermanent(s);
+    }
+
+    @Override
+    public long symbolsFreed() {
+        return symbols.freedCount();
+    }
+
+    @Override
     public String symbol(int id) {
         return symbols.symbol(id);
     }

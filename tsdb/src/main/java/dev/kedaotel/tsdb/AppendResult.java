@@ -25,12 +25,17 @@ public final class AppendResult {
     public static final int SERIES_PER_METRIC_LIMIT = 8;
     /** The timestamp is more than {@link StoreConfig#maxFutureMs()} ahead of the store's wall clock. */
     public static final int TOO_FAR_IN_FUTURE = 9;
+    /**
+     * The series did not exist and a symbol of its label set was freed while the sample was on its way (an
+     * ingest thread that held the id across the whole reuse grace period, see {@link SymbolTable}): dropped.
+     */
+    public static final int STALE_SYMBOL = 10;
 
-    public static final int COUNT = 10;
+    public static final int COUNT = 11;
 
     private static final String[] REASONS = {"appended", "duplicate", "out_of_order", "too_old", "series_limit",
             "too_many_labels", "label_name_too_long", "label_value_too_long", "series_per_metric_limit",
-            "too_far_in_future"};
+            "too_far_in_future", "stale_symbol"};
 
     private AppendResult() {
     }

@@ -34,7 +34,7 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     private final StoreConfig config;
     private final TimeSource time;
-    private final SymbolTable symbols = new SymbolTable();
+    private final SymbolTable symbols;
     private final int metricNameLabel;
     private final SampleRings rings;
     private final SeriesRegistry registry;
@@ -54,7 +54,8 @@ public final class TimeSeriesStore implements AutoCloseable {
         }
         this.config = config;
         this.time = config.time();
-        this.metricNameLabel = symbols.intern(Labels.METRIC_NAME);
+        this.symbols = new SymbolTable(time, config.reuseGraceMs());
+        this.metricNameLabel = symbols.internPermanent(Labels.METRIC_NAME);
         this.rings = new SampleRings(config);
         this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
         this.index = new LabelIndex(symbols, registry);
@@ -193,17 +194,35 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     // ---- retention -------------------------------------------------------------------------------
 
-    /** Removes series with no sample newer than now minus retention, notifies listeners; returns how many. */
+    /**
+     * Removes series with no sample newer than now minus retention, notifies listeners, and frees the
+     * symbols no series has held for the reuse grace period; returns how many series it removed.
+     */
     public int expire() {
         long now = time.wallMillis();
-        return removeSeries(now - config.retentionMs(), false, now);
+        int removed = removeSeries(now - config.retentionMs(), false, now);
+        reclaimSymbols(now);
+        return removed;
     }
 
     /** Drops everything (kedify's POST /memstore/reset). */
     public void reset() {
         long now = time.wallMillis();
         int n = removeSeries(Long.MAX_VALUE, true, now);
+        reclaimSymbols(now);
         LOG.log(System.Logger.Level.INFO, "store reset: removed {0} series", n);
+    }
+
+    /** Under the write lock, so that no series creation is between its symbol check and its retain. */
+    private void reclaimSymbols(long now) {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                symbols.reclaim(now);
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Frees the off-heap memory. */
@@ -311,6 +330,9 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (found != SeriesRegistry.NONE) {
                 return found;
             }
+            if (!symbols.allCurrent(labels)) {
+                return -AppendResult.STALE_SYMBOL; // an id held across its grace period: it names nothing now
+            }
             int refused = checkLabels(labels);
             if (refused != AppendResult.APPENDED) {
                 return -refused;
@@ -328,6 +350,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (nextGeneration == 0) {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
             }
+            symbols.retain(labels);
             rings.create(ref, generation, now);
             registry.insert(ref, generation, labels);
             index.add(ref, labels);
