@@ -27,7 +27,11 @@ final class AttributeValues {
     private static final int KVLIST = OtlpSchema.AnyValue.KVLIST_VALUE_TAG;
     private static final int BYTES = OtlpSchema.AnyValue.BYTES_VALUE_TAG;
 
+    /** Returned by {@link #symbol} for a value longer than the sink's label value limit (nothing interned). */
+    static final int TOO_LONG = -3;
+
     private final ProtoCursor c = new ProtoCursor();
+    private final int maxValueBytes;
     private final byte[] digits = new byte[20];
     private final IngestSink sink;
     private final int emptySym;
@@ -36,9 +40,10 @@ final class AttributeValues {
 
     AttributeValues(IngestSink sink) {
         this.sink = sink;
-        this.emptySym = sink.intern("");
-        this.trueSym = sink.intern("true");
-        this.falseSym = sink.intern("false");
+        this.maxValueBytes = sink.maxLabelValueLength();
+        this.emptySym = sink.internPermanent("");
+        this.trueSym = sink.internPermanent("true");
+        this.falseSym = sink.internPermanent("false");
     }
 
     void release() {
@@ -49,7 +54,7 @@ final class AttributeValues {
         return emptySym;
     }
 
-    /** Symbol of the AnyValue encoded in {@code buf[start, end)}. */
+    /** Symbol of the AnyValue encoded in {@code buf[start, end)}, or {@link #TOO_LONG}. */
     int symbol(byte[] buf, int start, int end) throws MalformedOtlpException {
         c.reset(buf, start, end - start);
         // The value is a oneof: the last kind on the wire wins.
@@ -74,7 +79,7 @@ final class AttributeValues {
         switch (kindTag) {
             case STRING: {
                 int e = c.readLengthEnd();
-                return sink.internUtf8(buf, c.pos, e - c.pos);
+                return e - c.pos > maxValueBytes ? TOO_LONG : sink.internUtf8(buf, c.pos, e - c.pos);
             }
             case BOOL:
                 return c.readVarint() != 0 ? trueSym : falseSym;
@@ -84,7 +89,13 @@ final class AttributeValues {
                 // Rare kinds: build the text with the cursor positioned at the value's tag payload.
                 StringBuilder sb = new StringBuilder();
                 appendValue(kindTag, sb);
-                return sink.intern(sb.toString());
+                String text = sb.toString();
+                // Characters bound the UTF-8 length from below: most texts are decided without encoding.
+                if (text.length() > maxValueBytes
+                        || text.length() * 3L > maxValueBytes && text.getBytes(StandardCharsets.UTF_8).length > maxValueBytes) {
+                    return TOO_LONG;
+                }
+                return sink.intern(text);
             }
         }
     }

@@ -12,6 +12,11 @@ import dev.kedaotel.model.GoFloats;
 final class FloatLabels {
     private final LongIntMap cache = new LongIntMap(1024);
 
+    /** Forgets the cached symbols (they may have been freed). */
+    void clear() {
+        cache.clear();
+    }
+
     /** The interned symbol of {@code v}'s label text. */
     int symbol(double v, IngestSink sink) {
         long bits = Double.doubleToRawLongBits(v);

@@ -64,6 +64,40 @@ public interface IngestSink {
         throw new UnsupportedOperationException("this sink does not append by handle");
     }
 
+    /**
+     * Most attributes a data point may carry; the store's label limits (checked by the mapper before it
+     * interns anything, so an oversized label never reaches the symbol table). No limit by default.
+     */
+    default int maxLabelsPerSeries() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Longest attribute key, in UTF-8 bytes (see {@link #maxLabelsPerSeries()}). */
+    default int maxLabelNameLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Longest attribute value or metric name, in UTF-8 bytes (see {@link #maxLabelsPerSeries()}). */
+    default int maxLabelValueLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Interns a constant of the caller (a label name like {@code le}, a value like {@code +Inf}) that
+     * stays valid for the sink's lifetime, however long no series uses it.
+     */
+    default int internPermanent(String s) {
+        return intern(s);
+    }
+
+    /**
+     * Changes whenever the sink's symbol table freed symbols (see the tsdb's {@code SymbolTable}): a caller
+     * that caches symbol ids (other than {@link #internPermanent} ones) drops them when it changed.
+     */
+    default long symbolsFreed() {
+        return 0;
+    }
+
     /** Called once per request after all its points. */
     void commit();
 }

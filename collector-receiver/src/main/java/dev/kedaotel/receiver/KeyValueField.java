@@ -42,7 +42,10 @@ final class KeyValueField {
         c.leave(saved, end);
     }
 
-    /** The value's symbol: the empty string's when the value is absent. */
+    /**
+     * The value's symbol: the empty string's when the value is absent, {@link AttributeValues#TOO_LONG}
+     * (nothing interned) when it is longer than the sink's label value limit.
+     */
     int valueSymbol(byte[] buf, AttributeValues values) throws MalformedOtlpException {
         return valueStart < 0 ? values.emptySymbol() : values.symbol(buf, valueStart, valueEnd);
     }

@@ -17,6 +17,11 @@ final class LabelNameCache {
     private final int[] lengths = new int[SIZE];
     private final int[] symbols = new int[SIZE];
 
+    /** Forgets every entry (their symbols may have been freed). */
+    void clear() {
+        java.util.Arrays.fill(lengths, -1);
+    }
+
     /** The cached symbol of {@code buf[off, off+len)}, or -1. */
     int get(byte[] buf, int off, int len) {
         if (len > MAX_KEY_BYTES) {

@@ -37,8 +37,7 @@ final class LongIntMap {
 
     void put(long key, int value) {
         if (size * 2 >= keys.length) {
-            Arrays.fill(used, false);
-            size = 0;
+            clear();
         }
         int i = slot(key);
         while (used[i]) {
@@ -52,6 +51,11 @@ final class LongIntMap {
         keys[i] = key;
         values[i] = value;
         size++;
+    }
+
+    void clear() {
+        Arrays.fill(used, false);
+        size = 0;
     }
 
     private int slot(long key) {

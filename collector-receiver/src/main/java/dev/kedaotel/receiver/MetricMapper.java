@@ -9,6 +9,7 @@ import dev.kedaotel.receiver.OtlpSchema.ResourceMetrics;
 import dev.kedaotel.receiver.OtlpSchema.ScopeMetrics;
 import dev.kedaotel.receiver.OtlpSchema.Sum;
 import dev.kedaotel.receiver.OtlpSchema.Summary;
+import dev.kedaotel.tsdb.AppendResult;
 
 /**
  * The storing pass: walks a request that {@link RequestValidator} accepted down to its metrics and
@@ -16,8 +17,8 @@ import dev.kedaotel.receiver.OtlpSchema.Summary;
  * series into an {@link IngestSink}, straight from the wire bytes. This class owns the request's
  * structure: each {@code ResourceMetrics}' labels ({@link ResourceLabels}, taken into the series cache
  * key by {@link PointWriter}), each metric's name and the type in its {@code data} oneof, which picks
- * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type or
- * with an empty name is rejected whole.
+ * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type, with
+ * an empty name or with a name longer than the sink's label value limit is rejected whole.
  *
  * <p>Protobuf does not fix field order, so messages whose meaning depends on a later field (a metric's
  * name and type, a resource that follows its scope metrics) are scanned twice; scanning is cheap and
@@ -36,6 +37,12 @@ final class MetricMapper {
     private final PointKind exponentialHistogram = new PointKind.ExponentialHistograms(
             ExponentialHistogram.DATA_POINTS_TAG, ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG);
     private final PointKind summary;
+    /** The sink's label value limit, which the metric name (the {@code __name__} value) must keep to. */
+    private final int maxValueBytes;
+    private final IngestSink sink;
+    private final FloatLabels floats = new FloatLabels();
+    /** The sink's {@link IngestSink#symbolsFreed()} when this worker's symbol caches were last valid. */
+    private long symbolsFreed;
 
     // The readers of the nested messages, created once so that walking a request allocates nothing.
     private final MessageReader resourceMetrics = this::resourceMetrics;
@@ -55,16 +62,27 @@ final class MetricMapper {
         this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names),
                 cache == null ? null : cache.client());
         this.walker = new DataPointWalker(c, writer);
-        FloatLabels floats = new FloatLabels();
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);
         this.summary = new PointKind.Summaries(Summary.DATA_POINTS_TAG, sink, floats);
+        this.maxValueBytes = sink.maxLabelValueLength();
+        this.sink = sink;
+        this.symbolsFreed = sink.symbolsFreed();
     }
 
     /** Stores the points of a validated request; {@code nowMs} replaces zero timestamps. */
     void map(byte[] buf, int off, int len, long nowMs, RejectionTally tally) throws MalformedOtlpException {
         this.tally = tally;
         this.nowMs = nowMs;
+        long freed = sink.symbolsFreed();
+        if (freed != symbolsFreed) {
+            // Symbols were freed: a cached id may name nothing now (constants are permanent, the series
+            // cache checks its handles). A request takes far less than the grace period a free waits.
+            symbolsFreed = freed;
+            names.forgetSymbols();
+            floats.clear();
+            resource.forgetSymbols();
+        }
         c.reset(buf, off, len);
         try {
             forEach(ExportMetricsServiceRequest.RESOURCE_METRICS_TAG, resourceMetrics);
@@ -151,6 +169,11 @@ final class MetricMapper {
             long points = Math.max(1, walker.countPoints(kind));
             tally.received(points);
             tally.reject(RejectReason.EMPTY_METRIC_NAME, points, c.buf, nameOff, 0);
+        } else if (nameLen > maxValueBytes) {
+            // Not interned; the reason names the metric by its first bytes.
+            long points = Math.max(1, walker.countPoints(kind));
+            tally.received(points);
+            tally.reject(AppendResult.LABEL_VALUE_TOO_LONG, points, c.buf, nameOff, Math.min(nameLen, 64));
         } else {
             names.setMetric(c.buf, nameOff, nameLen);
             kind.names(names);

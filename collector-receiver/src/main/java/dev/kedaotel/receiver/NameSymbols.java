@@ -28,6 +28,11 @@ final class NameSymbols {
         metricLen = len;
     }
 
+    /** Forgets the cached label name symbols (they may have been freed). */
+    void forgetSymbols() {
+        labelNames.clear();
+    }
+
     /** Drops the reference to the request bytes. */
     void release() {
         metricBuf = null;

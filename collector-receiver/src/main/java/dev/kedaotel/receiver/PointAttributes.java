@@ -1,5 +1,6 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.tsdb.AppendResult;
 import java.util.Arrays;
 
 /**
@@ -15,6 +16,8 @@ final class PointAttributes {
     private final AttributeValues attributeValues;
     private final NameSymbols labelNames;
     private final KeyValueField kv = new KeyValueField();
+    /** The sink's label name limit, checked before the key is interned. */
+    private final int maxNameBytes;
     private int[] names = new int[16];
     private int[] values = new int[16];
     private int[] keyOffs = new int[16];
@@ -25,13 +28,17 @@ final class PointAttributes {
         this.sink = sink;
         this.attributeValues = attributeValues;
         this.labelNames = labelNames;
+        this.maxNameBytes = sink.maxLabelNameLength();
     }
 
     /**
      * Replaces the pairs with the attributes among the fields in the cursor's range: those with tag
      * {@code attributesTag} (the data point type's {@code attributes} field), then joins collisions.
+     * Returns 0, or the {@link AppendResult} rejection of a key or value over the sink's length limits:
+     * then the pairs are cleared and the rest of the attributes are not interned (the cursor is left
+     * anywhere in the range).
      */
-    void read(ProtoCursor c, int attributesTag) throws MalformedOtlpException {
+    int read(ProtoCursor c, int attributesTag) throws MalformedOtlpException {
         size = 0;
         while (c.hasMore()) {
             int t = c.readTag();
@@ -40,12 +47,22 @@ final class PointAttributes {
                 continue;
             }
             kv.read(c);
-            if (kv.keyLength > 0) { // no valid label name can come from an empty key
-                add(labelNames.label(c.buf, kv.keyOffset, kv.keyLength), kv.valueSymbol(c.buf, attributeValues),
-                        kv.keyOffset, kv.keyLength);
+            if (kv.keyLength == 0) {
+                continue; // no valid label name can come from an empty key
             }
+            if (kv.keyLength > maxNameBytes) {
+                size = 0;
+                return AppendResult.LABEL_NAME_TOO_LONG;
+            }
+            int value = kv.valueSymbol(c.buf, attributeValues);
+            if (value == AttributeValues.TOO_LONG) {
+                size = 0;
+                return AppendResult.LABEL_VALUE_TOO_LONG;
+            }
+            add(labelNames.label(c.buf, kv.keyOffset, kv.keyLength), value, kv.keyOffset, kv.keyLength);
         }
         joinCollisions(c.buf);
+        return 0;
     }
 
     void clear() {

@@ -174,8 +174,8 @@ abstract sealed class PointKind {
                     HistogramDataPoint.SUM_TAG, false);
             this.sink = sink;
             this.floats = floats;
-            this.leLabel = sink.intern("le");
-            this.infSym = sink.intern("+Inf");
+            this.leLabel = sink.internPermanent("le");
+            this.infSym = sink.internPermanent("+Inf");
         }
 
         @Override
@@ -280,7 +280,7 @@ abstract sealed class PointKind {
                     SummaryDataPoint.FLAGS_TAG, SummaryDataPoint.COUNT_TAG, SummaryDataPoint.SUM_TAG, true);
             this.sink = sink;
             this.floats = floats;
-            this.quantileLabel = sink.intern("quantile");
+            this.quantileLabel = sink.internPermanent("quantile");
         }
 
         @Override

@@ -15,7 +15,9 @@ import java.nio.ByteOrder;
  * (resource labels, metric symbol, extra label, attribute bytes) and, on a hit, appended by handle.
  * Only a miss (or a dead handle) parses the attributes, builds the label set (promoted resource labels,
  * then point attributes, which win, then {@code __name__} and the extra label), appends through it and
- * caches the handle the sink reports. The cache is used only with a sink that appends by handle; when
+ * caches the handle the sink reports. A point over the sink's label limits (too many attributes on the
+ * wire, a key or value too long) or of a resource with a promoted value too long is refused before its
+ * labels are interned and is never cached. The cache is used only with a sink that appends by handle; when
  * to leave it alone is {@link SeriesCache.Client}'s decision. Allocation-free for a series seen
  * before. Not thread-safe; one per ingest worker, sharing the worker's cursor.
  */
@@ -36,6 +38,8 @@ final class PointWriter {
     /** Null when the sink does not append by handle or the cache is disabled. */
     private final SeriesCache.Client cache;
     private final int nameLabel;
+    /** The sink's label count limit, checked on the point's wire attribute count before anything is interned. */
+    private final int maxLabels;
 
     // Cache key context: metric, extra name, extra value, then the resource's label pairs (LE ints).
     private byte[] context = new byte[64];
@@ -51,6 +55,8 @@ final class PointWriter {
     private int attrCount;
     private boolean attrContiguous;
     private boolean attrsParsed;
+    /** 0, or why the point's attributes cannot make a series (a label limit), found when parsing them. */
+    private int attrRejection;
     private boolean pointCacheable;
     private long pointHash;
     private int outcome;
@@ -62,7 +68,8 @@ final class PointWriter {
         this.resource = resource;
         this.attrs = attrs;
         this.cache = sink.appendsByHandle() ? cache : null;
-        this.nameLabel = sink.intern("__name__");
+        this.nameLabel = sink.internPermanent("__name__");
+        this.maxLabels = sink.maxLabelsPerSeries();
     }
 
     /** Takes the labels of the resource just read (see {@link ResourceLabels#finish}) into the cache key. */
@@ -91,6 +98,7 @@ final class PointWriter {
         attrCount = 0;
         attrContiguous = true;
         attrsParsed = false;
+        attrRejection = 0;
         outcome = AppendResult.APPENDED;
     }
 
@@ -124,7 +132,10 @@ final class PointWriter {
     void write(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         int result;
-        if (pointCacheable && cache.enabled()) {
+        if (resource.rejection() != 0) {
+            // Before the cache: the context holds "" for the value that was too long to intern.
+            result = resource.rejection();
+        } else if (pointCacheable && cache.enabled()) {
             INTS.set(context, 0, metric);
             INTS.set(context, 4, extraName);
             INTS.set(context, 8, extraValue);
@@ -134,7 +145,7 @@ final class PointWriter {
             result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
             if (result == IngestSink.HANDLE_DEAD) {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
-                long h = sink.lastHandle();
+                long h = attrRejection != 0 ? -1 : sink.lastHandle(); // a refused point appended nothing
                 e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
             }
             cache.resolved(e);
@@ -156,11 +167,16 @@ final class PointWriter {
             attrs.clear();
             return;
         }
+        if (attrCount > maxLabels) {
+            attrs.clear();
+            attrRejection = AppendResult.TOO_MANY_LABELS; // decided on the wire count: nothing is interned
+            return;
+        }
         int savedPos = c.pos;
         int savedLimit = c.limit;
         c.pos = attrContiguous ? attrStart : pointStart;
         c.limit = attrContiguous ? attrEnd : pointEnd;
-        attrs.read(c, attrTag);
+        attrRejection = attrs.read(c, attrTag);
         c.pos = savedPos;
         c.limit = savedLimit;
     }
@@ -176,6 +192,9 @@ final class PointWriter {
     private int appendByLabels(int metric, int extraName, int extraValue, long ts, double value, int mode)
             throws MalformedOtlpException {
         ensureAttributes();
+        if (attrRejection != 0) {
+            return attrRejection;
+        }
         sink.clearLabels();
         resource.addTo(sink);
         attrs.addTo(sink);

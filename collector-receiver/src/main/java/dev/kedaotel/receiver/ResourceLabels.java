@@ -1,6 +1,7 @@
 package dev.kedaotel.receiver;
 
 import dev.kedaotel.model.PrometheusNames;
+import dev.kedaotel.tsdb.AppendResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -37,6 +38,8 @@ final class ResourceLabels {
     private boolean hasHostName;
     private int pod;
 
+    /** {@code AppendResult.LABEL_VALUE_TOO_LONG} when a promoted value was too long to intern, else 0. */
+    private int rejection;
     private int[] pairs = new int[32];
     private int pairCount;
 
@@ -50,15 +53,20 @@ final class ResourceLabels {
         promotedValues = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             promotedKeys[i] = utf8(keys.get(i));
-            promotedNames[i] = sink.intern(PrometheusNames.labelName(keys.get(i)));
+            promotedNames[i] = sink.internPermanent(PrometheusNames.labelName(keys.get(i)));
         }
-        jobSym = sink.intern("job");
-        instanceSym = sink.intern("instance");
-        hostNameSym = sink.intern("host_name");
+        jobSym = sink.internPermanent("job");
+        instanceSym = sink.internPermanent("instance");
+        hostNameSym = sink.internPermanent("host_name");
     }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Forgets the cached job symbols (they may have been freed). */
+    void forgetSymbols() {
+        jobCache.clear();
     }
 
     void begin() {
@@ -69,6 +77,12 @@ final class ResourceLabels {
         hasHostName = false;
         pod = -1;
         pairCount = 0;
+        rejection = 0;
+    }
+
+    /** 0, or the rejection code of every point of this resource (a promoted value over the length limit). */
+    int rejection() {
+        return rejection;
     }
 
     /** Reads one {@code Resource} message filling the cursor's current limit. */
@@ -105,9 +119,21 @@ final class ResourceLabels {
         }
     }
 
-    /** The symbol of the current attribute's value, resolved at most once ({@code known} -2: not yet). */
+    /**
+     * The symbol of the current attribute's value, resolved at most once ({@code known} -2: not yet). A
+     * value over the length limit is not interned: it rejects every point of the resource and stands in
+     * as the empty string.
+     */
     private int resolve(byte[] buf, int known) throws MalformedOtlpException {
-        return known != -2 ? known : kv.valueSymbol(buf, values);
+        if (known != -2) {
+            return known;
+        }
+        int sym = kv.valueSymbol(buf, values);
+        if (sym == AttributeValues.TOO_LONG) {
+            rejection = AppendResult.LABEL_VALUE_TOO_LONG;
+            return values.emptySymbol();
+        }
+        return sym;
     }
 
     private static boolean equals(byte[] buf, int off, int len, byte[] key) {

@@ -2,6 +2,7 @@ package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.Appender;
 import dev.kedaotel.tsdb.LabelSetBuilder;
+import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.SymbolTable;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 
@@ -13,8 +14,10 @@ final class StoreSink implements IngestSink {
     private final SymbolTable symbols;
     private final Appender appender;
     private final LabelSetBuilder labels;
+    private final StoreConfig config;
 
     StoreSink(TimeSeriesStore store) {
+        this.config = store.config();
         this.symbols = store.symbols();
         this.appender = store.newAppender();
         this.labels = appender.labels();
@@ -28,6 +31,16 @@ final class StoreSink implements IngestSink {
     @Override
     public int intern(String s) {
         return symbols.intern(s);
+    }
+
+    @Override
+    public int internPermanent(String s) {
+        return symbols.internPermanent(s);
+    }
+
+    @Override
+    public long symbolsFreed() {
+        return symbols.freedCount();
     }
 
     @Override
@@ -83,6 +96,21 @@ final class StoreSink implements IngestSink {
     @Override
     public int appendStaleTo(long handle, long timestampMs) {
         return appender.appendStaleTo(handle, timestampMs);
+    }
+
+    @Override
+    public int maxLabelsPerSeries() {
+        return config.maxLabelsPerSeries();
+    }
+
+    @Override
+    public int maxLabelNameLength() {
+        return config.maxLabelNameLength();
+    }
+
+    @Override
+    public int maxLabelValueLength() {
+        return config.maxLabelValueLength();
     }
 
     @Override

@@ -127,6 +127,11 @@ class DefaultRenderingTest {
         expected.put("INTERNAL_METRICS_PORT", "8080");
         expected.put("METRIC_STORE_RETENTION_SECONDS", "120");
         expected.put("METRIC_STORE_MAX_SERIES", "1000000");
+        expected.put("METRIC_STORE_MAX_LABELS_PER_SERIES", "64");
+        expected.put("METRIC_STORE_MAX_LABEL_NAME_LENGTH", "1024");
+        expected.put("METRIC_STORE_MAX_LABEL_VALUE_LENGTH", "2048");
+        expected.put("METRIC_STORE_MAX_SERIES_PER_METRIC", "0");
+        expected.put("METRIC_STORE_MAX_FUTURE_SECONDS", "300");
         expected.put("METRIC_STORE_MAX_SAMPLES_PER_SERIES", "4096");
         expected.put("METRIC_STORE_ERROR_IF_NOT_FOUND", "false");
         expected.put("METRIC_STORE_VALUE_IF_NOT_FOUND", "0");

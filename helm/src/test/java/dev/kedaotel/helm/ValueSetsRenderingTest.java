@@ -110,6 +110,11 @@ class ValueSetsRenderingTest {
         assertEquals("2000", env.get("IS_ACTIVE_POLLING_INTERVAL_MS"));
         assertEquals("30", env.get("LOOKBACK_DELTA_SECONDS"));
         assertEquals("250000", env.get("METRIC_STORE_MAX_SERIES"));
+        assertEquals("40", env.get("METRIC_STORE_MAX_LABELS_PER_SERIES"));
+        assertEquals("200", env.get("METRIC_STORE_MAX_LABEL_NAME_LENGTH"));
+        assertEquals("4096", env.get("METRIC_STORE_MAX_LABEL_VALUE_LENGTH"));
+        assertEquals("50000", env.get("METRIC_STORE_MAX_SERIES_PER_METRIC"));
+        assertEquals("60", env.get("METRIC_STORE_MAX_FUTURE_SECONDS"));
         assertEquals("1024", env.get("METRIC_STORE_MAX_SAMPLES_PER_SERIES"));
         assertEquals("10", env.get("QUERY_TIMEOUT_SECONDS"));
         assertEquals("1000000", env.get("QUERY_MAX_SAMPLES"));

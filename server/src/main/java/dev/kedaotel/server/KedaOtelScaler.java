@@ -130,6 +130,11 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .retentionMs(config.retentionMs())
                 .maxSeries(config.get(Setting.METRIC_STORE_MAX_SERIES))
                 .maxSamplesPerSeries(config.get(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
+                .maxLabelsPerSeries(config.get(Setting.METRIC_STORE_MAX_LABELS_PER_SERIES))
+                .maxLabelNameLength(config.get(Setting.METRIC_STORE_MAX_LABEL_NAME_LENGTH))
+                .maxLabelValueLength(config.get(Setting.METRIC_STORE_MAX_LABEL_VALUE_LENGTH))
+                .maxSeriesPerMetric(config.get(Setting.METRIC_STORE_MAX_SERIES_PER_METRIC))
+                .maxFutureMs(config.get(Setting.METRIC_STORE_MAX_FUTURE_SECONDS) * 1000L)
                 .time(time)
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);

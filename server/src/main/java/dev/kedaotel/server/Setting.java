@@ -38,6 +38,16 @@ public final class Setting<T> {
             "Hard cap on live series; points that would create more are rejected (partial success).");
     public static final Setting<Integer> METRIC_STORE_MAX_SAMPLES_PER_SERIES = positiveInt("METRIC_STORE_MAX_SAMPLES_PER_SERIES", "4096",
             "Ring capacity limit per series; a series pushed faster keeps only its newest samples.");
+    public static final Setting<Integer> METRIC_STORE_MAX_LABELS_PER_SERIES = positiveInt("METRIC_STORE_MAX_LABELS_PER_SERIES", "64",
+            "Most labels (including __name__) of a new series; points with more are rejected as too_many_labels.");
+    public static final Setting<Integer> METRIC_STORE_MAX_LABEL_NAME_LENGTH = positiveInt("METRIC_STORE_MAX_LABEL_NAME_LENGTH", "1024",
+            "Longest label name of a new series in UTF-8 bytes; longer ones are rejected (label_name_too_long) before they are stored.");
+    public static final Setting<Integer> METRIC_STORE_MAX_LABEL_VALUE_LENGTH = positiveInt("METRIC_STORE_MAX_LABEL_VALUE_LENGTH", "2048",
+            "Longest label value (metric name included) of a new series in UTF-8 bytes; longer ones are rejected (label_value_too_long) before they are stored.");
+    public static final Setting<Integer> METRIC_STORE_MAX_SERIES_PER_METRIC = nonNegativeInt("METRIC_STORE_MAX_SERIES_PER_METRIC", "0",
+            "Most live series of one metric name (0 = only METRIC_STORE_MAX_SERIES applies); more are rejected as series_per_metric_limit.");
+    public static final Setting<Long> METRIC_STORE_MAX_FUTURE_SECONDS = nonNegativeLong("METRIC_STORE_MAX_FUTURE_SECONDS", "300",
+            "How far ahead of this server's clock a sample's timestamp may be; later ones are rejected as too_far_in_future.");
     public static final Setting<Boolean> METRIC_STORE_ERROR_IF_NOT_FOUND = bool("METRIC_STORE_ERROR_IF_NOT_FOUND", "false",
             "When no fresh series matches a ScaledObject's query, answer GetMetrics/IsActive with gRPC NOT_FOUND (lets KEDA's fallback act).");
     public static final Setting<Double> METRIC_STORE_VALUE_IF_NOT_FOUND = number("METRIC_STORE_VALUE_IF_NOT_FOUND", "0",
@@ -188,6 +198,21 @@ public final class Setting<T> {
 
     private static Setting<Integer> positiveInt(String env, String def, String help) {
         return new Setting<>(env, def, help, raw -> (int) positive(wholeNumber(raw, Integer.MAX_VALUE)));
+    }
+
+    private static Setting<Integer> nonNegativeInt(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> (int) nonNegative(wholeNumber(raw, Integer.MAX_VALUE)));
+    }
+
+    private static Setting<Long> nonNegativeLong(String env, String def, String help) {
+        return new Setting<>(env, def, help, raw -> nonNegative(wholeNumber(raw, Long.MAX_VALUE / 1000)));
+    }
+
+    private static long nonNegative(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return v;
     }
 
     private static Setting<Long> positiveLong(String env, String def, String help) {

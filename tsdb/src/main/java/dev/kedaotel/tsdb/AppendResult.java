@@ -15,10 +15,27 @@ public final class AppendResult {
     public static final int TOO_OLD = 3;
     /** The series did not exist and the store is at its series limit: dropped. */
     public static final int SERIES_LIMIT = 4;
+    /** The series did not exist and its label set has more labels than {@link StoreConfig#maxLabelsPerSeries()}. */
+    public static final int TOO_MANY_LABELS = 5;
+    /** The series did not exist and a label name is longer than {@link StoreConfig#maxLabelNameLength()} UTF-8 bytes. */
+    public static final int LABEL_NAME_TOO_LONG = 6;
+    /** The series did not exist and a label value is longer than {@link StoreConfig#maxLabelValueLength()} UTF-8 bytes. */
+    public static final int LABEL_VALUE_TOO_LONG = 7;
+    /** The series did not exist and its metric already has {@link StoreConfig#maxSeriesPerMetric()} series. */
+    public static final int SERIES_PER_METRIC_LIMIT = 8;
+    /** The timestamp is more than {@link StoreConfig#maxFutureMs()} ahead of the store's wall clock. */
+    public static final int TOO_FAR_IN_FUTURE = 9;
+    /**
+     * The series did not exist and a symbol of its label set was freed while the sample was on its way (an
+     * ingest thread that held the id across the whole reuse grace period, see {@link SymbolTable}): dropped.
+     */
+    public static final int STALE_SYMBOL = 10;
 
-    public static final int COUNT = 5;
+    public static final int COUNT = 11;
 
-    private static final String[] REASONS = {"appended", "duplicate", "out_of_order", "too_old", "series_limit"};
+    private static final String[] REASONS = {"appended", "duplicate", "out_of_order", "too_old", "series_limit",
+            "too_many_labels", "label_name_too_long", "label_value_too_long", "series_per_metric_limit",
+            "too_far_in_future", "stale_symbol"};
 
     private AppendResult() {
     }

@@ -43,8 +43,11 @@ public final class Appender {
     /** Handle of the series the last label-set append resolved to, or {@link #NO_HANDLE}. */
     private long lastHandle = NO_HANDLE;
 
+    private final long maxFutureMs;
+
     Appender(TimeSeriesStore store) {
         this.store = store;
+        this.maxFutureMs = store.config().maxFutureMs();
     }
 
     /** The label set of the next append; clear it, add (name, value) symbol pairs, one must be __name__. */
@@ -87,7 +90,7 @@ public final class Appender {
     /**
      * Resolves the series named by {@link #labels()}, creating it (without samples) if needed, and returns
      * its handle; or, when it cannot be created, the negated {@link AppendResult} code
-     * ({@code -AppendResult.SERIES_LIMIT}). A series created here and never appended to is removed by
+     * ({@code -AppendResult.SERIES_LIMIT}, a label limit, ...). A series created here and never appended to is removed by
      * retention like any idle one.
      */
     public long resolve() {
@@ -96,8 +99,8 @@ public final class Appender {
         long series = store.registry().lookup(labels);
         if (series == SeriesRegistry.NONE) {
             series = store.getOrCreate(labels, store.nowMs());
-            if (series == SeriesRegistry.NONE) {
-                return -store.count(AppendResult.SERIES_LIMIT);
+            if (series < 0) {
+                return -store.count((int) -series);
             }
         }
         return series;
@@ -132,10 +135,14 @@ public final class Appender {
         if (handle < 0) {
             return HANDLE_DEAD;
         }
+        long now = store.nowMs();
+        if (timestampMs > now + maxFutureMs) {
+            return store.count(AppendResult.TOO_FAR_IN_FUTURE);
+        }
         int ref = SeriesRegistry.refOf(handle);
         // The ring compares the generation under the series' writer lock: a removed series, or a later one
         // that reuses the ref, answers DEAD, so no registry read is needed on this path.
-        int result = store.rings().append(ref, SeriesRegistry.generationOf(handle), timestampMs, value, mode, store.nowMs());
+        int result = store.rings().append(ref, SeriesRegistry.generationOf(handle), timestampMs, value, mode, now);
         if (result == SampleRings.DEAD) {
             return HANDLE_DEAD;
         }
@@ -159,8 +166,13 @@ public final class Appender {
     private int append(long timestampMs, double value, int mode, boolean create) {
         checkOpen();
         lastHandle = NO_HANDLE;
-        labels.canonicalize();
         long now = store.nowMs();
+        if (timestampMs > now + maxFutureMs) {
+            // Before resolving: a sample from the future creates no series (and would make every later
+            // sample of its series out of order).
+            return store.count(AppendResult.TOO_FAR_IN_FUTURE);
+        }
+        labels.canonicalize();
         SeriesRegistry registry = store.registry();
         long series = predicted(registry);
         if (series == SeriesRegistry.NONE) {
@@ -175,8 +187,8 @@ public final class Appender {
                     return store.count(AppendResult.TOO_OLD);
                 }
                 series = store.getOrCreate(labels, now);
-                if (series == SeriesRegistry.NONE) {
-                    return store.count(AppendResult.SERIES_LIMIT);
+                if (series < 0) {
+                    return store.count((int) -series);
                 }
             }
             int ref = SeriesRegistry.refOf(series);

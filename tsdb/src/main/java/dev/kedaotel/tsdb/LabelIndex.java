@@ -49,6 +49,19 @@ final class LabelIndex {
         this.registry = registry;
     }
 
+    /**
+     * Number of live series carrying (name, value). For the store's writer (its write lock held): the
+     * index only changes under that lock, so this reads without the index' lock.
+     */
+    int seriesWith(int nameSym, int valueSym) {
+        ValueRefs values = byName.get(nameSym);
+        int t = values == null ? ValueRefs.NOT_FOUND : values.get(valueSym);
+        if (t == ValueRefs.NOT_FOUND) {
+            return 0;
+        }
+        return ValueRefs.isList(t) ? lists[ValueRefs.listIndex(t)].size() : 1;
+    }
+
     /** Indexes a new series (canonical label set {@code key}). */
     void add(int ref, LabelSetBuilder key) {
         long stamp = lock.writeLock();

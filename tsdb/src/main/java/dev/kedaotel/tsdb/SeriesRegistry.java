@@ -297,7 +297,8 @@ final class SeriesRegistry {
     }
 
     /**
-     * Removes the live series of {@code ref}: generation 0, table slot tombstoned, ref quarantined. Its key
+     * Removes the live series of {@code ref}: generation 0, table slot tombstoned, ref quarantined, its
+     * value symbols released (see {@link SymbolTable#release}). Its key
      * stays readable (for lock-free readers and for the label index' removal) until the ref is reused.
      */
     void remove(int ref, long nowMs) {
@@ -326,6 +327,8 @@ final class SeriesRegistry {
         }
         INTS.setRelease(rp, at + GEN, 0);
         quarantinedRefs.add(nowMs + reuseGraceMs, ref);
+        symbols.release(kp, k + 1, shape.size()); // its values' own quarantine starts now
+
     }
 
     private Table rebuild(int capacity) {

@@ -6,13 +6,32 @@ import dev.kedaotel.model.TimeSource;
  * Settings of a {@link TimeSeriesStore}. Immutable; build with {@link #builder()}.
  */
 public final class StoreConfig {
+    /** Default of {@link #maxLabelsPerSeries()}: room for OTel's promoted resource labels plus many attributes. */
+    public static final int DEFAULT_MAX_LABELS_PER_SERIES = 64;
+    /** Default of {@link #maxLabelNameLength()} (Mimir's {@code max_label_name_length}). */
+    public static final int DEFAULT_MAX_LABEL_NAME_LENGTH = 1024;
+    /** Default of {@link #maxLabelValueLength()} (Mimir's {@code max_label_value_length}). */
+    public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 2048;
+    /** Default of {@link #maxFutureMs()}: 5 minutes of clock skew. */
+    public static final long DEFAULT_MAX_FUTURE_MS = 300_000;
+
     private final long retentionMs;
     private final int maxSeries;
     private final int maxSamplesPerSeries;
     private final long reuseGraceMs;
     private final TimeSource time;
+    private final int maxLabelsPerSeries;
+    private final int maxLabelNameLength;
+    private final int maxLabelValueLength;
+    private final int maxSeriesPerMetric;
+    private final long maxFutureMs;
 
     private StoreConfig(Builder b) {
+        this.maxLabelsPerSeries = b.maxLabelsPerSeries;
+        this.maxLabelNameLength = b.maxLabelNameLength;
+        this.maxLabelValueLength = b.maxLabelValueLength;
+        this.maxSeriesPerMetric = b.maxSeriesPerMetric;
+        this.maxFutureMs = b.maxFutureMs;
         this.retentionMs = b.retentionMs;
         this.maxSeries = b.maxSeries;
         this.maxSamplesPerSeries = b.maxSamplesPerSeries;
@@ -49,7 +68,40 @@ public final class StoreConfig {
         return time;
     }
 
+    /** Most labels (including {@code __name__}) of a new series; more → {@link AppendResult#TOO_MANY_LABELS}. */
+    public int maxLabelsPerSeries() {
+        return maxLabelsPerSeries;
+    }
+
+    /** Longest label name of a new series, in UTF-8 bytes; longer → {@link AppendResult#LABEL_NAME_TOO_LONG}. */
+    public int maxLabelNameLength() {
+        return maxLabelNameLength;
+    }
+
+    /** Longest label value (metric name included) of a new series, in UTF-8 bytes; longer → {@link AppendResult#LABEL_VALUE_TOO_LONG}. */
+    public int maxLabelValueLength() {
+        return maxLabelValueLength;
+    }
+
+    /**
+     * Most live series of one metric name (0 = no limit but {@link #maxSeries()}); appends that would create
+     * more get {@link AppendResult#SERIES_PER_METRIC_LIMIT}.
+     */
+    public int maxSeriesPerMetric() {
+        return maxSeriesPerMetric;
+    }
+
+    /** How far ahead of the wall clock a sample may be; later ones get {@link AppendResult#TOO_FAR_IN_FUTURE}. */
+    public long maxFutureMs() {
+        return maxFutureMs;
+    }
+
     public static final class Builder {
+        private int maxLabelsPerSeries = DEFAULT_MAX_LABELS_PER_SERIES;
+        private int maxLabelNameLength = DEFAULT_MAX_LABEL_NAME_LENGTH;
+        private int maxLabelValueLength = DEFAULT_MAX_LABEL_VALUE_LENGTH;
+        private int maxSeriesPerMetric = 0;
+        private long maxFutureMs = DEFAULT_MAX_FUTURE_MS;
         private long retentionMs = 120_000;
         private int maxSeries = 1_000_000;
         private int maxSamplesPerSeries = 4096;
@@ -65,10 +117,7 @@ public final class StoreConfig {
         }
 
         public Builder maxSeries(int v) {
-            if (v <= 0) {
-                throw new IllegalArgumentException("maxSeries must be positive, got " + v);
-            }
-            maxSeries = v;
+            maxSeries = positive("maxSeries", v);
             return this;
         }
 
@@ -83,6 +132,45 @@ public final class StoreConfig {
         public Builder reuseGraceMs(long v) {
             reuseGraceMs = Math.max(0, v);
             return this;
+        }
+
+        public Builder maxLabelsPerSeries(int v) {
+            maxLabelsPerSeries = positive("maxLabelsPerSeries", v);
+            return this;
+        }
+
+        public Builder maxLabelNameLength(int v) {
+            maxLabelNameLength = positive("maxLabelNameLength", v);
+            return this;
+        }
+
+        public Builder maxLabelValueLength(int v) {
+            maxLabelValueLength = positive("maxLabelValueLength", v);
+            return this;
+        }
+
+        /** 0 = no per-metric limit. */
+        public Builder maxSeriesPerMetric(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("maxSeriesPerMetric must be 0 (no limit) or positive, got " + v);
+            }
+            maxSeriesPerMetric = v;
+            return this;
+        }
+
+        public Builder maxFutureMs(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("maxFutureMs must not be negative, got " + v);
+            }
+            maxFutureMs = v;
+            return this;
+        }
+
+        private static int positive(String what, int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(what + " must be positive, got " + v);
+            }
+            return v;
         }
 
         public Builder time(TimeSource v) {

@@ -8,65 +8,116 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Interns label names and values as dense int ids, so series keys are int pairs and the ingest path
- * can resolve a UTF-8 attribute straight from the request bytes without creating a String for any
- * symbol seen before.
+ * Interns label names and values as int ids, so series keys are int pairs and the ingest path can
+ * resolve a UTF-8 attribute straight from the request bytes without creating a String for any symbol
+ * seen before; and reclaims the symbols no live series uses, so that memory follows the live series,
+ * not every pod name ever seen.
  *
- * <p>Contract: ids are dense from 0 and never reused while the table lives. Id {@link #EMPTY} (0) is
- * the empty string, which {@link LabelSetBuilder} relies on to drop empty label values. Symbols are
- * identified by their UTF-8 bytes: {@link #intern(String)} encodes the string and goes the same way.
+ * <p>Ids: {@code tag << }{@value #INDEX_BITS}{@code  | index}. The index (dense from 0) names a
+ * symbol's storage; the {@value #TAG_BITS}-bit tag is bumped each time a freed index is reused, so a
+ * reused index gets a new id and a stale id held past its grace period fails loudly ({@link #symbol}
+ * throws {@link IllegalStateException}) instead of naming another string (unless the index was reused
+ * 32 times meanwhile, i.e. 32 grace periods). Id {@link #EMPTY} (0) is the empty string, which
+ * {@link LabelSetBuilder} relies on to drop empty label values. Symbols are identified by their UTF-8
+ * bytes: {@link #intern(String)} encodes the string and goes the same way.
  *
  * <p>Index layout: an open-addressing {@link Table} of 3 longs (24 bytes) per slot:
  * <pre>
- *   word 0: (hash << 32) | (id + 1)                     0 = empty slot
+ *   word 0: (hash << 32) | (id + 1)                     0 = empty slot, {@link #TOMBSTONE} = freed
  *   word 1: short symbol (at most {@value #INLINE_MAX} UTF-8 bytes): bytes 0-7, little-endian
  *           long symbol: address of its bytes in the {@link #longBytes} arena
  *   word 2: short symbol: bytes 8-14, length in the top byte (0-15)
  *           long symbol: {@link #LONG_TAG} (top byte 0xFF) | length
  * </pre>
- * plus, per table, {@code slotOfId[id]}: the slot of each id, so {@link #symbol} finds an id's bytes.
- * Why: on the ingest path most lookups are for label values seen before (pod names, series ids)
- * scattered over a table far bigger than the CPU caches; comparing against inline bytes costs the one
- * cache miss of the slot. And no per-symbol object is kept: a symbol costs its slot (24 bytes at 37-75%
- * load) and 4 bytes of {@code slotOfId}. Strings are made on demand by {@link #symbol}, through a small
- * direct-mapped cache (by id, {@value #CACHE_SIZE} entries) so the few hot ones (label names, metric
- * names, shared values) are not decoded again and again.
+ * plus, per table, {@code slotOfId[index]}: the slot of each index, so {@link #symbol} finds an id's
+ * bytes; and, shared by all tables, paged per-index state: the index' current id (negative once freed),
+ * its reference count and its pending quarantine entries. Why: on the ingest path most lookups are for
+ * label values seen before (pod names, series ids) scattered over a table far bigger than the CPU
+ * caches; comparing against inline bytes costs the one cache miss of the slot. And no per-symbol object
+ * is kept: a symbol costs its slot (24 bytes at 37-75% load) and 16 bytes of per-index ints. Strings are
+ * made on demand by {@link #symbol}, through a small direct-mapped cache (by id, {@value #CACHE_SIZE}
+ * entries) so the few hot ones (label names, metric names, shared values) are not decoded again and again.
  *
- * <p>Concurrency: lookups and {@link #symbol} are lock-free, inserts serialise on a monitor.
+ * <h2>Reclamation</h2>
+ * A table made by the store ({@link #SymbolTable(dev.kedaotel.model.TimeSource, long)}) counts, per
+ * symbol, the live series whose key holds it as a <em>value</em>; the store changes the counts under its
+ * write lock: {@link #retain} when it creates a series, {@link #release} when retention removes one.
+ * Label <em>names</em> are pinned (never freed) when a series first uses them, as {@link LabelShapes}
+ * keep them forever; so are constants interned by {@link #internPermanent} (the receiver's {@code le},
+ * {@code +Inf}, ..., the store's {@code __name__}). A new symbol, and a symbol whose count drops to 0,
+ * enter a {@link Quarantine} for {@code graceMs}; {@link #reclaim} (the store's retention pass, under its
+ * write lock) frees a symbol whose last quarantine entry is over and whose count is still 0: its slot
+ * becomes a tombstone that lookups skip (the table is rebuilt at the same size when tombstones
+ * dominate), its index goes to a free list (reused with the next tag) and a long symbol's bytes go to a
+ * free list of their 16-byte length class. {@link #freedCount()} changes with every free, so holders of
+ * cached ids (the receiver's per-worker caches) drop them when it moved, once per request. The store
+ * re-checks under its write lock that every id of a new series' label set is still current
+ * ({@link #allCurrent}) and refuses the sample otherwise ({@link AppendResult#STALE_SYMBOL}: an ingest
+ * thread that held an id across the whole grace period). A table made with {@link #SymbolTable()}
+ * never frees a symbol.
+ *
+ * <p>Concurrency: lookups and {@link #symbol} are lock-free, inserts and every reference-count and
+ * reclamation change serialise on a monitor; the per-index state is written under it.
  * <ul>
- *   <li>The index is reached through a volatile field. The writer fills the inline words (and, for a
- *       long symbol, its arena bytes) and {@code slotOfId[id]} first, then stores the slot's first word
- *       with release semantics; a reader loads it with acquire semantics, so once it sees an id it sees
- *       that id's bytes. {@code size} is stored (volatile) after that, so {@link #symbol} of any id below
- *       a size it read finds the id's slot.</li>
- *   <li>Growing the index builds a complete new table (slots and {@code slotOfId}) and publishes it
- *       through the volatile field. A reader still probing the old table may miss a symbol inserted
- *       after the switch; it then takes the insert path, which re-checks under the monitor, so the same
- *       bytes never get two ids.</li>
+ *   <li>The index is reached through a volatile field. The writer sets the index' current id (release),
+ *       fills the inline words (and, for a long symbol, its arena bytes) and {@code slotOfId[index]}, then
+ *       stores the slot's first word with release semantics; a reader loads it with acquire semantics,
+ *       so once it sees an id it sees that id's bytes and current id.</li>
+ *   <li>Freeing stores the tombstone (release), then the negated id as the index' state (release), then
+ *       a full fence, and only afterwards, in later critical sections, rewrites the index, the slot (only
+ *       in a rebuilt table) or the bytes. A reader of an id checks the index' state before reading the
+ *       bytes and again after them (behind a load fence): seeing reused bytes implies seeing the freed
+ *       state, so it throws instead of returning them. A lookup that found its id in a table that is no
+ *       longer the current one checks the index' state the same way (an old table is never
+ *       tombstoned); one in the current table re-reads the slot's first word after comparing long
+ *       bytes.</li>
+ *   <li>Growing or rebuilding the index builds a complete new table (slots and {@code slotOfId}) and
+ *       publishes it through the volatile field. A reader still probing the old table may miss a symbol
+ *       inserted after the switch; it then takes the insert path, which re-checks under the monitor, so
+ *       the same bytes never get two current ids. The per-index state is paged (pages never copied), so
+ *       every reader sees a free whatever table it holds.</li>
  *   <li>The long-symbol arena's pages are published through a volatile directory before the release
- *       store of the slot that points into them, and never change once written.</li>
+ *       store of the slot that points into them; their bytes change only after a free, as above.</li>
  *   <li>The string cache holds immutable entries (final fields) stored and loaded racily: a reader sees
- *       either a complete entry or another one, and checks the entry's id.</li>
+ *       either a complete entry or another one, and checks the entry's id. A free clears its id's entry
+ *       after its full fence; a reader that stored an entry re-checks the id after a full fence and
+ *       clears it if freed meanwhile, so no entry of a freed id survives (Dekker style).</li>
  * </ul>
+ * A lazily decoded {@link dev.kedaotel.model.Labels} must be decoded within {@code graceMs} of its
+ * series' removal (as ring reads must finish within it); later it may throw, never return another string.
  */
 public final class SymbolTable implements SymbolLookup {
     /** The id of the empty string. */
     public static final int EMPTY = 0;
 
     private static final VarHandle LONG_ARRAY = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INT_ARRAY = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle CACHE_ARRAY = MethodHandles.arrayElementVarHandle(Cached[].class);
     private static final int INITIAL_CAPACITY = 1024;
     /** Symbols up to this many UTF-8 bytes are compared inline (15 bytes + a length byte in two longs). */
     static final int INLINE_MAX = 15;
     /** Word 2 of a long symbol: top byte 0xFF (a short symbol's top byte is its length, at most 15). */
     private static final long LONG_TAG = 0xFFL << 56;
+    /** Word 0 of a freed slot (its id part, -1, is no id + 1). */
+    private static final long TOMBSTONE = -1L;
     private static final int CACHE_SIZE = 8192;
     private static final int ARENA_PAGE = 1 << 16;
+    /** Long symbols take arena space in multiples of this, so a freed chunk fits any symbol of its class. */
+    private static final int LENGTH_CLASS = 16;
+    static final int INDEX_BITS = 26;
+    static final int TAG_BITS = 5;
+    private static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
+    private static final int TAG_MASK = (1 << TAG_BITS) - 1;
+    private static final int STATE_PAGE_SHIFT = 12;
+    private static final int STATE_PAGE = 1 << STATE_PAGE_SHIFT;
+    /** A reference count at or above this is pinned: never released, never freed. */
+    private static final int PINNED = 1 << 30;
 
-    /** Open-addressing index from symbol bytes to id; replaced wholesale when it grows. */
+    /** Open-addressing index from symbol bytes to id; replaced wholesale when it grows or is rebuilt. */
     private static final class Table {
         /** Slot i: words 3i, 3i + 1 and 3i + 2 (see the class comment). */
         final long[] words;
-        /** Slot of each id; ids stay below 3/4 of the capacity (the growth threshold). */
+        /** Slot of each index; indexes stay below 3/4 of the capacity (the growth threshold). */
         final int[] slotOfId;
         final int capacity;
 
@@ -94,11 +145,42 @@ public final class SymbolTable implements SymbolLookup {
     private volatile byte[][] longBytes = new byte[4][];
     private int longPages;
     private int longTop = ARENA_PAGE;
+    /** Freed long-symbol chunks by length class (addresses, page << 16 | offset); writer only. */
+    private IntList[] freeChunks = new IntList[8];
     private final Cached[] cache = new Cached[CACHE_SIZE];
-    private volatile int size;
 
+    /** Per index: the current id, or {@code -1 - id} of the last one once freed. Pages never copied. */
+    private volatile int[][] idPages = new int[16][];
+    /** Per index, writer only: reference count (see {@link #PINNED}) and quarantine entries outstanding. */
+    private int[][] countPages = new int[16][];
+    private int[][] pendingPages = new int[16][];
+    /** Exclusive bound of the indexes handed out; written under the monitor. */
+    private volatile int indexTop;
+    private final IntList freeIndexes = new IntList(16);
+    /** Symbols in the table (live and quarantined), tombstones in the current table. */
+    private volatile int size;
+    private int tombstones;
+    private volatile long freedCount;
+    private long longBytesInUse;
+
+    /** Null when this table never frees (no clock). */
+    private final dev.kedaotel.model.TimeSource time;
+    private final long graceMs;
+    private final Quarantine quarantine = new Quarantine();
+
+    /** A table that never frees a symbol. */
     public SymbolTable() {
-        int id = insert(new byte[0], 0, 0, hash(new byte[0], 0, 0), "");
+        this(null, 0);
+    }
+
+    /**
+     * A table that frees symbols no series holds {@code graceMs} after they were last released (or
+     * interned), by {@code time}'s wall clock; see the class comment.
+     */
+    public SymbolTable(dev.kedaotel.model.TimeSource time, long graceMs) {
+        this.time = time;
+        this.graceMs = graceMs;
+        int id = internPermanent("");
         assert id == EMPTY;
     }
 
@@ -106,8 +188,19 @@ public final class SymbolTable implements SymbolLookup {
     public int intern(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int h = hash(b, 0, b.length);
-        int id = find(table, b, 0, b.length, h);
+        int id = findCurrent(b, 0, b.length, h);
         return id >= 0 ? id : insert(b, 0, b.length, h, s);
+    }
+
+    /** Interns a string that is never freed (a constant of its caller), returning its id. */
+    public int internPermanent(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int h = hash(b, 0, b.length);
+        synchronized (writeLock) {
+            int id = insert(b, 0, b.length, h, s);
+            pin(id);
+            return id;
+        }
     }
 
     /** Interns UTF-8 bytes; does not allocate when the symbol already exists. */
@@ -117,61 +210,165 @@ public final class SymbolTable implements SymbolLookup {
                     + buf.length + " bytes");
         }
         int h = hash(buf, off, len);
-        int id = find(table, buf, off, len, h);
+        int id = findCurrent(buf, off, len, h);
         return id >= 0 ? id : insert(buf, off, len, h, null);
     }
 
-    /** The id of {@code s}, or -1 if never interned (a matcher on an unknown value then matches nothing). */
+    /** The id of {@code s}, or -1 if not interned (a matcher on an unknown value then matches nothing). */
     public int lookup(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return find(table, b, 0, b.length, hash(b, 0, b.length));
+        int h = hash(b, 0, b.length);
+        while (true) {
+            Table t = table;
+            int id = find(t, b, 0, b.length, h);
+            if (id < 0 || table == t || isCurrent(id)) {
+                return id;
+            }
+        }
     }
 
-    /** The string of an id. Decoded from the index on a cache miss (which allocates it). */
-    public String symbol(int id) {
-        if (id < 0 || id >= size && !insertedMeanwhile(id)) {
-            throw new IllegalArgumentException("unknown symbol id " + id + " (table holds " + size + ")");
+    /** The id of the bytes in the current table, or -1 (then insert, which re-checks under the monitor). */
+    private int findCurrent(byte[] buf, int off, int len, int h) {
+        Table t = table;
+        int id = find(t, buf, off, len, h);
+        // An old table is never tombstoned: an id found there may have been freed since.
+        return id < 0 || table == t || isCurrent(id) ? id : -1;
+    }
+
+    /** Whether {@code id} names a symbol now (not freed, not a stale tag). Lock-free. */
+    public boolean isCurrent(int id) {
+        if (id < 0) {
+            return false;
         }
-        Cached c = cache[id & (CACHE_SIZE - 1)];
-        if (c != null && c.id == id) {
-            return c.value;
+        int index = id & INDEX_MASK;
+        int[][] pages = idPages;
+        int page = index >>> STATE_PAGE_SHIFT;
+        if (page >= pages.length || pages[page] == null) {
+            return false;
+        }
+        return (int) INT_ARRAY.getAcquire(pages[page], index & (STATE_PAGE - 1)) == id;
+    }
+
+    /** Number of symbols freed so far: holders of cached ids drop them when it changed. */
+    public long freedCount() {
+        return freedCount;
+    }
+
+    /** UTF-8 bytes of the long symbols (over {@value #INLINE_MAX} bytes) in the table, by length class. */
+    public long longSymbolBytes() {
+        synchronized (writeLock) {
+            return longBytesInUse;
+        }
+    }
+
+    /** Bytes of the long-symbol arena's pages (what {@link #longSymbolBytes()} occupies, with free space). */
+    public long arenaBytes() {
+        synchronized (writeLock) {
+            long n = 0;
+            for (int i = 0; i < longPages; i++) {
+                n += longBytes[i] == null ? 0 : longBytes[i].length;
+            }
+            return n;
+        }
+    }
+
+    /** Slots of the current index table (its memory is 24 bytes a slot plus 3 bytes a slot of {@code slotOfId}). */
+    public int tableCapacity() {
+        return table.capacity;
+    }
+
+    /**
+     * The string of an id. Decoded from the index on a cache miss (which allocates it). Throws
+     * {@link IllegalStateException} for an id that was freed (held past its grace period) and
+     * {@link IllegalArgumentException} for one never handed out.
+     */
+    public String symbol(int id) {
+        if (id < 0) {
+            throw stale(id);
+        }
+        int c = id & (CACHE_SIZE - 1);
+        Cached cached = cache[c];
+        if (cached != null && cached.id == id) {
+            return cached.value;
         }
         String s = decode(id);
-        cache[id & (CACHE_SIZE - 1)] = new Cached(id, s);
+        Cached entry = new Cached(id, s);
+        cache[c] = entry;
+        VarHandle.fullFence();
+        if (!isCurrent(id)) {
+            CACHE_ARRAY.compareAndSet(cache, c, entry, null); // freed meanwhile: its free may have missed this entry
+        }
         return s;
     }
 
+    /** Symbols in the table: in use, pinned or still in their quarantine (freed ones are not counted). */
     public int size() {
         return size;
     }
 
-    /**
-     * Whether {@code id} exists after all: another thread may have found it in the index while its insert
-     * was still in progress (the slot is published before {@code size}); the monitor waits for that insert.
-     */
-    private boolean insertedMeanwhile(int id) {
-        synchronized (writeLock) {
-            return id < size;
+    /** The length in UTF-8 bytes of a current symbol (no decoding, no allocation); throws for a freed id. */
+    public int utf8Length(int id) {
+        Table t = slotTable(id);
+        long w2 = t.words[t.slotOfId[id & INDEX_MASK] * 3 + 2];
+        int len = (w2 & LONG_TAG) == LONG_TAG ? (int) w2 : (int) (w2 >>> 56);
+        checkStillCurrent(id);
+        return len;
+    }
+
+    /** The current table, whose slot of {@code id} holds it; throws when {@code id} is not current. */
+    private Table slotTable(int id) {
+        if (!isCurrent(id)) {
+            throw stale(id);
+        }
+        Table t = table;
+        long head = (long) LONG_ARRAY.getAcquire(t.words, t.slotOfId[id & INDEX_MASK] * 3);
+        if ((int) head != id + 1) {
+            throw stale(id); // tombstoned (or rebuilt away) after the check above
+        }
+        return t;
+    }
+
+    private void checkStillCurrent(int id) {
+        VarHandle.loadLoadFence();
+        if (!isCurrent(id)) {
+            throw stale(id);
         }
     }
 
+    /** An id that is not current: never handed out (IllegalArgumentException) or freed since (IllegalStateException). */
+    private RuntimeException stale(int id) {
+        if (id < 0 || (id & INDEX_MASK) >= indexTop) {
+            return new IllegalArgumentException("unknown symbol id " + id + " (table holds " + size + ")");
+        }
+        return new IllegalStateException("symbol id " + id + " was freed (held longer than the reuse grace period)");
+    }
+
     private String decode(int id) {
-        Table t = table;
-        int slot = t.slotOfId[id];
+        Table t = slotTable(id);
+        int slot = t.slotOfId[id & INDEX_MASK];
         long w1 = t.words[slot * 3 + 1];
         long w2 = t.words[slot * 3 + 2];
+        String s;
         if ((w2 & LONG_TAG) == LONG_TAG) {
             int len = (int) w2;
             byte[] page = longBytes[(int) (w1 >>> 32)];
-            return new String(page, (int) w1, len, StandardCharsets.UTF_8);
+            int off = (int) w1;
+            if (page == null || off + len > page.length) {
+                checkStillCurrent(id);
+                throw new IllegalStateException("symbol id " + id + " points outside the arena");
+            }
+            s = new String(page, off, len, StandardCharsets.UTF_8);
+        } else {
+            int len = (int) (w2 >>> 56);
+            byte[] b = new byte[len];
+            for (int i = 0; i < len; i++) {
+                long w = i < 8 ? w1 : w2;
+                b[i] = (byte) (w >>> ((i & 7) << 3));
+            }
+            s = new String(b, StandardCharsets.UTF_8);
         }
-        int len = (int) (w2 >>> 56);
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            long w = i < 8 ? w1 : w2;
-            b[i] = (byte) (w >>> ((i & 7) << 3));
-        }
-        return new String(b, StandardCharsets.UTF_8);
+        checkStillCurrent(id);
+        return s;
     }
 
     private int find(Table t, byte[] buf, int off, int len, int h) {
@@ -185,7 +382,7 @@ public final class SymbolTable implements SymbolLookup {
             if (head == 0) {
                 return -1;
             }
-            if ((int) (head >>> 32) == h && w[i * 3 + 2] == hi) {
+            if (head != TOMBSTONE && (int) (head >>> 32) == h && w[i * 3 + 2] == hi) {
                 int id = (int) head - 1;
                 if (inline) {
                     if (w[i * 3 + 1] == lo) {
@@ -194,8 +391,13 @@ public final class SymbolTable implements SymbolLookup {
                 } else {
                     long a = w[i * 3 + 1];
                     byte[] page = longBytes[(int) (a >>> 32)];
-                    if (Arrays.equals(page, (int) a, (int) a + len, buf, off, off + len)) {
-                        return id;
+                    if (page != null && (int) a + len <= page.length
+                            && Arrays.equals(page, (int) a, (int) a + len, buf, off, off + len)) {
+                        // Bytes are reused only after the slot was tombstoned: re-read it behind the compare.
+                        VarHandle.loadLoadFence();
+                        if ((long) LONG_ARRAY.getAcquire(w, i * 3) == head) {
+                            return id;
+                        }
                     }
                 }
             }
@@ -224,12 +426,13 @@ public final class SymbolTable implements SymbolLookup {
             if (existing >= 0) {
                 return existing;
             }
-            int id = size;
-            // Grow by 1.5× at 75% load: with inline bytes a probe step is one more 24-byte slot (often the
-            // same cache line), so a fuller table costs little time and saves much of its memory.
-            if ((long) (id + 1) * 4 > (long) t.capacity * 3) {
-                t = grow(t);
+            // Grow by 1.5x at 75% load (symbols and tombstones): with inline bytes a probe step is one more
+            // 24-byte slot (often the same cache line), so a fuller table costs little time and saves
+            // much of its memory. Mostly tombstones: rebuild at the same size.
+            if ((long) (size + tombstones + 1) * 4 > (long) t.capacity * 3) {
+                t = rebuild((long) (size + 1) * 2 > t.capacity ? t.capacity / 2 * 3 : t.capacity);
             }
+            int id = newId();
             long w1;
             long w2;
             if (len <= INLINE_MAX) {
@@ -239,21 +442,68 @@ public final class SymbolTable implements SymbolLookup {
                 w1 = storeLong(buf, off, len);
                 w2 = LONG_TAG | len;
             }
+            int index = id & INDEX_MASK;
+            INT_ARRAY.setRelease(idPages[index >>> STATE_PAGE_SHIFT], index & (STATE_PAGE - 1), id);
             place(t, h, id, w1, w2);
-            if (knownString != null) {
-                cache[id & (CACHE_SIZE - 1)] = new Cached(id, knownString);
-            }
-            size = id + 1;
+            cache[id & (CACHE_SIZE - 1)] = knownString != null ? new Cached(id, knownString) : null;
+            size++;
+            quarantine(index, id);
             return id;
         }
     }
 
+    /** A fresh id: a freed index with its next tag, else the next index (monitor held). */
+    private int newId() {
+        if (freeIndexes.size() > 0) {
+            int index = freeIndexes.get(freeIndexes.size() - 1);
+            freeIndexes.removeLast();
+            int last = -1 - idPages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)];
+            int tag = ((last >>> INDEX_BITS) + 1) & TAG_MASK;
+            return tag << INDEX_BITS | index;
+        }
+        int index = indexTop;
+        if (index > INDEX_MASK) {
+            throw new IllegalStateException("symbol table full: " + (INDEX_MASK + 1) + " symbols in use");
+        }
+        int page = index >>> STATE_PAGE_SHIFT;
+        if ((index & (STATE_PAGE - 1)) == 0) {
+            int[][] ids = idPages;
+            if (page == ids.length) {
+                ids = Arrays.copyOf(ids, page * 2);
+                countPages = Arrays.copyOf(countPages, page * 2);
+                pendingPages = Arrays.copyOf(pendingPages, page * 2);
+            }
+            ids[page] = new int[STATE_PAGE];
+            countPages[page] = new int[STATE_PAGE];
+            pendingPages[page] = new int[STATE_PAGE];
+            idPages = ids;
+        }
+        indexTop = index + 1;
+        return index;
+    }
+
     /** Copies a long symbol's bytes into the arena; returns its address (page << 32 | offset). */
     private long storeLong(byte[] buf, int off, int len) {
+        longBytesInUse += chunk(len);
+        if (len <= ARENA_PAGE) {
+            int cls = chunk(len) / LENGTH_CLASS;
+            IntList free = cls < freeChunks.length ? freeChunks[cls] : null;
+            if (free != null && free.size() > 0) {
+                int a = free.get(free.size() - 1);
+                free.removeLast();
+                int page = a >>> 16;
+                int at = a & 0xFFFF;
+                System.arraycopy(buf, off, longBytes[page], at, len);
+                return ((long) page << 32) | at;
+            }
+        }
         byte[][] pages = longBytes;
-        if (longTop + len > ARENA_PAGE || len > ARENA_PAGE) {
+        if (longTop + chunk(len) > ARENA_PAGE || len > ARENA_PAGE) {
             if (longPages == pages.length) {
                 pages = Arrays.copyOf(pages, longPages * 2);
+            }
+            if (longPages == 1 << 15) {
+                throw new IllegalStateException("long symbol arena exhausted");
             }
             pages[longPages++] = new byte[Math.max(ARENA_PAGE, len)];
             longTop = 0;
@@ -261,20 +511,45 @@ public final class SymbolTable implements SymbolLookup {
         int page = longPages - 1;
         System.arraycopy(buf, off, pages[page], longTop, len);
         long address = ((long) page << 32) | longTop;
-        longTop = len > ARENA_PAGE ? ARENA_PAGE : longTop + len;
+        longTop = len > ARENA_PAGE ? ARENA_PAGE : longTop + chunk(len);
         longBytes = pages;
         return address;
     }
 
-    private Table grow(Table old) {
-        Table t = new Table(old.capacity / 2 * 3);
+    /** Arena bytes a long symbol of {@code len} bytes takes (its length class). */
+    private static int chunk(int len) {
+        return (len + LENGTH_CLASS - 1) / LENGTH_CLASS * LENGTH_CLASS;
+    }
+
+    private void freeLong(long address, int len) {
+        longBytesInUse -= chunk(len);
+        int page = (int) (address >>> 32);
+        if (len > ARENA_PAGE) {
+            byte[][] pages = longBytes;
+            pages[page] = null; // a page of its own; readers of a freed id check for it
+            return;
+        }
+        int cls = chunk(len) / LENGTH_CLASS;
+        if (cls >= freeChunks.length) {
+            freeChunks = Arrays.copyOf(freeChunks, Math.max(cls + 1, freeChunks.length * 2));
+        }
+        if (freeChunks[cls] == null) {
+            freeChunks[cls] = new IntList(16);
+        }
+        freeChunks[cls].add(page << 16 | (int) address);
+    }
+
+    private Table rebuild(int capacity) {
+        Table old = table;
+        Table t = new Table(capacity);
         long[] w = old.words;
         for (int i = 0; i < old.capacity; i++) {
             long head = w[i * 3];
-            if (head != 0) {
+            if (head != 0 && head != TOMBSTONE) {
                 place(t, (int) (head >>> 32), (int) head - 1, w[i * 3 + 1], w[i * 3 + 2]);
             }
         }
+        tombstones = 0;
         table = t;
         return t;
     }
@@ -286,11 +561,124 @@ public final class SymbolTable implements SymbolLookup {
         while (w[i * 3] != 0) {
             i = i + 1 == t.capacity ? 0 : i + 1;
         }
-        t.slotOfId[id] = i;
+        t.slotOfId[id & INDEX_MASK] = i;
         w[i * 3 + 1] = w1;
         w[i * 3 + 2] = w2;
         LONG_ARRAY.setRelease(w, i * 3, ((long) h << 32) | ((id + 1) & 0xFFFF_FFFFL));
     }
+
+    // ---- reference counts and reclamation (the store's write lock held, except pin) ----------------
+
+    /** Makes a current symbol permanent. */
+    void pin(int id) {
+        synchronized (writeLock) {
+            int index = id & INDEX_MASK;
+            int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
+            counts[index & (STATE_PAGE - 1)] |= PINNED;
+        }
+    }
+
+    /** Whether every name and value id of the canonical label set is current (store write lock held). */
+    boolean allCurrent(LabelSetBuilder labels) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (!isCurrent(labels.name(i)) || !isCurrent(labels.value(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A new series holds the label set (whose ids the caller checked with {@link #allCurrent} under the
+     * store's write lock, which {@link #reclaim} also needs): pins its names, counts its values.
+     */
+    void retain(LabelSetBuilder labels) {
+        if (time == null) {
+            return;
+        }
+        synchronized (writeLock) {
+            for (int i = 0; i < labels.size(); i++) {
+                int name = labels.name(i) & INDEX_MASK;
+                countPages[name >>> STATE_PAGE_SHIFT][name & (STATE_PAGE - 1)] |= PINNED;
+                int value = labels.value(i) & INDEX_MASK;
+                countPages[value >>> STATE_PAGE_SHIFT][value & (STATE_PAGE - 1)]++;
+            }
+        }
+    }
+
+    /** A removed series no longer holds the values {@code key[from, from + n)}: each at 0 is quarantined. */
+    void release(int[] key, int from, int n) {
+        if (time == null) {
+            return;
+        }
+        synchronized (writeLock) {
+            for (int i = from; i < from + n; i++) {
+                int id = key[i];
+                int index = id & INDEX_MASK;
+                int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
+                if (--counts[index & (STATE_PAGE - 1)] == 0) {
+                    quarantine(index, id);
+                }
+            }
+        }
+    }
+
+    private void quarantine(int index, int id) {
+        if (time != null) {
+            pendingPages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)]++;
+            quarantine.add(time.wallMillis() + graceMs, id);
+        }
+    }
+
+    /**
+     * Frees the symbols whose last quarantine is over at {@code nowMs} with no series holding them;
+     * returns how many. Called by the store under its write lock (so no series is being created).
+     */
+    int reclaim(long nowMs) {
+        int freed = 0;
+        synchronized (writeLock) {
+            // Strictly after the grace: a pass never frees what it (or a pass at the same instant) released,
+            // so even with no grace the labels of a series just removed stay readable until the next pass.
+            while (quarantine.hasReleasable(nowMs - 1)) {
+                int id = (int) quarantine.poll();
+                int index = id & INDEX_MASK;
+                int at = index & (STATE_PAGE - 1);
+                int[] pending = pendingPages[index >>> STATE_PAGE_SHIFT];
+                if (--pending[at] == 0 && countPages[index >>> STATE_PAGE_SHIFT][at] == 0) {
+                    free(id);
+                    freed++;
+                }
+            }
+            if (freed > 0) {
+                freedCount += freed;
+            }
+        }
+        return freed;
+    }
+
+    private void free(int id) {
+        int index = id & INDEX_MASK;
+        Table t = table;
+        int slot = t.slotOfId[index];
+        long w1 = t.words[slot * 3 + 1];
+        long w2 = t.words[slot * 3 + 2];
+        LONG_ARRAY.setRelease(t.words, slot * 3, TOMBSTONE);
+        INT_ARRAY.setRelease(idPages[index >>> STATE_PAGE_SHIFT], index & (STATE_PAGE - 1), -1 - id);
+        VarHandle.fullFence();
+        CACHE_ARRAY.compareAndSet(cache, id & (CACHE_SIZE - 1), cacheEntry(id), null);
+        if ((w2 & LONG_TAG) == LONG_TAG) {
+            freeLong(w1, (int) w2);
+        }
+        tombstones++;
+        size--;
+        freeIndexes.add(index);
+    }
+
+    private Cached cacheEntry(int id) {
+        Cached c = cache[id & (CACHE_SIZE - 1)];
+        return c != null && c.id == id ? c : null;
+    }
+
     /**
      * The home slot of hash {@code h} in a table of {@code capacity} slots (any capacity, not only powers
      * of two: the hash's 32 bits scaled to the range), so tables can grow by 1.5× instead of 2×, which

@@ -34,7 +34,7 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     private final StoreConfig config;
     private final TimeSource time;
-    private final SymbolTable symbols = new SymbolTable();
+    private final SymbolTable symbols;
     private final int metricNameLabel;
     private final SampleRings rings;
     private final SeriesRegistry registry;
@@ -46,6 +46,7 @@ public final class TimeSeriesStore implements AutoCloseable {
     private volatile long epoch;
     private volatile boolean closed;
     private int nextGeneration = 1;
+    private final SeriesLimitLog seriesLimitLog;
 
     public TimeSeriesStore(StoreConfig config) {
         if (config == null) {
@@ -53,10 +54,12 @@ public final class TimeSeriesStore implements AutoCloseable {
         }
         this.config = config;
         this.time = config.time();
-        this.metricNameLabel = symbols.intern(Labels.METRIC_NAME);
+        this.symbols = new SymbolTable(time, config.reuseGraceMs());
+        this.metricNameLabel = symbols.internPermanent(Labels.METRIC_NAME);
         this.rings = new SampleRings(config);
         this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
         this.index = new LabelIndex(symbols, registry);
+        this.seriesLimitLog = new SeriesLimitLog(time);
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
@@ -170,6 +173,20 @@ public final class TimeSeriesStore implements AutoCloseable {
         return counts[appendResult].sum();
     }
 
+    /**
+     * Samples refused because the series cap ({@link AppendResult#SERIES_LIMIT}) or the per-metric cap
+     * ({@link AppendResult#SERIES_PER_METRIC_LIMIT}) was full, by metric name: at most 100 names, later
+     * ones counted under {@code _other_}. A snapshot.
+     */
+    public java.util.Map<String, Long> seriesLimitRejections() {
+        return seriesLimitLog.counts();
+    }
+
+    /** One entry of {@link #seriesLimitRejections()} (0 for a name not counted). */
+    public long seriesLimitRejections(String metric) {
+        return seriesLimitLog.count(metric);
+    }
+
     /** Off-heap bytes reserved for rings so far (self-metrics). */
     public long ringBytesReserved() {
         return rings.pool().bytesReserved();
@@ -177,17 +194,35 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     // ---- retention -------------------------------------------------------------------------------
 
-    /** Removes series with no sample newer than now minus retention, notifies listeners; returns how many. */
+    /**
+     * Removes series with no sample newer than now minus retention, notifies listeners, and frees the
+     * symbols no series has held for the reuse grace period; returns how many series it removed.
+     */
     public int expire() {
         long now = time.wallMillis();
-        return removeSeries(now - config.retentionMs(), false, now);
+        int removed = removeSeries(now - config.retentionMs(), false, now);
+        reclaimSymbols(now);
+        return removed;
     }
 
     /** Drops everything (kedify's POST /memstore/reset). */
     public void reset() {
         long now = time.wallMillis();
         int n = removeSeries(Long.MAX_VALUE, true, now);
+        reclaimSymbols(now);
         LOG.log(System.Logger.Level.INFO, "store reset: removed {0} series", n);
+    }
+
+    /** Under the write lock, so that no series creation is between its symbol check and its retain. */
+    private void reclaimSymbols(long now) {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                symbols.reclaim(now);
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Frees the off-heap memory. */
@@ -281,8 +316,9 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     /**
-     * Finds or creates the series of a canonical label set; returns its {@link SeriesRegistry#handle},
-     * or {@link SeriesRegistry#NONE} when at the series limit.
+     * Finds or creates the series of a canonical label set; returns its {@link SeriesRegistry#handle}, or,
+     * when it cannot be created, the negated {@link AppendResult} code: a label limit, the series limit or
+     * the per-metric series limit (both logged and counted per metric, see {@link SeriesLimitLog}).
      */
     long getOrCreate(LabelSetBuilder labels, long now) {
         writeLock.lock();
@@ -294,14 +330,27 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (found != SeriesRegistry.NONE) {
                 return found;
             }
+            if (!symbols.allCurrent(labels)) {
+                return -AppendResult.STALE_SYMBOL; // an id held across its grace period: it names nothing now
+            }
+            int refused = checkLabels(labels);
+            if (refused != AppendResult.APPENDED) {
+                return -refused;
+            }
+            int metricName = labels.valueOf(metricNameLabel);
             if (registry.live() >= config.maxSeries()) {
-                return SeriesRegistry.NONE;
+                return -seriesLimit(AppendResult.SERIES_LIMIT, metricName, config.maxSeries());
+            }
+            int perMetric = config.maxSeriesPerMetric();
+            if (perMetric > 0 && metricName >= 0 && index.seriesWith(metricNameLabel, metricName) >= perMetric) {
+                return -seriesLimit(AppendResult.SERIES_PER_METRIC_LIMIT, metricName, perMetric);
             }
             int ref = registry.allocateRef(now);
             int generation = nextGeneration++;
             if (nextGeneration == 0) {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
             }
+            symbols.retain(labels);
             rings.create(ref, generation, now);
             registry.insert(ref, generation, labels);
             index.add(ref, labels);
@@ -310,6 +359,28 @@ public final class TimeSeriesStore implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** The label limits of a new series: {@link AppendResult#APPENDED} when within them, else the code. */
+    private int checkLabels(LabelSetBuilder labels) {
+        int n = labels.size();
+        if (n > config.maxLabelsPerSeries()) {
+            return AppendResult.TOO_MANY_LABELS;
+        }
+        for (int i = 0; i < n; i++) {
+            if (symbols.utf8Length(labels.name(i)) > config.maxLabelNameLength()) {
+                return AppendResult.LABEL_NAME_TOO_LONG;
+            }
+            if (symbols.utf8Length(labels.value(i)) > config.maxLabelValueLength()) {
+                return AppendResult.LABEL_VALUE_TOO_LONG;
+            }
+        }
+        return AppendResult.APPENDED;
+    }
+
+    private int seriesLimit(int code, int metricNameSymbol, int limit) {
+        seriesLimitLog.rejected(metricNameSymbol < 0 ? "" : symbols.symbol(metricNameSymbol), code, limit);
+        return code;
     }
 
     /** The {@code __name__} value symbol of a canonical label set, or -1. */

@@ -34,7 +34,7 @@ class ConcurrencyTest {
     @Test
     void readersNeverSeeTornOrUnorderedSamples() throws Exception {
         StoreConfig config = StoreConfig.builder()
-                .retentionMs(Long.MAX_VALUE / 4)
+                .retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4)
                 .maxSamplesPerSeries(64)
                 .reuseGraceMs(0)
                 .time(TimeSource.wallClock(() -> BASE))
@@ -157,7 +157,7 @@ class ConcurrencyTest {
     void readersRacingBlockTurnoverAndImmediateReuseNeverSeeForeignSamples() throws Exception {
         // Tiny per-series bound and no reuse grace: every few appends a block leaves a chain and is handed
         // straight to the other series (or back to the same one), while readers decode.
-        StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(8)
+        StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(8)
                 .reuseGraceMs(0).time(TimeSource.wallClock(() -> BASE)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -199,7 +199,7 @@ class ConcurrencyTest {
 
     @Test
     void concurrentDeltaAppendsLoseNoUpdates() throws Exception {
-        StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(32)
+        StoreConfig config = StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(32)
                 .time(TimeSource.wallClock(() -> BASE)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicLong clock = new AtomicLong(BASE);

@@ -43,7 +43,7 @@ class RingTest {
 
     @Test
     void specialValuesRoundTripBitExactly() {
-        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4));
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4));
         double[] v = {0.0, -0.0, 0.0, 1.0, -0.0, StaleMarker.VALUE, Double.NaN, Double.longBitsToDouble(0x7ff8_0000_0000_0001L),
                 Double.longBitsToDouble(0xfff0_0000_0000_0003L), StaleMarker.VALUE, Double.POSITIVE_INFINITY,
                 Double.NEGATIVE_INFINITY, 5.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, 9.007199254740993E15,
@@ -58,7 +58,7 @@ class RingTest {
 
     @Test
     void mixedRandomSeriesRoundTripAcrossManyBlocks() {
-        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(100_000));
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(100_000));
         SplittableRandom r = new SplittableRandom(7);
         int n = 20_000;
         long[] ts = new long[n];
@@ -106,7 +106,7 @@ class RingTest {
 
     @Test
     void randomDoublesCostAtMostAboutTheUncompressedSize() {
-        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(100_000));
+        f = new StoreFixture(NOW, StoreConfig.builder().retentionMs(Long.MAX_VALUE / 4).maxFutureMs(Long.MAX_VALUE / 4).maxSamplesPerSeries(100_000));
         SplittableRandom r = new SplittableRandom(3);
         int n = 2000;
         for (int i = 0; i < n; i++) {

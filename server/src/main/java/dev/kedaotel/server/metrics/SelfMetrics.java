@@ -26,6 +26,9 @@ public final class SelfMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private JvmGcMetrics gcMetrics;
+    private TimeSeriesStore store;
+    /** Metric names that have a series_limit_rejections counter (at most 101: the store bounds them). */
+    private final java.util.Set<String> seriesLimitMetrics = new java.util.HashSet<>();
 
     public PrometheusMeterRegistry registry() {
         return registry;
@@ -56,6 +59,7 @@ public final class SelfMetrics implements AutoCloseable {
                     .tag("reason", AppendResult.describe(code))
                     .description("Samples the store refused, by reason").register(registry);
         }
+        this.store = store;
         Gauge.builder(PREFIX + "active_series", store, TimeSeriesStore::seriesCount)
                 .description("Series with a sample inside the retention window").register(registry);
         Gauge.builder(PREFIX + "ring_bytes_reserved", store, TimeSeriesStore::ringBytesReserved)
@@ -94,7 +98,27 @@ public final class SelfMetrics implements AutoCloseable {
 
     /** Prometheus text exposition of everything registered. */
     public String scrape() {
+        registerSeriesLimitCounters();
         return registry.scrape();
+    }
+
+    /**
+     * One counter per metric name whose new series the store refused at a series cap (the store keeps at
+     * most 100 names plus {@code _other_}), registered when the name first appears.
+     */
+    private synchronized void registerSeriesLimitCounters() {
+        if (store == null) {
+            return;
+        }
+        for (String metric : store.seriesLimitRejections().keySet()) {
+            if (seriesLimitMetrics.add(metric)) {
+                TimeSeriesStore s = store;
+                FunctionCounter.builder(PREFIX + "series_limit_rejections", s, st -> st.seriesLimitRejections(metric))
+                        .tag("metric", metric)
+                        .description("Samples refused because the series cap or the per-metric series cap was full, by metric name")
+                        .register(registry);
+            }
+        }
     }
 
     @Override
