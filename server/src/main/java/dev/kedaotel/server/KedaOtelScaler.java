@@ -135,6 +135,8 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .maxLabelValueLength(config.get(Setting.METRIC_STORE_MAX_LABEL_VALUE_LENGTH))
                 .maxSeriesPerMetric(config.get(Setting.METRIC_STORE_MAX_SERIES_PER_METRIC))
                 .maxFutureMs(config.get(Setting.METRIC_STORE_MAX_FUTURE_SECONDS) * 1000L)
+                // Lazily decoded labels of a running query must stay readable: outlast the query timeout.
+                .symbolGraceMs(config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L + 10_000L)
                 .time(time)
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);

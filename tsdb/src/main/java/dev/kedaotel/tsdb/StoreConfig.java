@@ -19,6 +19,7 @@ public final class StoreConfig {
     private final int maxSeries;
     private final int maxSamplesPerSeries;
     private final long reuseGraceMs;
+    private final long symbolGraceMs;
     private final TimeSource time;
     private final int maxLabelsPerSeries;
     private final int maxLabelNameLength;
@@ -36,6 +37,7 @@ public final class StoreConfig {
         this.maxSeries = b.maxSeries;
         this.maxSamplesPerSeries = b.maxSamplesPerSeries;
         this.reuseGraceMs = b.reuseGraceMs;
+        this.symbolGraceMs = b.symbolGraceMs < 0 ? b.reuseGraceMs : b.symbolGraceMs;
         this.time = b.time;
     }
 
@@ -61,6 +63,15 @@ public final class StoreConfig {
     /** How long a removed series' id and ring memory stay unused before reuse, so in-flight readers finish. */
     public long reuseGraceMs() {
         return reuseGraceMs;
+    }
+
+    /**
+     * How long a symbol no series holds any more stays readable before its id may be reused: label sets
+     * handed to a query decode their strings on demand, so this must outlast the longest query (the
+     * composition root sets it above the query timeout). Defaults to {@link #reuseGraceMs()}.
+     */
+    public long symbolGraceMs() {
+        return symbolGraceMs;
     }
 
     /** The service's time source (given by the composition root; tests inject a manual one). */
@@ -106,6 +117,7 @@ public final class StoreConfig {
         private int maxSeries = 1_000_000;
         private int maxSamplesPerSeries = 4096;
         private long reuseGraceMs = 10_000;
+        private long symbolGraceMs = -1;
         private TimeSource time = TimeSource.system();
 
         public Builder retentionMs(long v) {
@@ -131,6 +143,11 @@ public final class StoreConfig {
 
         public Builder reuseGraceMs(long v) {
             reuseGraceMs = Math.max(0, v);
+            return this;
+        }
+
+        public Builder symbolGraceMs(long v) {
+            symbolGraceMs = Math.max(0, v);
             return this;
         }
 

@@ -83,7 +83,8 @@ import java.util.Arrays;
  *       after its full fence; a reader that stored an entry re-checks the id after a full fence and
  *       clears it if freed meanwhile, so no entry of a freed id survives (Dekker style).</li>
  * </ul>
- * A lazily decoded {@link dev.kedaotel.model.Labels} must be decoded within {@code graceMs} of its
+ * A lazily decoded {@link dev.kedaotel.model.Labels} must be decoded within {@code graceMs} (the store's
+ * {@code symbolGraceMs}, set above the query timeout by the composition root) of its
  * series' removal (as ring reads must finish within it); later it may throw, never return another string.
  */
 public final class SymbolTable implements SymbolLookup {

@@ -54,7 +54,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         }
         this.config = config;
         this.time = config.time();
-        this.symbols = new SymbolTable(time, config.reuseGraceMs());
+        this.symbols = new SymbolTable(time, config.symbolGraceMs());
         this.metricNameLabel = symbols.internPermanent(Labels.METRIC_NAME);
         this.rings = new SampleRings(config);
         this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
