@@ -20,6 +20,7 @@ import dev.kedaotel.query.ast.SubqueryExpr;
 import dev.kedaotel.query.ast.UnaryExpr;
 import dev.kedaotel.query.ast.VectorMatching;
 import dev.kedaotel.query.ast.VectorSelector;
+import dev.kedaotel.model.GoRegexp;
 import dev.kedaotel.model.LabelMatcher;
 import dev.kedaotel.model.Labels;
 import dev.kedaotel.model.PrometheusNames;
@@ -306,44 +307,15 @@ public final class Parser {
             case EQL_REGEX: type = LabelMatcher.Type.RE; break;
             default: type = LabelMatcher.Type.NRE; break;
         }
-        if (type == LabelMatcher.Type.RE || type == LabelMatcher.Type.NRE) {
-            String re2 = Re2Syntax.unsupported(value);
-            if (re2 != null) {
-                throw ParseErrors.at(input, nameTok.pos, "error parsing regexp: " + re2);
-            }
-        }
         try {
             return LabelMatcher.of(type, name, value);
         } catch (IllegalArgumentException e) {
-            if (e.getCause() instanceof java.util.regex.PatternSyntaxException) {
-                // Prometheus reports a bad regex at the matcher's label name, in RE2's words.
-                throw ParseErrors.at(input, nameTok.pos, "error parsing regexp: "
-                        + goRegexError((java.util.regex.PatternSyntaxException) e.getCause(), value));
+            if (e.getCause() instanceof GoRegexp.SyntaxException re) {
+                // Prometheus reports a bad regex at the matcher's label name, in Go's words.
+                throw ParseErrors.at(input, nameTok.pos, re.getMessage());
             }
             throw ParseErrors.at(input, op.pos, e.getMessage());
         }
-    }
-
-    /**
-     * RE2's wording for the common regex mistakes (Prometheus compiles {@code ^(?:re)$}); other errors
-     * keep java.util.regex's description, since the two engines' messages do not map one to one.
-     */
-    static String goRegexError(java.util.regex.PatternSyntaxException e, String re) {
-        String anchored = "^(?:" + re + ")$";
-        String d = e.getDescription();
-        if (d.startsWith("Unclosed group")) {
-            return "missing closing ): `" + anchored + "`";
-        }
-        if (d.startsWith("Unmatched closing ')'")) {
-            return "unexpected ): `" + anchored + "`";
-        }
-        if (d.startsWith("Unclosed character class")) {
-            return "missing closing ]: `" + anchored.substring(anchored.lastIndexOf('[')) + "`";
-        }
-        if (d.startsWith("Dangling meta character")) {
-            return "missing argument to repetition operator: `" + d.charAt(d.length() - 2) + "`";
-        }
-        return d;
     }
 
     private Expr parseCall() throws PromQLException {
