@@ -16,48 +16,48 @@ class LabelMatcherTest {
 
     @Test
     void fastPathsAgreeWithTheRegexEngine() {
-        for (String re : List.of("pod-1.*", ".*", "pod-1", "", "a|b", "a|b|", "pod|pod-1|pod-10", "pod.1", "pod-[12].*",
+        for (String regex : List.of("pod-1.*", ".*", "pod-1", "", "a|b", "a|b|", "pod|pod-1|pod-10", "pod.1", "pod-[12].*",
                 "(a|b)", "a||b", "pod-.*x", "p.*", "10\\.0\\.0\\.1", "10\\.0\\.0\\.1|a", "a\\|b", "pod\\.*", "a\\\\",
                 "pod-1\\.*", "\\.*")) {
             // A group around the regex defeats every fast path, so this is RE2/J's answer.
-            GoRegexp p = GoRegexp.compileAnchored("(?:" + re + ")");
-            LabelMatcher m = LabelMatcher.of(LabelMatcher.Type.RE, "l", re);
-            LabelMatcher n = LabelMatcher.of(LabelMatcher.Type.NRE, "l", re);
+            GoRegexp p = GoRegexp.compileAnchored("(?:" + regex + ")");
+            LabelMatcher m = re(regex);
+            LabelMatcher n = LabelMatcher.of(LabelMatcher.Type.NRE, "l", regex);
             for (String v : VALUES) {
                 boolean want = p.matches(v);
-                assertEquals(want, m.matches(v), re + " =~ " + v);
-                assertEquals(!want, n.matches(v), re + " !~ " + v);
+                assertEquals(want, m.matches(v), regex + " =~ " + v);
+                assertEquals(!want, n.matches(v), regex + " !~ " + v);
             }
         }
     }
 
     @Test
     void dotDoesNotMatchNewlineAsInPrometheus242() {
-        assertFalse(LabelMatcher.of(LabelMatcher.Type.RE, "l", ".*").matches("x\ny"));
-        assertFalse(LabelMatcher.of(LabelMatcher.Type.RE, "l", "x.y").matches("x\ny"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "(?s)x.y").matches("x\ny"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "x\n.*").matches("x\ny"));
+        assertFalse(re(".*").matches("x\ny"));
+        assertFalse(re("x.y").matches("x\ny"));
+        assertTrue(re("(?s)x.y").matches("x\ny"));
+        assertTrue(re("x\n.*").matches("x\ny"));
     }
 
     @Test
     void catastrophicBacktrackingRegexRunsInLinearTime() {
         // java.util.regex needs ~4^(n/2) steps here; at 10,000 characters it would never finish.
-        LabelMatcher m = LabelMatcher.of(LabelMatcher.Type.RE, "l", "(.*a){15}b");
+        LabelMatcher m = re("(.*a){15}b");
         String as = "a".repeat(10_000);
         assertFalse(m.matches(as));
         assertTrue(m.matches(as + "b"));
-        assertFalse(LabelMatcher.of(LabelMatcher.Type.RE, "l", "(a+)+c").matches(as));
+        assertFalse(re("(a+)+c").matches(as));
         assertTrue(LabelMatcher.of(LabelMatcher.Type.NRE, "l", "(x+x+)+y").matches("x".repeat(10_000)));
     }
 
     @Test
     void goSyntax() {
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "\\pL+").matches("Grüße"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "\\p{Greek}").matches("λ"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "(?i)POD-.*").matches("pod-1"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "(?P<n>a)b").matches("ab"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "[[:alpha:]]+").matches("ab"));
-        assertTrue(LabelMatcher.of(LabelMatcher.Type.RE, "l", "x\\Q.*\\E").matches("x.*"));
+        assertTrue(re("\\pL+").matches("Grüße"));
+        assertTrue(re("\\p{Greek}").matches("λ"));
+        assertTrue(re("(?i)POD-.*").matches("pod-1"));
+        assertTrue(re("(?P<n>a)b").matches("ab"));
+        assertTrue(re("[[:alpha:]]+").matches("ab"));
+        assertTrue(re("x\\Q.*\\E").matches("x.*"));
     }
 
     @Test
@@ -70,9 +70,13 @@ class LabelMatcherTest {
         assertRejected("[a", "error parsing regexp: missing closing ]: `[a)$`");
     }
 
+    private static LabelMatcher re(String regex) {
+        return LabelMatcher.of(LabelMatcher.Type.RE, "l", regex);
+    }
+
     private static void assertRejected(String re, String goError) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LabelMatcher.of(LabelMatcher.Type.RE, "l", re));
+                () -> re(re));
         assertInstanceOf(GoRegexp.SyntaxException.class, e.getCause());
         assertEquals(goError, e.getCause().getMessage());
     }
