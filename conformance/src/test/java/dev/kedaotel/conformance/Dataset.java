@@ -98,6 +98,9 @@ final class Dataset {
             floats.add(new FloatSeries("odd_values", labels("kind", kind), false, ts, v));
         }
         gauge("escaped_labels", labels("path", "C:\\dir \"quoted\" \u00e9\u00e8", "empty_looking", " "), 0, 10, 1, 0);
+        // Go's '.' does not match a newline (Prometheus 2.42 compiles matchers without (?s)).
+        gauge("newline_labels", labels("v", "x\ny"), 0, 10, 1, 0);
+        gauge("newline_labels", labels("v", "xzy"), 0, 10, 1, 0);
     }
 
     private static Map<String, String> labels(String... kv) {

@@ -32,6 +32,7 @@ final class QueryCorpus {
         c.unsupported();
         c.oddValues();
         c.longQueries();
+        c.regexes();
         c.errors();
         return c.queries;
     }
@@ -424,6 +425,23 @@ final class QueryCorpus {
         add("KEDA/Knative/Grafana shapes", "sum(vllm:num_requests_running{model=\"llama\"})");
         add("KEDA/Knative/Grafana shapes", "avg(vllm:gpu_cache_usage_perc) * 100");
         add("KEDA/Knative/Grafana shapes", "sum by (pod) (rate(http_requests_total[1m]))");
+    }
+
+    /** Go's regexps: linear-time matching of backtracking shapes, RE2 syntax, '.' and newlines, ExpandString. */
+    private void regexes() {
+        for (String s : new String[] {"http_requests_total{pod=~\"(.*a){15}b\"}", "{__name__=~\"(.*_){15}total\"}",
+            "http_requests_total{pod!~\"(x+x+)+y\"}", "{__name__=~\"\\\\pL+_requests_total\"}",
+            "{__name__=~\"(?P<n>http)_.*\"}", "{__name__=~\"(?i)HTTP_REQUESTS_TOTAL\"}", "{__name__=~\"http\\\\Q_\\\\E.*\"}",
+            "{__name__=~\"[[:alpha:]_]+\", pod=~\"a|b\"}", "newline_labels", "newline_labels{v=~\"x.y\"}",
+            "newline_labels{v=~\".*\"}", "newline_labels{v!~\"x.*\"}", "newline_labels{v=~\"(?s)x.y\"}",
+            "newline_labels{v=~\"x\\ny\"}", "newline_labels{v=~\"x\\\\.y|xzy\"}",
+            "label_replace(http_requests_total, \"x\", \"$1x|${1}x|$$|$01|${n}|$9\", \"pod\", \"(?P<n>.)(.*)\")",
+            "label_replace(newline_labels, \"w\", \"[$1]\", \"v\", \"(.*)\")",
+            "label_replace(http_requests_total, \"x\", \"$1\", \"pod\", \"(.*a){15}b\")",
+            "label_replace(http_requests_total, \"x\", \"y\", \"pod\", \"a*+\")", "x{a=~\"(a{100}){100}\"}",
+            "x{a=~\"a{1001}\"}", "x{a=~\"(?P<>a)\"}", "x{a=~\"\\\\C\"}", "x{a=~\"[z-a]\"}", "x{a=~\"a{2}{2}\"}"}) {
+            add("regular expressions", s);
+        }
     }
 
     private void errors() {

@@ -33,6 +33,9 @@ import org.agrona.collections.Int2ObjectHashMap;
  * shared cached iterators, so concurrent readers are safe.
  */
 final class LabelIndex {
+    /** How many label values a matcher is tested against between two cancellation checks. */
+    static final int CHECK_EVERY_VALUES = 64;
+
     private final SymbolTable symbols;
     private final SeriesRegistry registry;
     private final StampedLock lock = new StampedLock();
@@ -178,8 +181,11 @@ final class LabelIndex {
         }
     }
 
-    /** Appends the refs of live series matching all matchers, ascending. */
-    void select(List<LabelMatcher> matchers, IntList out) {
+    /**
+     * Appends the refs of live series matching all matchers, ascending. {@code cancellation} is checked
+     * while values are scanned (see {@link Cancellation}); the read lock is released however this ends.
+     */
+    <E extends Exception> void select(List<LabelMatcher> matchers, IntList out, Cancellation<E> cancellation) throws E {
         if (matchers.isEmpty()) {
             return;
         }
@@ -188,7 +194,7 @@ final class LabelIndex {
             RefSet candidates = null;
             for (LabelMatcher m : matchers) {
                 if (!m.matchesEmpty()) {
-                    RefSet s = refsWithValues(m, true);
+                    RefSet s = refsWithValues(m, true, cancellation);
                     candidates = candidates == null ? s : candidates.intersect(s);
                     if (candidates.n == 0) {
                         return;
@@ -200,7 +206,7 @@ final class LabelIndex {
             }
             for (LabelMatcher m : matchers) {
                 if (m.matchesEmpty()) {
-                    candidates = candidates.subtract(refsWithValues(m, false));
+                    candidates = candidates.subtract(refsWithValues(m, false, cancellation));
                     if (candidates.n == 0) {
                         return;
                     }
@@ -216,7 +222,8 @@ final class LabelIndex {
     }
 
     /** Refs of series whose value of m's label does ({@code accepted}) or does not satisfy m; absent labels excluded. */
-    private RefSet refsWithValues(LabelMatcher m, boolean accepted) {
+    private <E extends Exception> RefSet refsWithValues(LabelMatcher m, boolean accepted, Cancellation<E> cancellation)
+            throws E {
         int nameSym = symbols.lookup(m.name());
         ValueRefs values = nameSym < 0 ? null : byName.get(nameSym);
         if (values == null) {
@@ -229,10 +236,15 @@ final class LabelIndex {
             return t == ValueRefs.NOT_FOUND ? RefSet.EMPTY : refs(t);
         }
         IntList hits = new IntList();
-        for (int i = 0, n = values.capacity(); i < n; i++) {
+        for (int i = 0, n = values.capacity(), tested = 0; i < n; i++) {
             int v = values.valueAt(i);
-            if (v > 0 && m.matches(symbols.symbol(v)) == accepted) {
-                hits.add(values.taggedAt(i));
+            if (v > 0) {
+                if (++tested % CHECK_EVERY_VALUES == 0) {
+                    cancellation.check();
+                }
+                if (m.matches(symbols.symbol(v)) == accepted) {
+                    hits.add(values.taggedAt(i));
+                }
             }
         }
         return union(hits);

@@ -114,7 +114,18 @@ public final class TimeSeriesStore implements AutoCloseable {
      * returns null and {@link #read} copies nothing, so callers skip such refs.
      */
     public void select(List<LabelMatcher> matchers, IntList out) {
-        index.select(matchers, out);
+        index.select(matchers, out, Cancellation.NONE);
+    }
+
+    /**
+     * {@link #select(List, IntList)} that the caller can stop: {@code cancellation} is checked every
+     * {@value LabelIndex#CHECK_EVERY_VALUES} label values a regex or inequality matcher is tested
+     * against, so a selection over many values (each match is linear in the value's length) cannot
+     * outlive its query's deadline. When the check throws, {@code out} may hold some refs.
+     */
+    public <E extends Exception> void select(List<LabelMatcher> matchers, IntList out, Cancellation<E> cancellation)
+            throws E {
+        index.select(matchers, out, cancellation);
     }
 
     /**

@@ -12,6 +12,8 @@ public final class BinaryExpr implements Expr {
     private final Expr rhs;
     private final VectorMatching matching;
     private final boolean returnBool;
+    /** Computed once: a chain {@code a + b + …} is as deep as it is long, and asking its type must not recurse. */
+    private final ValueType type;
 
     public BinaryExpr(int position, BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool) {
         this.position = position;
@@ -20,6 +22,7 @@ public final class BinaryExpr implements Expr {
         this.rhs = rhs;
         this.matching = matching;
         this.returnBool = returnBool;
+        this.type = lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
     }
 
     public BinaryOp op() {
@@ -49,7 +52,7 @@ public final class BinaryExpr implements Expr {
 
     @Override
     public ValueType type() {
-        return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        return type;
     }
 
     @Override

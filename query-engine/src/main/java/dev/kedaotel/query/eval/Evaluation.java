@@ -41,6 +41,13 @@ import java.util.Map;
  * selected once per query (cached by AST node identity) and samples are copied into one reusable
  * {@link SampleBuffer}, so evaluating a step allocates per series at most a vector slot, not per sample.
  *
+ * <p>Deadline: {@link #checkLimits} compares the engine's {@code TimeSource} with the query's deadline
+ * (and checks interruption) at every step, every {@value #CHECK_EVERY} series, subquery step or sample
+ * window, and inside series selection: the store calls it back every few dozen label values it tests a
+ * regex against ({@code TimeSeriesStore.select(matchers, out, cancellation)}), so a matcher over many
+ * long values times out like any other part of the query. Regex matching itself is linear in the value's
+ * length (Go's regexps, {@code model.GoRegexp}), so no single value can hold a query past that check.
+ *
  * <p>Single-threaded: an instance belongs to one query on one thread. The store is read concurrently
  * with ingest; a series removed mid-query simply yields no samples.
  */
@@ -228,7 +235,11 @@ public final class Evaluation {
         throw PromQLException.execution("evaluating " + e + " as an instant vector is not supported");
     }
 
-    private Selection selection(VectorSelector vs) {
+    /**
+     * The selector's series. Selecting tests regex matchers against every value of their label, so the
+     * store checks this evaluation's deadline and interruption ({@link #checkLimits}) as it goes.
+     */
+    private Selection selection(VectorSelector vs) throws PromQLException {
         Selection s = selections.get(vs);
         if (s == null && sharedSelections != null) {
             s = sharedSelections.get(vs, store.seriesEpoch());
@@ -236,7 +247,7 @@ public final class Evaluation {
         if (s == null) {
             long epoch = store.seriesEpoch(); // before selecting: see SelectionCache
             IntList refs = new IntList();
-            store.select(vs.matchers(), refs);
+            store.select(vs.matchers(), refs, this::checkLimits);
             int[] live = new int[refs.size()];
             Labels[] labels = new Labels[refs.size()];
             int n = 0;
