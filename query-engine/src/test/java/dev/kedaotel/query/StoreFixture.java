@@ -24,7 +24,8 @@ public final class StoreFixture implements AutoCloseable {
     private final Appender appender;
 
     public StoreFixture() {
-        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(24 * 3_600_000L).time(TimeSource.wallClock(now::get)).build());
+        store = new TimeSeriesStore(StoreConfig.builder().retentionMs(24 * 3_600_000L).maxLabelValueLength(1 << 20) // tests of long values
+                .time(TimeSource.wallClock(now::get)).build());
         appender = store.newAppender();
     }
 

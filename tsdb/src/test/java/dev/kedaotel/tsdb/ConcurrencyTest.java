@@ -240,7 +240,11 @@ class ConcurrencyTest {
     @Test
     void expiryRacingWithAppendsKeepsRegistryAndIndexConsistent() throws Exception {
         AtomicLong clock = new AtomicLong(BASE);
-        StoreConfig config = StoreConfig.builder().retentionMs(50).reuseGraceMs(0).time(TimeSource.wallClock(clock::get)).build();
+        // Refs are reused at once (grace 0) to race the registry hard; symbols keep a long grace because
+        // this appender holds metric-name ids from its first append to its one commit, far longer than
+        // any grace a symbol could have here (SymbolReclamationTest races symbol reuse on its own).
+        StoreConfig config = StoreConfig.builder().retentionMs(50).reuseGraceMs(0).symbolGraceMs(3_600_000)
+                .time(TimeSource.wallClock(clock::get)).build();
         try (TimeSeriesStore store = new TimeSeriesStore(config)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicBoolean writing = new AtomicBoolean(true);
