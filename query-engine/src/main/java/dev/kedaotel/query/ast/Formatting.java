@@ -28,9 +28,22 @@ public final class Formatting {
         return GoStrings.quote(s);
     }
 
+    /**
+     * Whether a metric name can be written bare. Not when the lexer would read it as something else — a
+     * keyword ({@code by}, {@code offset}, …), an aggregator ({@code sum}, {@code count_values}, …) or a
+     * number ({@code Inf}, {@code NaN}), in any case — so {@code {"sum"}} prints as it was written.
+     */
     public static boolean isPlainMetricName(String name) {
-        return PrometheusNames.isValidMetricName(name);
+        if (!PrometheusNames.isValidMetricName(name)) {
+            return false;
+        }
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return !NOT_BARE.contains(lower) && AggregateOp.byKeyword(lower) == null;
     }
+
+    /** The lexer's keywords and number words (found by fuzzing: {@code {"nan"}} printed as {@code nan} reads as NaN). */
+    private static final java.util.Set<String> NOT_BARE = java.util.Set.of("and", "or", "unless", "atan2", "bool", "by",
+            "group_left", "group_right", "ignoring", "offset", "on", "without", "inf", "nan");
 
     static String matcher(LabelMatcher m) {
         String name = PrometheusNames.isValidLabelName(m.name()) ? m.name() : quote(m.name());

@@ -125,9 +125,12 @@ final class KedifyQueryParser {
                 return;
             }
             int keyCol = pos + 1;
-            String key = in.charAt(pos) == '"' || in.charAt(pos) == '\'' ? quoted() : bareKey();
+            boolean quotedKey = in.charAt(pos) == '"' || in.charAt(pos) == '\'';
+            String key = quotedKey ? quoted() : bareKey();
             if (key.isEmpty()) {
-                throw new KedifyQueryException("expected a label name at column " + keyCol + ", found '" + in.charAt(pos) + "'");
+                // A quoted key has been consumed (and may have ended the input): name it, not the next char.
+                throw new KedifyQueryException(quotedKey ? "empty label name at column " + keyCol
+                        : "expected a label name at column " + keyCol + ", found '" + in.charAt(pos) + "'");
             }
             skipSpace();
             LabelMatcher.Type type = matchOp();

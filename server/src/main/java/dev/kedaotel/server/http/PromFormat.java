@@ -56,10 +56,11 @@ public final class PromFormat {
         }
         try {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             try {
                 return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException e2) {
+            } catch (DateTimeParseException | ArithmeticException e2) {
+                // ArithmeticException: a year such as +999999999 has no epoch millisecond (found by fuzzing).
                 throw new IllegalArgumentException("invalid parameter \"" + name + "\": cannot parse \"" + s
                         + "\" to a valid timestamp");
             }
