@@ -54,6 +54,19 @@ public final class OtlpHttpHandler {
      * @param maxBytes the largest accepted body after decompression
      */
     public HttpReply handle(String contentType, String contentEncoding, InputStream body, long maxBytes) {
+        return handle(contentType, contentEncoding, body, null, maxBytes);
+    }
+
+    /**
+     * Handles one POST body that the HTTP server has already read completely: an uncompressed protobuf
+     * body is exported as it is, without another copy.
+     */
+    public HttpReply handle(String contentType, String contentEncoding, byte[] body, long maxBytes) {
+        return handle(contentType, contentEncoding, null, body, maxBytes);
+    }
+
+    private HttpReply handle(String contentType, String contentEncoding, InputStream stream, byte[] whole, long maxBytes) {
+        InputStream body = stream != null ? stream : new java.io.ByteArrayInputStream(whole);
         String type = mediaType(contentType);
         boolean json;
         if (PROTOBUF.equals(type)) {
@@ -67,14 +80,16 @@ public final class OtlpHttpHandler {
         byte[] bytes;
         try {
             InputStream in;
-            if (encoding.isEmpty() || encoding.equals("identity")) {
+            if ((encoding.isEmpty() || encoding.equals("identity")) && whole != null) {
+                in = null; // already here, in one piece
+            } else if (encoding.isEmpty() || encoding.equals("identity")) {
                 in = body;
             } else if (encoding.equals("gzip")) {
                 in = new GZIPInputStream(body);
             } else {
                 return text(415, "unsupported Content-Encoding \"" + contentEncoding + "\"; use gzip or none");
             }
-            bytes = readAtMost(in, maxBytes);
+            bytes = in == null ? (whole.length > maxBytes ? null : whole) : readAtMost(in, maxBytes);
         } catch (ZipException e) {
             ingestor.stats().recordUnreadable(ReceiverStats.Transport.HTTP);
             return status(400, Code.INVALID_ARGUMENT, "invalid gzip body: " + e.getMessage(), json);

@@ -208,7 +208,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http, queries);
         new MemstoreApi(store, engine, time, config.retentionMs()).register(http, queries);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
-            HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.body(), maxMessage);
+            HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
         });
         new OpsApi(store, standing, scaler, () -> ready, version(), ports(), config.retentionMs()).register(http);

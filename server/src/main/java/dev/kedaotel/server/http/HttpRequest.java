@@ -61,6 +61,11 @@ public final class HttpRequest {
         return new java.io.ByteArrayInputStream(body);
     }
 
+    /** The request body's bytes, already read completely (not copied: do not modify). */
+    public byte[] bodyBytes() {
+        return body;
+    }
+
     void setBody(byte[] body) {
         this.body = body;
     }
