@@ -4,7 +4,6 @@ import dev.kedaotel.query.kedify.OperationOverTime;
 import dev.kedaotel.query.standing.StandingQuerySnapshot;
 import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,18 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The listable state a status page reads: what KEDA asked, what it compiled to, the last answer. */
 class ScaledObjectSnapshotTest {
-    private ScalerTestEnv env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
+    @Test
+    void listsEveryScaledObjectWithItsCompiledQueryAndLastAnswerWithoutEvaluating() throws Exception {
+        try (ScalerTestEnv env = ScalerTestEnv.start()) {
+            listsEveryScaledObject(env);
         }
     }
 
-    @Test
-    void listsEveryScaledObjectWithItsCompiledQueryAndLastAnswerWithoutEvaluating() throws Exception {
-        env = ScalerTestEnv.start();
+    private static void listsEveryScaledObject(ScalerTestEnv env) throws Exception {
         env.put(5_000, "requests", 7, "deployment", "llama");
         ScaledObjectRef kedify = ref("models", "llama", "metricQuery", "sum(requests{deployment=llama})",
                 "targetValue", "4", "operationOverTime", "max", "clampMax", "5", "activationTargetValue", "1");
@@ -73,7 +68,12 @@ class ScaledObjectSnapshotTest {
 
     @Test
     void aFailedEvaluationIsListedWithItsError() throws Exception {
-        env = ScalerTestEnv.start();
+        try (ScalerTestEnv env = ScalerTestEnv.start()) {
+            failedEvaluationIsListed(env);
+        }
+    }
+
+    private static void failedEvaluationIsListed(ScalerTestEnv env) throws Exception {
         env.append("requests", 1, "pod", "a");
         env.put(1_000, "requests", 2, "pod", "b");
         ScaledObjectRef bad = ref("ns", "bad", "metricQuery", "sum(requests + on() requests)", "targetValue", "1");
