@@ -24,6 +24,15 @@ import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -63,9 +72,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       routes, which are answered there at once;</li>
  *   <li>{@code maintenance}: one scheduled thread for the store's retention pass and the scaler's idle sweep
  *       and stream re-sends;</li>
- *   <li>{@code standing-query-evaluator}: the one thread that re-evaluates streamed queries.</li>
+ *   <li>{@code standing-query-evaluator}: the one thread that re-evaluates streamed queries;</li>
+ *   <li>{@code grpc-boss-N}, {@code grpc-io-N}: gRPC's Netty event loops (accept, and transport I/O for both
+ *       gRPC ports), shut down with the servers.</li>
  * </ul>
- * gRPC's Netty event loops are the only threads created by a library.
+ * Jetty's selector and acceptor threads belong to each HTTP port's small pool ({@code HttpApiServer}).
  */
 public final class KedaOtelScaler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KedaOtelScaler.class.getName());
@@ -81,6 +92,14 @@ public final class KedaOtelScaler implements AutoCloseable {
     static final String READINESS = "readiness";
     private final HealthStatusManager health = new HealthStatusManager();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
+    /**
+     * gRPC's Netty event loops, owned here rather than borrowed from grpc-java's shared pool: the shared
+     * pool keeps its threads for a second after the servers stop, and a JVM exiting with threads in
+     * native epoll waits 300 ms for them; ours are shut down with the servers.
+     */
+    private final EventLoopGroup grpcBoss;
+    private final EventLoopGroup grpcWorkers;
+    private final Class<? extends ServerChannel> grpcChannelType;
     private final ExecutorService otlpExecutor;
     private final ExecutorService scalerExecutor;
     private ExecutorService queryExecutor;
@@ -105,6 +124,11 @@ public final class KedaOtelScaler implements AutoCloseable {
         this.otlpExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("otlp-grpc"));
         this.scalerExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("keda-grpc"));
         this.otlpHttpExecutor = boundedPool("otlp-http", Math.max(2, cores), 64);
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.grpcChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.grpcBoss = new MultiThreadIoEventLoopGroup(1, daemon("grpc-boss"), io);
+        this.grpcWorkers = new MultiThreadIoEventLoopGroup(2 * cores, daemon("grpc-io"), io); // Netty's default size
         this.metricsHttpExecutor = boundedPool("metrics-http", 1, 8);
     }
 
@@ -181,6 +205,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         Server otlp = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.OTLP_RECEIVER_PORT)))
                 .addService(OtlpGrpcService.definition(ingestor))
                 .addService(health.getHealthService())
+                .bossEventLoopGroup(grpcBoss).workerEventLoopGroup(grpcWorkers).channelType(grpcChannelType)
                 .maxInboundMessageSize(maxMessage)
                 .executor(otlpExecutor)
                 .build();
@@ -188,6 +213,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         Server keda = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.KEDA_EXTERNAL_SCALER_PORT)))
                 .addService(scaler)
                 .addService(health.getHealthService())
+                .bossEventLoopGroup(grpcBoss).workerEventLoopGroup(grpcWorkers).channelType(grpcChannelType)
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .executor(scalerExecutor)
                 .build();
@@ -329,6 +355,10 @@ public final class KedaOtelScaler implements AutoCloseable {
         }
         awaitTermination(otlpServer);
         awaitTermination(scalerServer);
+        io.grpc.netty.shaded.io.netty.util.concurrent.Future<?> workersDone = grpcWorkers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.grpc.netty.shaded.io.netty.util.concurrent.Future<?> bossDone = grpcBoss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workersDone.awaitUninterruptibly(3_000);
+        bossDone.awaitUninterruptibly(3_000);
         if (http != null) {
             http.close();
         }
