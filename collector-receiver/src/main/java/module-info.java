@@ -3,6 +3,7 @@ module dev.kedaotel.receiver {
     requires transitive dev.kedaotel.tsdb;
     requires transitive io.grpc;
     requires io.grpc.stub;
+    requires io.grpc.protobuf;
     requires com.google.protobuf;
     requires com.google.protobuf.util;
     requires proto.google.common.protos;

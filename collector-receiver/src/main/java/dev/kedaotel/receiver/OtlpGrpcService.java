@@ -19,7 +19,8 @@ import java.io.InputStream;
  *
  * <p>Errors: malformed bytes → INVALID_ARGUMENT naming the problem and offset (non-retryable, as OTLP
  * requires for bad data); more request bytes in flight than {@link ReceiverConfig#maxBytesInFlight()} →
- * UNAVAILABLE (retryable: exporters back off); an unexpected failure → INTERNAL. Store rejections are not errors: they come
+ * UNAVAILABLE with a one-second {@code RetryInfo} (retryable: exporters back off); an unexpected failure →
+ * INTERNAL. Store rejections are not errors: they come
  * back as {@code partial_success}.
  */
 public final class OtlpGrpcService {
@@ -60,8 +61,8 @@ public final class OtlpGrpcService {
         BytesInFlight budget = ingestor.bytesInFlight();
         if (!budget.tryReserve(request.length)) {
             // Retryable: OTLP exporters back off and retry UNAVAILABLE.
-            responses.onError(Status.UNAVAILABLE.withDescription("OTLP ingest is busy: " + budget.used() + " of "
-                    + budget.limit() + " request bytes in flight (OTLP_MAX_BYTES_IN_FLIGHT); retry with backoff").asRuntimeException());
+            responses.onError(busy("OTLP ingest is busy: " + budget.used() + " of " + budget.limit()
+                    + " request bytes in flight (OTLP_MAX_BYTES_IN_FLIGHT); retry with backoff"));
             return;
         }
         ExportResult result;
@@ -79,6 +80,20 @@ public final class OtlpGrpcService {
         }
         responses.onNext(result.toProtobuf());
         responses.onCompleted();
+    }
+
+    /**
+     * UNAVAILABLE with a {@code google.rpc.RetryInfo} detail of one second: the OTLP specification lets an
+     * exporter wait what the server asks for before retrying (otherwise it backs off on its own).
+     */
+    static StatusRuntimeException busy(String message) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.UNAVAILABLE.value())
+                .setMessage(message)
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build()))
+                .build();
+        return io.grpc.protobuf.StatusProto.toStatusRuntimeException(status);
     }
 
     /**

@@ -171,6 +171,9 @@ class OtlpGrpcEndToEndTest {
                 () -> stub.export(gaugeRequest("busy.gauge", System.currentTimeMillis())));
         assertEquals(Status.Code.UNAVAILABLE, busy.getStatus().getCode());
         assertTrue(busy.getStatus().getDescription().contains("OTLP_MAX_BYTES_IN_FLIGHT"), busy.getStatus().getDescription());
+        com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(busy);
+        assertEquals(1, details.getDetailsCount());
+        assertTrue(details.getDetails(0).is(com.google.rpc.RetryInfo.class), "the retry delay travels as google.rpc.RetryInfo");
         budget.release(budget.limit());
         stub.export(gaugeRequest("busy.gauge", System.currentTimeMillis()));
         assertEquals(0, budget.used(), "every export gives its bytes back");
