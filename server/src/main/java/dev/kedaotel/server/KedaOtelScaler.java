@@ -242,6 +242,7 @@ public final class KedaOtelScaler implements AutoCloseable {
             http.start("0.0.0.0", config.get(Setting.REST_API_PORT));
             return http;
         });
+        http.enforceRequestHeadDeadline(maintenance, time);
 
         metricsHttp = new HttpApiServer("metrics");
         metricsHttp.route("/metrics", Set.of("GET"), new HttpApiServer.Lane("metrics", metricsHttpExecutor, 0, null,
@@ -251,6 +252,7 @@ public final class KedaOtelScaler implements AutoCloseable {
             metricsHttp.start("0.0.0.0", config.get(Setting.INTERNAL_METRICS_PORT));
             return metricsHttp;
         });
+        metricsHttp.enforceRequestHeadDeadline(maintenance, time);
 
         ready = true;
         health.setStatus(READINESS, HealthCheckResponse.ServingStatus.SERVING);

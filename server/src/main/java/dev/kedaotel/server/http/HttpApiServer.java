@@ -4,6 +4,8 @@ import dev.kedaotel.receiver.BytesInFlight;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import dev.kedaotel.model.TimeSource;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -22,8 +24,12 @@ import java.net.BindException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP port, served by Jetty 12's core API (no servlets), with exact-path and prefix routes. Each
@@ -54,6 +60,12 @@ public final class HttpApiServer implements AutoCloseable {
     static final long IDLE_TIMEOUT_MS = 30_000;
     /** Connections beyond this are not accepted until others close. */
     static final int MAX_CONNECTIONS = 4096;
+    /** Once a request head's first bytes have arrived, the rest must arrive within this. */
+    static final long REQUEST_HEAD_TIMEOUT_MS = 10_000;
+
+    /** Per open connection: whether a request is being served, and whether a new head is dripping in. */
+    private final ConcurrentHashMap<Connection, HeadWatch> watches = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> headSweep;
 
     private final Map<String, Entry> exact = new LinkedHashMap<>();
     private final Map<String, Entry> prefixes = new LinkedHashMap<>();
@@ -62,6 +74,21 @@ public final class HttpApiServer implements AutoCloseable {
     private ServerConnector connector;
 
     private record Entry(Set<String> methods, Lane lane, Route route) {
+    }
+
+    /**
+     * The request-head deadline's view of one connection (guarded by itself). Jetty calls a handler only
+     * once a head is complete and its idle timeout restarts with every byte, so a client dripping header
+     * bytes would otherwise keep its connection forever: the sweep closes a connection whose new head
+     * has been arriving for longer than {@link #REQUEST_HEAD_TIMEOUT_MS}, and never one that is serving a
+     * request (bodies and queries have their own limits) or idling between requests (the idle timeout).
+     */
+    private static final class HeadWatch {
+        int inFlight;
+        /** Bytes received when the connection last became idle; more means a new head is arriving. */
+        long bytesAtIdle;
+        /** When the sweep first saw the new head's bytes, or -1. */
+        long headSeenAtNanos = -1;
     }
 
     /**
@@ -114,6 +141,17 @@ public final class HttpApiServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector.addEventListener(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                watches.put(connection, new HeadWatch());
+            }
+
+            @Override
+            public void onClosed(Connection connection) {
+                watches.remove(connection);
+            }
+        });
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setHandler(new Dispatcher());
@@ -127,6 +165,72 @@ public final class HttpApiServer implements AutoCloseable {
             stopQuietly();
             throw new IOException("cannot start HTTP server " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts the request-head deadline: every second, on the caller's scheduler, connections whose new
+     * request head has been arriving for longer than {@link #REQUEST_HEAD_TIMEOUT_MS} are closed.
+     */
+    public void enforceRequestHeadDeadline(ScheduledExecutorService scheduler, TimeSource time) {
+        headSweep = scheduler.scheduleWithFixedDelay(() -> closeSlowRequestHeads(time.monotonicNanos()),
+                1, 1, TimeUnit.SECONDS);
+    }
+
+    /** One sweep of the request-head deadline at {@code nowNanos}; returns how many connections it closed. */
+    int closeSlowRequestHeads(long nowNanos) {
+        int closed = 0;
+        for (Map.Entry<Connection, HeadWatch> e : watches.entrySet()) {
+            Connection c = e.getKey();
+            HeadWatch w = e.getValue();
+            boolean close;
+            synchronized (w) {
+                if (w.inFlight > 0 || c.getBytesIn() <= w.bytesAtIdle) {
+                    w.headSeenAtNanos = -1;
+                    continue;
+                }
+                if (w.headSeenAtNanos < 0) {
+                    w.headSeenAtNanos = nowNanos;
+                    continue;
+                }
+                close = nowNanos - w.headSeenAtNanos >= TimeUnit.MILLISECONDS.toNanos(REQUEST_HEAD_TIMEOUT_MS);
+            }
+            if (close) {
+                c.getEndPoint().close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Connections whose new request head the sweep is timing. */
+    int requestHeadsInProgress() {
+        int n = 0;
+        for (HeadWatch w : watches.values()) {
+            synchronized (w) {
+                n += w.headSeenAtNanos >= 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Marks the request's connection as serving until the request completes. */
+    private void watchServing(Request request) {
+        Connection c = request.getConnectionMetaData().getConnection();
+        HeadWatch w = watches.get(c);
+        if (w == null) {
+            return; // e.g. an HTTP/2 stream whose connection is watched as a whole
+        }
+        synchronized (w) {
+            w.inFlight++;
+            w.headSeenAtNanos = -1;
+        }
+        Request.addCompletionListener(request, failure -> {
+            synchronized (w) {
+                if (--w.inFlight == 0) {
+                    w.bytesAtIdle = c.getBytesIn();
+                }
+            }
+        });
     }
 
     public int port() {
@@ -147,6 +251,7 @@ public final class HttpApiServer implements AutoCloseable {
                     }
                 }
             }
+            watchServing(request);
             HttpRequest r = new HttpRequest(request, response, callback);
             if (e == null) {
                 HttpReplies.promError(r, 404, "not_found", "no endpoint " + path);
@@ -280,6 +385,9 @@ public final class HttpApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (headSweep != null) {
+            headSweep.cancel(false);
+        }
         if (server != null) {
             try {
                 server.stop();

@@ -150,6 +150,67 @@ class HttpApiServerTest {
     }
 
     @Test
+    void aRequestHeadThatKeepsDrippingIsCutOffButIdleAndServingConnectionsAreNot() throws Exception {
+        start(null);
+        // A kept-alive connection that has finished a request and now idles.
+        Socket idle = partial("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(readResponse(idle.getInputStream()).startsWith("HTTP/1.1 200"));
+        // A request still running on its lane.
+        partial("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+        awaitActive(1);
+        // A client dripping its head.
+        Socket slow = partial("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        long t = 0;
+        for (int i = 0; i < 2_000 && server.requestHeadsInProgress() == 0; i++) {
+            assertEquals(0, server.closeSlowRequestHeads(t), "nothing is cut before the deadline");
+            Thread.sleep(5);
+        }
+        assertEquals(1, server.requestHeadsInProgress(), "only the dripping head is being timed");
+        slow.getOutputStream().write('z');
+        assertEquals(0, server.closeSlowRequestHeads(t + 9_999_000_000L), "within the 10 s deadline");
+        assertEquals(1, server.closeSlowRequestHeads(t + 10_000_000_000L), "past it: closed");
+        assertEquals(-1, readOrEnd(slow), "the dripping client's connection is closed");
+        // The idle connection still serves, and the blocked request is still running.
+        idle.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(readResponse(idle.getInputStream()).startsWith("HTTP/1.1 200"));
+        assertEquals(1, oneWorker.getActiveCount());
+    }
+
+    private void awaitActive(int n) throws InterruptedException {
+        for (int i = 0; i < 2_000 && oneWorker.getActiveCount() != n; i++) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, oneWorker.getActiveCount());
+    }
+
+    /** Reads one whole response (head and Content-Length body); returns its status line. */
+    private static String readResponse(InputStream in) throws IOException {
+        String status = firstLine(in);
+        int length = 0;
+        for (String line = firstLine(in); !line.isEmpty(); line = firstLine(in)) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.readNBytes(length);
+        return status;
+    }
+
+    /** The next byte, or -1 at the end of the stream (a reset counts as the end). */
+    private static int readOrEnd(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        try {
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // drain what was sent before the close
+            }
+            return -1;
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    @Test
     void sizeLimitsAnswerWithTheRightStatus() throws Exception {
         start(null);
         assertEquals(414, get("/health?q=" + "a".repeat(64 * 1024)).statusCode());
