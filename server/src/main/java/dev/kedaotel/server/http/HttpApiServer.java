@@ -331,11 +331,13 @@ public final class HttpApiServer implements AutoCloseable {
         if (cause instanceof OutOfMemoryError oom) {
             fatal(oom);
         }
-        if (cause instanceof IllegalArgumentException || String.valueOf(cause.getMessage()).contains("too large")) {
-            HttpReplies.promError(r, 413, "bad_data", "request body larger than " + max + " bytes");
-        } else {
-            // The client went away or sent a broken body; answer if the connection still can.
+        if (cause instanceof java.io.IOException) {
+            // The client went away or sent a broken body (early EOF, bad chunking); answer if it still can.
             HttpReplies.promError(r, 400, "bad_data", "could not read the request body: " + cause.getMessage());
+        } else {
+            // Jetty's bounded read fails with an IllegalStateException ("Max size (N) exceeded") once a body
+            // without a Content-Length passes the limit; a declared length was refused before reading.
+            HttpReplies.promError(r, 413, "bad_data", "request body larger than " + max + " bytes");
         }
     }
 

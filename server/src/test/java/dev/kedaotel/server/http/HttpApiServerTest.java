@@ -220,6 +220,10 @@ class HttpApiServerTest {
         HttpResponse<String> tooBig = post("/echo", "text/plain", "c".repeat(2048));
         assertEquals(413, tooBig.statusCode());
         assertTrue(tooBig.body().contains("\"errorType\":\"bad_data\"") && tooBig.body().contains("1024"), tooBig.body());
+        // Without a Content-Length (chunked), the limit is found while the body is read.
+        Socket chunked = partial("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "800\r\n" + "c".repeat(2048) + "\r\n0\r\n\r\n");
+        assertEquals("HTTP/1.1 413 Payload Too Large", readResponse(chunked.getInputStream()));
         assertEquals(200, get("/health").statusCode());
     }
 
