@@ -237,7 +237,7 @@ public final class KedaOtelScaler implements AutoCloseable {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
         });
-        new OpsApi(store, standing, scaler, () -> ready, version(), ports(), config.retentionMs()).register(http);
+        new OpsApi(store, standing, scaler, () -> ready, version(), this::ports, config.retentionMs()).register(http);
         bind(Setting.REST_API_PORT, () -> {
             http.start("0.0.0.0", config.get(Setting.REST_API_PORT));
             return http;
@@ -291,19 +291,14 @@ public final class KedaOtelScaler implements AutoCloseable {
         }
     }
 
-    /** The bound ports by kedify's /info names; read when /info is asked, after every port is bound. */
-    private java.util.Map<String, Object> ports() {
-        return new java.util.AbstractMap<>() {
-            @Override
-            public java.util.Set<Entry<String, Object>> entrySet() {
-                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("scalerPort", scalerPort());
-                m.put("otlpPort", otlpPort());
-                m.put("internalMetricsPort", metricsPort());
-                m.put("restApiPort", httpPort());
-                return m.entrySet();
-            }
-        };
+    /** The bound ports by kedify's /info names, in display order. */
+    private java.util.Map<String, Integer> ports() {
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("scalerPort", scalerPort());
+        m.put("otlpPort", otlpPort());
+        m.put("internalMetricsPort", metricsPort());
+        m.put("restApiPort", httpPort());
+        return m;
     }
 
     public static String version() {

@@ -18,16 +18,6 @@ public final class Formatting {
         return GoFloats.formatG(v);
     }
 
-    /** Prometheus' model.Duration text (see {@link Durations#format}). */
-    public static String duration(long ms) {
-        return Durations.format(ms);
-    }
-
-    /** Go's strconv.Quote (see {@link GoStrings#quote}). */
-    public static String quote(String s) {
-        return GoStrings.quote(s);
-    }
-
     /**
      * Whether a metric name can be written bare. Not when the lexer would read it as something else — a
      * keyword ({@code by}, {@code offset}, …), an aggregator ({@code sum}, {@code count_values}, …) or a
@@ -46,14 +36,14 @@ public final class Formatting {
             "group_left", "group_right", "ignoring", "offset", "on", "without", "inf", "nan");
 
     static String matcher(LabelMatcher m) {
-        String name = PrometheusNames.isValidLabelName(m.name()) ? m.name() : quote(m.name());
-        return name + m.type().symbol + quote(m.value());
+        String name = PrometheusNames.isValidLabelName(m.name()) ? m.name() : GoStrings.quote(m.name());
+        return name + m.type().symbol + GoStrings.quote(m.value());
     }
 
     static String modifiers(AtModifier at, long offsetMs) {
         String s = at == null ? "" : at.toString();
         if (offsetMs != 0) {
-            s += " offset " + duration(offsetMs);
+            s += " offset " + Durations.format(offsetMs);
         }
         return s;
     }

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.ast;
 
+import dev.kedaotel.model.Durations;
+
 import dev.kedaotel.query.ValueType;
 
 import java.util.List;
@@ -22,7 +24,7 @@ public record MatrixSelector(int position, VectorSelector selector, long rangeMs
 
     @Override
     public String toString() {
-        return selector.selectorText() + "[" + Formatting.duration(rangeMs) + "]"
+        return selector.selectorText() + "[" + Durations.format(rangeMs) + "]"
                 + Formatting.modifiers(selector.at(), selector.offsetMs());
     }
 }

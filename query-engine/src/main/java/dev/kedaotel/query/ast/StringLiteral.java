@@ -1,5 +1,7 @@
 package dev.kedaotel.query.ast;
 
+import dev.kedaotel.model.GoStrings;
+
 import dev.kedaotel.query.ValueType;
 
 import java.util.List;
@@ -18,6 +20,6 @@ public record StringLiteral(int position, String value) implements Expr {
 
     @Override
     public String toString() {
-        return Formatting.quote(value);
+        return GoStrings.quote(value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.ast;
 
+import dev.kedaotel.model.Durations;
+
 import dev.kedaotel.query.ValueType;
 
 import java.util.List;
@@ -67,7 +69,7 @@ public final class SubqueryExpr implements Expr {
 
     @Override
     public String toString() {
-        return expr + "[" + Formatting.duration(rangeMs) + ":" + (stepMs == 0 ? "" : Formatting.duration(stepMs)) + "]"
+        return expr + "[" + Durations.format(rangeMs) + ":" + (stepMs == 0 ? "" : Durations.format(stepMs)) + "]"
                 + Formatting.modifiers(at, offsetMs);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.ast;
 
+import dev.kedaotel.model.GoStrings;
+
 import dev.kedaotel.query.ValueType;
 import dev.kedaotel.model.LabelMatcher;
 import dev.kedaotel.model.Labels;
@@ -82,7 +84,7 @@ public final class VectorSelector implements Expr {
         Collections.sort(parts);
         if (name != null && !Formatting.isPlainMetricName(name)) {
             // A UTF-8 name can only be written quoted, inside the braces.
-            parts.add(0, Formatting.quote(name));
+            parts.add(0, GoStrings.quote(name));
             return "{" + String.join(",", parts) + "}";
         }
         String n = name == null ? "" : name;

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.parser;
 
+import dev.kedaotel.model.GoStrings;
+
 import dev.kedaotel.query.PromQLException;
 
 import java.util.Locale;
@@ -205,7 +207,7 @@ final class Lexer {
         while (end < in.length() && (isAlnum(in.charAt(end)) || in.charAt(end) == '.')) {
             end++;
         }
-        throw ParseErrors.at(in, start, "bad number or duration syntax: " + Token.goQuote(in.substring(start, end)));
+        throw ParseErrors.at(in, start, "bad number or duration syntax: " + GoStrings.quote(in.substring(start, end)));
     }
 
     /** Numbers as Prometheus lexes them: decimal, hex, fraction, exponent; never followed by a letter or digit. */
@@ -318,7 +320,7 @@ final class Lexer {
         if (cp == '\'') {
             return "'\\''";
         }
-        String q = dev.kedaotel.query.ast.Formatting.quote(new String(Character.toChars(cp)));
+        String q = dev.kedaotel.model.GoStrings.quote(new String(Character.toChars(cp)));
         return "'" + q.substring(1, q.length() - 1) + "'";
     }
 

@@ -1,5 +1,7 @@
 package dev.kedaotel.query.parser;
 
+import dev.kedaotel.model.GoStrings;
+
 import dev.kedaotel.model.Durations;
 
 import dev.kedaotel.query.PromQLException;
@@ -175,7 +177,7 @@ public final class Parser {
             for (String l : vm.matchingLabels()) {
                 if (vm.include().contains(l)) {
                     throw ParseErrors.at(input, opToken.pos,
-                            "label " + Token.goQuote(l) + " must not occur in ON and GROUP clause at once");
+                            "label " + GoStrings.quote(l) + " must not occur in ON and GROUP clause at once");
                 }
             }
         }
@@ -193,12 +195,12 @@ public final class Parser {
         } else if (op.isSetOperator()) {
             if (vm.cardinality() == VectorMatching.Cardinality.MANY_TO_ONE
                     || vm.cardinality() == VectorMatching.Cardinality.ONE_TO_MANY) {
-                throw ParseErrors.at(input, lhs.position(), "no grouping allowed for " + Token.goQuote(op.symbol()) + " operation");
+                throw ParseErrors.at(input, lhs.position(), "no grouping allowed for " + GoStrings.quote(op.symbol()) + " operation");
             }
         }
         if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
             throw ParseErrors.at(input, lhs.position(),
-                    "set operator " + Token.goQuote(op.symbol()) + " not allowed in binary scalar expression");
+                    "set operator " + GoStrings.quote(op.symbol()) + " not allowed in binary scalar expression");
         }
         return new BinaryExpr(lhs.position(), op, lhs, rhs, vm, returnBool);
     }
@@ -215,7 +217,7 @@ public final class Parser {
             ValueType vt = operand.type();
             if (vt != ValueType.SCALAR && vt != ValueType.VECTOR) {
                 throw ParseErrors.at(input, t.pos, "unary expression only allowed on expressions of type scalar or instant vector, got "
-                        + Token.goQuote(vt.documentedName()));
+                        + GoStrings.quote(vt.documentedName()));
             }
             return new UnaryExpr(t.pos, negate, operand);
         }
@@ -276,7 +278,7 @@ public final class Parser {
             }
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw ParseErrors.at(input, t.pos, "bad number or duration syntax: " + Token.goQuote(s));
+            throw ParseErrors.at(input, t.pos, "bad number or duration syntax: " + GoStrings.quote(s));
         }
     }
 
@@ -293,8 +295,8 @@ public final class Parser {
                 if (t.type == TokenType.STRING && !isMatchOp(peek(1).type)) {
                     next();
                     if (name != null) {
-                        throw ParseErrors.at(input, t.pos, "metric name must not be set twice: " + Token.goQuote(name)
-                                + " or " + Token.goQuote(t.value));
+                        throw ParseErrors.at(input, t.pos, "metric name must not be set twice: " + GoStrings.quote(name)
+                                + " or " + GoStrings.quote(t.value));
                     }
                     name = t.value;
                 } else if (t.type == TokenType.STRING || isLabelToken(t)) {
@@ -361,30 +363,30 @@ public final class Parser {
         Token nameTok = next();
         Function f = Function.lookup(nameTok.text);
         if (f == null) {
-            throw ParseErrors.at(input, nameTok.pos, "unknown function with name " + Token.goQuote(nameTok.text));
+            throw ParseErrors.at(input, nameTok.pos, "unknown function with name " + GoStrings.quote(nameTok.text));
         }
         List<Expr> args = parseArgs("function call");
         int nargs = f.argTypes().size();
         if (f.variadic() == 0) {
             if (nargs != args.size()) {
                 throw ParseErrors.at(input, nameTok.pos, "expected " + nargs + " argument(s) in call to "
-                        + Token.goQuote(f.name()) + ", got " + args.size());
+                        + GoStrings.quote(f.name()) + ", got " + args.size());
             }
         } else {
             int min = nargs - 1;
             if (min > args.size()) {
                 throw ParseErrors.at(input, nameTok.pos, "expected at least " + min + " argument(s) in call to "
-                        + Token.goQuote(f.name()) + ", got " + args.size());
+                        + GoStrings.quote(f.name()) + ", got " + args.size());
             }
             int max = min + f.variadic();
             if (f.variadic() > 0 && max < args.size()) {
                 throw ParseErrors.at(input, nameTok.pos, "expected at most " + max + " argument(s) in call to "
-                        + Token.goQuote(f.name()) + ", got " + args.size());
+                        + GoStrings.quote(f.name()) + ", got " + args.size());
             }
         }
         for (int i = 0; i < args.size(); i++) {
             ValueType want = f.argTypes().get(Math.min(i, nargs - 1));
-            expectType(args.get(i), want, "call to function " + Token.goQuote(f.name()));
+            expectType(args.get(i), want, "call to function " + GoStrings.quote(f.name()));
         }
         return new Call(nameTok.pos, f, args);
     }

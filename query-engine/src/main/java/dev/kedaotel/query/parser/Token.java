@@ -1,5 +1,7 @@
 package dev.kedaotel.query.parser;
 
+import dev.kedaotel.model.GoStrings;
+
 /** One lexed token: kind, source text, start offset, and for strings the unescaped value. */
 final class Token {
     final TokenType type;
@@ -18,11 +20,11 @@ final class Token {
     String describe() {
         switch (type) {
             case EOF: return "end of input";
-            case IDENTIFIER: return "identifier " + goQuote(text);
-            case METRIC_IDENTIFIER: return "metric identifier " + goQuote(text);
-            case NUMBER: return "number " + goQuote(text);
-            case DURATION: return "duration " + goQuote(text);
-            case STRING: return "string " + goQuote(text.length() > 10 ? text.substring(0, 10) : text)
+            case IDENTIFIER: return "identifier " + GoStrings.quote(text);
+            case METRIC_IDENTIFIER: return "metric identifier " + GoStrings.quote(text);
+            case NUMBER: return "number " + GoStrings.quote(text);
+            case DURATION: return "duration " + GoStrings.quote(text);
+            case STRING: return "string " + GoStrings.quote(text.length() > 10 ? text.substring(0, 10) : text)
                     + (text.length() > 10 ? "..." : "");
             case AGGREGATOR: return "<aggr:" + text + ">";
             default:
@@ -32,12 +34,8 @@ final class Token {
                 if (type.isKeyword()) {
                     return "<" + text + ">";
                 }
-                return goQuote(text);
+                return GoStrings.quote(text);
         }
-    }
-
-    static String goQuote(String s) {
-        return dev.kedaotel.query.ast.Formatting.quote(s);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operator's routes on the HTTP port: liveness ({@code /healthz}, {@code /-/healthy}), readiness
@@ -22,15 +23,15 @@ public final class OpsApi {
     private final ExternalScalerService scaler;
     private final BooleanSupplier ready;
     private final String version;
-    private final Map<String, Object> ports;
+    private final Supplier<Map<String, Integer>> ports;
     private final long retentionMs;
 
     /**
      * @param ready whether the service takes work (false while starting and once shutting down)
-     * @param ports the bound ports by kedify's /info field name, in display order
+     * @param ports the bound ports by kedify's /info field name, in display order (asked when /info is)
      */
     public OpsApi(TimeSeriesStore store, StandingQueries standing, ExternalScalerService scaler, BooleanSupplier ready,
-                  String version, Map<String, Object> ports, long retentionMs) {
+                  String version, Supplier<Map<String, Integer>> ports, long retentionMs) {
         this.store = store;
         this.standing = standing;
         this.scaler = scaler;
@@ -64,8 +65,8 @@ public final class OpsApi {
                 .name("arch").value(System.getProperty("os.arch"))
                 .name("os").value(System.getProperty("os.name"))
                 .name("retentionSeconds").value(retentionMs / 1000);
-        for (Map.Entry<String, Object> p : ports.entrySet()) {
-            w.name(p.getKey()).value(((Number) p.getValue()).longValue());
+        for (Map.Entry<String, Integer> p : ports.get().entrySet()) {
+            w.name(p.getKey()).value(p.getValue().longValue());
         }
         w.name("activeSeries").value(store.seriesCount())
                 .name("standingQueries").value(standing.size())
