@@ -13,6 +13,7 @@ module dev.kedaotel.server {
     requires org.eclipse.jetty.util;
     requires java.logging;
     requires java.management;
+    requires com.sun.jna;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;
     requires micrometer.core;

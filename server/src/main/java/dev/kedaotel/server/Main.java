@@ -24,6 +24,8 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // Plain `java -jar` becomes the launcher's JVM (same PID) before anything starts; see TunedJvm.
+        TunedJvm.reexecIfUntuned(args);
         Logging.configure(config.logLevel());
         if (!config.get(Setting.NO_BANNER)) {
             System.out.println("keda-otel-scaler " + KedaOtelScaler.version() + " — KEDA external scaler fed by OpenTelemetry metrics (--help for settings)");

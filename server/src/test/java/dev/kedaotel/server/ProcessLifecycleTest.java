@@ -38,7 +38,7 @@ class ProcessLifecycleTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -141,7 +141,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    private static void awaitReady(HttpClient client, int http, Process p, Path log) throws Exception {
+    static void awaitReady(HttpClient client, int http, Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status = -1;
         while (System.nanoTime() < deadline && p.isAlive() && status != 200) {
