@@ -9,9 +9,13 @@ package dev.kedaotel.tsdb;
  * <p>Layout: two rings. Items are ints (4 bytes each); release times are run-length encoded, one
  * (time, count) run per distinct release time, because whole batches are freed in the same millisecond
  * (a retention pass, a request creating thousands of series), so a quarantined item costs ~4 bytes
- * instead of the 16 of a (long, long) pair. Both rings halve when they fall to a quarter full, so a
- * burst (every symbol of a million new series waits out its grace at once) does not keep its peak
- * arrays for the store's lifetime. Capacities are powers of two (ring indexes are masked). Not thread-safe: each owner guards it with its own lock.
+ * instead of the 16 of a (long, long) pair. A burst (every symbol of a million new series waits out its
+ * grace at once) does not keep its peak arrays for the store's lifetime: after each stretch of as many
+ * polls as the item ring holds, a ring whose peak during that stretch was under a quarter of its capacity
+ * is shrunk to 2-4 times that peak. Judging by the peak of a whole stretch, not the current size, keeps a
+ * quarantine that fills and drains in every retention pass (the block pool's) from reallocating its rings
+ * each time. Capacities are powers of two (ring indexes are masked). Not thread-safe: each owner guards
+ * it with its own lock.
  */
 final class Quarantine {
     private static final int MIN_CAPACITY = 64;
@@ -25,6 +29,11 @@ final class Quarantine {
     private int runHead;
     private int runs;
 
+    /** Polls since the last shrink check, and the most items and runs held since then. */
+    private int pollsSinceCheck;
+    private int peakItems;
+    private int peakRuns;
+
     void add(long releaseAtMs, int item) {
         if (size == items.length) {
             items = resized(items, head, size, size * 2);
@@ -32,6 +41,7 @@ final class Quarantine {
         }
         items[(head + size) & (items.length - 1)] = item;
         size++;
+        peakItems = Math.max(peakItems, size);
         int last = (runHead + runs - 1) & (runAt.length - 1);
         if (runs > 0 && runAt[last] == releaseAtMs) {
             runCount[last]++;
@@ -44,6 +54,7 @@ final class Quarantine {
         runAt[tail] = releaseAtMs;
         runCount[tail] = 1;
         runs++;
+        peakRuns = Math.max(peakRuns, runs);
     }
 
     /** True when the oldest entry may be reused at {@code nowMs}. */
@@ -60,12 +71,8 @@ final class Quarantine {
             runHead = (runHead + 1) & (runAt.length - 1);
             runs--;
         }
-        if (size < items.length / 4 && items.length > MIN_CAPACITY) {
-            items = resized(items, head, size, items.length / 2);
-            head = 0;
-        }
-        if (runs < runAt.length / 4 && runAt.length > MIN_CAPACITY) {
-            resizeRuns(runAt.length / 2);
+        if (++pollsSinceCheck >= items.length) {
+            shrinkToPeaks();
         }
         return item;
     }
@@ -82,11 +89,32 @@ final class Quarantine {
         size = 0;
         runHead = 0;
         runs = 0;
+        pollsSinceCheck = 0;
+        peakItems = 0;
+        peakRuns = 0;
     }
 
     /** Bytes of the rings' arrays (tests, diagnostics). */
     long capacityBytes() {
         return items.length * 4L + runAt.length * 12L;
+    }
+
+    private void shrinkToPeaks() {
+        if (peakItems < items.length / 4 && items.length > MIN_CAPACITY) {
+            items = resized(items, head, size, capacityFor(peakItems));
+            head = 0;
+        }
+        if (peakRuns < runAt.length / 4 && runAt.length > MIN_CAPACITY) {
+            resizeRuns(capacityFor(peakRuns));
+        }
+        pollsSinceCheck = 0;
+        peakItems = size;
+        peakRuns = runs;
+    }
+
+    /** A power of two 2-4 times {@code peak}, at least the minimum. */
+    private static int capacityFor(int peak) {
+        return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, peak)) << 2);
     }
 
     private void resizeRuns(int capacity) {

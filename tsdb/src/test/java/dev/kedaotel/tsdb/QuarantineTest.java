@@ -30,7 +30,7 @@ class QuarantineTest {
     }
 
     @Test
-    void aBurstIsReleasedCompletelyAndTheRingsShrinkBack() {
+    void aBurstIsReleasedCompletelyAndTheRingsShrinkBackOnceQuietTrafficFollows() {
         Quarantine q = new Quarantine();
         long idle = q.capacityBytes();
         int n = 1_000_000;
@@ -46,7 +46,32 @@ class QuarantineTest {
             }
             assertEquals(i, q.poll());
         }
+        for (int i = 0; i < 2 * n; i++) { // one item at a time: the peak of a whole ring's worth of polls is 1
+            q.add(5000 + i, i);
+            assertEquals(i, q.poll());
+        }
         assertEquals(idle, q.capacityBytes(), "arrays back to their idle size");
+    }
+
+    @Test
+    void aQuarantineFilledAndDrainedOverAndOverKeepsItsArrays() {
+        Quarantine q = new Quarantine();
+        long t = 0;
+        long bytes = -1;
+        for (int cycle = 0; cycle < 50; cycle++) {
+            for (int i = 0; i < 10_000; i++) {
+                q.add(t + 10, i);
+            }
+            t += 10;
+            while (q.hasReleasable(t)) {
+                q.poll();
+            }
+            if (cycle == 1) {
+                bytes = q.capacityBytes();
+            } else if (cycle > 1) {
+                assertEquals(bytes, q.capacityBytes(), "cycle " + cycle + " reallocated");
+            }
+        }
     }
 
     @Test
