@@ -99,6 +99,17 @@ final class Quarantine {
         return items.length * 4L + runAt.length * 12L;
     }
 
+    /**
+     * Shrinks both rings to 2-4× what they hold now when that is under a quarter of their capacity: for an
+     * owner whose quarantine takes bursts between quiet stretches, called once per pass (the symbol
+     * table, after each reclaim), so a burst's arrays go as soon as it is drained.
+     */
+    void trim() {
+        peakItems = size;
+        peakRuns = runs;
+        shrinkToPeaks();
+    }
+
     private void shrinkToPeaks() {
         if (peakItems < items.length / 4 && items.length > MIN_CAPACITY) {
             items = resized(items, head, size, capacityFor(peakItems));

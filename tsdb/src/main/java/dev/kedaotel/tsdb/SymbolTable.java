@@ -37,11 +37,11 @@ import java.util.Arrays;
  * A short symbol is compared inline (both words equal: same bytes; its hash is recomputed from them
  * when the table is rebuilt); a long one by hash, then its arena bytes. Plus, per table,
  * {@code slotOfId[index]}: the slot of each index, so {@link #symbol} finds an id's bytes; and, shared
- * by all tables, paged per-index state: the index' current id (negative once freed), its reference count
- * and its pending quarantine entries. Why: on the ingest path most lookups are for label values seen
+ * by all tables, paged per-index state: the index' current id (negative once freed) and one state word
+ * (reference count, pending quarantine entries, pinned; see {@link #PINNED}). Why: on the ingest path most lookups are for label values seen
  * before (pod names, series ids) scattered over a table far bigger than the CPU caches; comparing
  * against inline bytes costs the one cache miss of the slot. And no per-symbol object is kept: a symbol
- * costs its slot (16 bytes at 50-75% load; a long one also its bytes, in 16-byte classes) and 12 bytes of
+ * costs its slot (16 bytes at 50-75% load; a long one also its bytes, in 16-byte classes) and 8 bytes of
  * per-index ints. Strings are
  * made on demand by {@link #symbol}, through a small direct-mapped cache (by id, {@value #CACHE_SIZE}
  * entries) so the few hot ones (label names, metric names, shared values) are not decoded again and again.
@@ -121,8 +121,22 @@ public final class SymbolTable implements SymbolLookup {
     private static final int TAG_MASK = (1 << TAG_BITS) - 1;
     private static final int STATE_PAGE_SHIFT = 12;
     private static final int STATE_PAGE = 1 << STATE_PAGE_SHIFT;
-    /** A reference count at or above this is pinned: never released, never freed. */
+    /**
+     * The state word of an index (writer only):
+     * <pre>
+     *   31  30       29 .. 24          23 .. 0
+     *   +---+--------+-----------------+-----------------------------+
+     *   | 0 | pinned | pending entries | reference count             |
+     *   +---+--------+-----------------+-----------------------------+
+     * </pre>
+     * Pinned: never freed, and its count no longer kept. A count that would pass {@link #COUNT_MASK} or
+     * pending entries that would pass 63 pin the symbol instead (a value held by 16.7M series, or
+     * released 63 times within one grace period: memory kept, never a symbol freed early).
+     */
     private static final int PINNED = 1 << 30;
+    private static final int COUNT_MASK = (1 << 24) - 1;
+    private static final int PENDING_ONE = 1 << 24;
+    private static final int PENDING_MASK = 63 << 24;
 
     /** Open-addressing index from symbol bytes to id; replaced wholesale when it grows or is rebuilt. */
     private static final class Table {
@@ -162,9 +176,8 @@ public final class SymbolTable implements SymbolLookup {
 
     /** Per index: the current id, or {@code -1 - id} of the last one once freed. Pages never copied. */
     private volatile int[][] idPages = new int[16][];
-    /** Per index, writer only: reference count (see {@link #PINNED}) and quarantine entries outstanding. */
-    private int[][] countPages = new int[16][];
-    private int[][] pendingPages = new int[16][];
+    /** Per index, writer only: the state word (see {@link #PINNED}). */
+    private int[][] statePages = new int[16][];
     /** Exclusive bound of the indexes handed out; written under the monitor. */
     private volatile int indexTop;
     private final IntList freeIndexes = new IntList(16);
@@ -510,12 +523,10 @@ public final class SymbolTable implements SymbolLookup {
             int[][] ids = idPages;
             if (page == ids.length) {
                 ids = Arrays.copyOf(ids, page * 2);
-                countPages = Arrays.copyOf(countPages, page * 2);
-                pendingPages = Arrays.copyOf(pendingPages, page * 2);
+                statePages = Arrays.copyOf(statePages, page * 2);
             }
             ids[page] = new int[STATE_PAGE];
-            countPages[page] = new int[STATE_PAGE];
-            pendingPages[page] = new int[STATE_PAGE];
+            statePages[page] = new int[STATE_PAGE];
             idPages = ids;
         }
         indexTop = index + 1;
@@ -611,8 +622,7 @@ public final class SymbolTable implements SymbolLookup {
     void pin(int id) {
         synchronized (writeLock) {
             int index = id & INDEX_MASK;
-            int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
-            counts[index & (STATE_PAGE - 1)] |= PINNED;
+            statePages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)] |= PINNED;
         }
     }
 
@@ -637,9 +647,14 @@ public final class SymbolTable implements SymbolLookup {
         synchronized (writeLock) {
             for (int i = 0; i < labels.size(); i++) {
                 int name = labels.name(i) & INDEX_MASK;
-                countPages[name >>> STATE_PAGE_SHIFT][name & (STATE_PAGE - 1)] |= PINNED;
+                statePages[name >>> STATE_PAGE_SHIFT][name & (STATE_PAGE - 1)] |= PINNED;
                 int value = labels.value(i) & INDEX_MASK;
-                countPages[value >>> STATE_PAGE_SHIFT][value & (STATE_PAGE - 1)]++;
+                int[] states = statePages[value >>> STATE_PAGE_SHIFT];
+                int at = value & (STATE_PAGE - 1);
+                int state = states[at];
+                if ((state & PINNED) == 0) {
+                    states[at] = (state & COUNT_MASK) == COUNT_MASK ? state | PINNED : state + 1;
+                }
             }
         }
     }
@@ -653,9 +668,14 @@ public final class SymbolTable implements SymbolLookup {
             for (int i = from; i < from + n; i++) {
                 int id = key[i];
                 int index = id & INDEX_MASK;
-                int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
-                if (--counts[index & (STATE_PAGE - 1)] == 0) {
-                    quarantine(index, id);
+                int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+                int at = index & (STATE_PAGE - 1);
+                int state = states[at];
+                if ((state & PINNED) == 0) {
+                    states[at] = --state;
+                    if ((state & COUNT_MASK) == 0) {
+                        quarantine(index, id);
+                    }
                 }
             }
         }
@@ -663,7 +683,13 @@ public final class SymbolTable implements SymbolLookup {
 
     private void quarantine(int index, int id) {
         if (time != null) {
-            pendingPages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)]++;
+            int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+            int at = index & (STATE_PAGE - 1);
+            if ((states[at] & PENDING_MASK) == PENDING_MASK) {
+                states[at] |= PINNED; // see PINNED
+                return;
+            }
+            states[at] += PENDING_ONE;
             quarantine.add(time.wallMillis() + graceMs, id);
         }
     }
@@ -678,11 +704,12 @@ public final class SymbolTable implements SymbolLookup {
             // Strictly after the grace: a pass never frees what it (or a pass at the same instant) released,
             // so even with no grace the labels of a series just removed stay readable until the next pass.
             while (quarantine.hasReleasable(nowMs - 1)) {
-                int id = (int) quarantine.poll();
+                int id = quarantine.poll();
                 int index = id & INDEX_MASK;
                 int at = index & (STATE_PAGE - 1);
-                int[] pending = pendingPages[index >>> STATE_PAGE_SHIFT];
-                if (--pending[at] == 0 && countPages[index >>> STATE_PAGE_SHIFT][at] == 0) {
+                int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+                states[at] -= PENDING_ONE;
+                if (states[at] == 0) { // no entry left, no series, not pinned
                     free(id);
                     freed++;
                 }
@@ -690,6 +717,7 @@ public final class SymbolTable implements SymbolLookup {
             if (freed > 0) {
                 freedCount += freed;
             }
+            quarantine.trim(); // new symbols come in bursts: do not keep the rings of the last one
         }
         return freed;
     }
