@@ -29,8 +29,11 @@ import java.util.Arrays;
  * <h2>Concurrency</h2>
  * {@link #allocate} and {@link #write} are called under the owning cache's monitor. A record's bytes
  * are written before the release store that publishes its address (the cache's index slot), and readers
- * load that address with acquire semantics, so they see a complete record; its page is in the volatile
- * page directory before that. The key never changes afterwards. {@link #setHandle} (under the monitor)
+ * load that address with acquire semantics, so they see a complete record; its page is in the page
+ * directory before that. The directory is a plain field for that reason: every reader reaches it only
+ * with an address it loaded with acquire, after the release store that followed the directory's
+ * update, so it sees a directory holding the page (a volatile read on every access would cost the hit
+ * path more than it protects). The key never changes afterwards. {@link #setHandle} (under the monitor)
  * and {@link #handle} are release / acquire and atomic (the handle is 8-byte aligned). The hint is written
  * by any worker without a lock ({@link #setNext}, release) and read with acquire, so a record reached
  * through it is as completely visible as through the index; a hint only ever holds 0 or the address of a
@@ -51,7 +54,7 @@ final class CacheRecords {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private volatile byte[][] pages = new byte[4][];
+    private byte[][] pages = new byte[4][];
     // Writer side (the cache's monitor).
     private int pageCount;
     private int top = PAGE_SIZE;
@@ -127,6 +130,22 @@ final class CacheRecords {
 
     long handle(int address) {
         return (long) LONGS.getAcquire(pages[address >>> PAGE_SHIFT], address & OFFSET_MASK);
+    }
+
+    /**
+     * The handle of the record at {@code address} if its key is {@code context[0, contextLength)} followed by
+     * {@code buf[off, off + len)}, else {@code none}: {@link #matches} and {@link #handle} with one page lookup.
+     */
+    long handleIfMatches(int address, byte[] context, int contextLength, byte[] buf, int off, int len, long none) {
+        byte[] p = pages[address >>> PAGE_SHIFT];
+        int o = address & OFFSET_MASK;
+        if (((short) SHORTS.get(p, o + LENGTHS) & 0xFFFF) != lengths(contextLength, contextLength + len)) {
+            return none;
+        }
+        int k = o + HEADER;
+        return Arrays.equals(p, k, k + contextLength, context, 0, contextLength)
+                && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len)
+                ? (long) LONGS.getAcquire(p, o) : none;
     }
 
     void setHandle(int address, long handle) {

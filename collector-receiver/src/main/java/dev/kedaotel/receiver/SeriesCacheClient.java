@@ -105,9 +105,12 @@ final class SeriesCacheClient {
         makeKey();
         if (previous != 0 && previousRecords == r) {
             int guess = r.next(previous);
-            if (guess != 0 && r.matches(guess, context, contextLength, buf, off, len)) {
-                current = guess;
-                return r.handle(guess);
+            if (guess != 0) {
+                long handle = r.handleIfMatches(guess, context, contextLength, buf, off, len, SeriesCache.NONE);
+                if (handle != SeriesCache.NONE) {
+                    current = guess;
+                    return handle;
+                }
             }
         }
         int a = SeriesCache.find(s, hash, context, contextLength, buf, off, len);
