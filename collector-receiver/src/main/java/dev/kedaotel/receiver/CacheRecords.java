@@ -33,12 +33,12 @@ import java.util.Arrays;
  * directory before that. The directory is a plain field for that reason: every reader reaches it only
  * with an address it loaded with acquire, after the release store that followed the directory's
  * update, so it sees a directory holding the page (a volatile read on every access would cost the hit
- * path more than it protects). The key never changes afterwards. {@link #setHandle} (under the monitor)
- * and {@link #handle} are release / acquire and atomic (the handle is 8-byte aligned). The hint is written
- * by any worker without a lock ({@link #setNext}, release) and read with acquire, so a record reached
- * through it is as completely visible as through the index; a hint only ever holds 0 or the address of a
- * record of this same {@code CacheRecords}, so following one reads a whole record, never the middle of
- * one.
+ * path more than it protects). The key never changes afterwards. {@link #setHandle} (under the
+ * monitor, release) and {@link #handle} (plain, see there) are atomic: the handle is 8-byte aligned. The
+ * hint is written by any worker without a lock ({@link #setNext}, release) and read with acquire, so a
+ * record reached through it is as completely visible as through the index; a hint only ever holds 0 or
+ * the address of a record of this same {@code CacheRecords}, so following one reads a whole record, never
+ * the middle of one.
  */
 final class CacheRecords {
     static final int PAGE_SHIFT = 18;
@@ -128,8 +128,13 @@ final class CacheRecords {
                 && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len);
     }
 
+    /**
+     * The record's handle. A plain read: aligned, so atomic on the 64-bit JVMs this runs on; the record
+     * itself was made visible by the acquire that yielded its address, and a handle replaced meanwhile is
+     * as good as the old one (both were resolved for this key; the store refuses a dead one).
+     */
     long handle(int address) {
-        return (long) LONGS.getAcquire(pages[address >>> PAGE_SHIFT], address & OFFSET_MASK);
+        return (long) LONGS.get(pages[address >>> PAGE_SHIFT], address & OFFSET_MASK);
     }
 
     /**
@@ -145,7 +150,7 @@ final class CacheRecords {
         int k = o + HEADER;
         return Arrays.equals(p, k, k + contextLength, context, 0, contextLength)
                 && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len)
-                ? (long) LONGS.getAcquire(p, o) : none;
+                ? (long) LONGS.get(p, o) : none;
     }
 
     void setHandle(int address, long handle) {

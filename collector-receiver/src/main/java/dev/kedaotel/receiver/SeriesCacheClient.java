@@ -43,9 +43,10 @@ final class SeriesCacheClient {
     private int extraName;
     private int extraValue;
 
-    /** The record of this write (0: none) and the records it lives in. */
+    /** The record of this write (0: none) and the records it lives in; whether the prediction found it. */
     private CacheRecords currentRecords;
     private int current;
+    private boolean predicted;
     /** The record of the previous write (its hint predicts this one). */
     private CacheRecords previousRecords;
     private int previous;
@@ -95,6 +96,7 @@ final class SeriesCacheClient {
         CacheRecords r = s.records;
         currentRecords = r;
         current = 0;
+        predicted = false;
         if (resolvedIn != s.contexts) {
             resourceId = s.contexts.find(resourceInts, resourceLength, resourceHash);
             resolvedIn = s.contexts;
@@ -102,17 +104,19 @@ final class SeriesCacheClient {
         if (resourceId < 0) {
             return SeriesCache.NONE; // no key of this resource is cached
         }
-        makeKey();
+        contextLength = CacheKeys.writeContext(context, resourceId, metric, extraName, extraValue);
         if (previous != 0 && previousRecords == r) {
             int guess = r.next(previous);
             if (guess != 0) {
                 long handle = r.handleIfMatches(guess, context, contextLength, buf, off, len, SeriesCache.NONE);
                 if (handle != SeriesCache.NONE) {
                     current = guess;
+                    predicted = true;
                     return handle;
                 }
             }
         }
+        hash = CacheKeys.seriesHash(attributeHash, resourceId, metric, extraName, extraValue); // only for the index
         int a = SeriesCache.find(s, hash, context, contextLength, buf, off, len);
         current = a;
         return a == 0 ? SeriesCache.NONE : r.handle(a);
@@ -128,11 +132,13 @@ final class SeriesCacheClient {
     /** This write resolved to no series (the label path refused the point): nothing to remember. */
     void forget() {
         current = 0;
+        predicted = false;
     }
 
     /** Ends a cache write: links the previous record to this one (the prediction), the bypass policy. */
     void resolved() {
-        if (current != 0 && previous != 0 && previousRecords == currentRecords
+        // A predicted record is already the previous one's hint; otherwise link it (when not already).
+        if (!predicted && current != 0 && previous != 0 && previousRecords == currentRecords
                 && currentRecords.next(previous) != current) {
             currentRecords.setNext(previous, current);
         }
@@ -168,6 +174,7 @@ final class SeriesCacheClient {
     void cached(CacheRecords records, int address) {
         currentRecords = records;
         current = address;
+        predicted = false;
     }
 
     private void makeKey() {
