@@ -118,14 +118,7 @@ final class CacheRecords {
 
     /** Whether the record's key is {@code context[0, contextLength)} followed by {@code buf[off, off + len)}. */
     boolean matches(int address, byte[] context, int contextLength, byte[] buf, int off, int len) {
-        byte[] p = pages[address >>> PAGE_SHIFT];
-        int o = address & OFFSET_MASK;
-        if (((short) SHORTS.get(p, o + LENGTHS) & 0xFFFF) != lengths(contextLength, contextLength + len)) {
-            return false;
-        }
-        int k = o + HEADER;
-        return Arrays.equals(p, k, k + contextLength, context, 0, contextLength)
-                && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len);
+        return keyAt(pages[address >>> PAGE_SHIFT], address & OFFSET_MASK, context, contextLength, buf, off, len);
     }
 
     /**
@@ -144,13 +137,17 @@ final class CacheRecords {
     long handleIfMatches(int address, byte[] context, int contextLength, byte[] buf, int off, int len, long none) {
         byte[] p = pages[address >>> PAGE_SHIFT];
         int o = address & OFFSET_MASK;
+        return keyAt(p, o, context, contextLength, buf, off, len) ? (long) LONGS.get(p, o) : none;
+    }
+
+    /** Whether the key of the record at {@code p[o]} is the context followed by the attribute bytes. */
+    private static boolean keyAt(byte[] p, int o, byte[] context, int contextLength, byte[] buf, int off, int len) {
         if (((short) SHORTS.get(p, o + LENGTHS) & 0xFFFF) != lengths(contextLength, contextLength + len)) {
-            return none;
+            return false;
         }
         int k = o + HEADER;
         return Arrays.equals(p, k, k + contextLength, context, 0, contextLength)
-                && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len)
-                ? (long) LONGS.get(p, o) : none;
+                && Arrays.equals(p, k + contextLength, k + contextLength + len, buf, off, off + len);
     }
 
     void setHandle(int address, long handle) {
