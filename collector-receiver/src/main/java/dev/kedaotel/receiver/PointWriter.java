@@ -132,7 +132,7 @@ final class PointWriter {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
                 long h = attrRejection != 0 ? -1 : sink.lastHandle(); // a refused point appended nothing
                 if (h >= 0) {
-                    cache.put(h);
+                    cache.put(pointHash, metric, extraName, extraValue, c.buf, attrStart, attrEnd - attrStart, h);
                 } else {
                     cache.forget();
                 }

@@ -6,8 +6,8 @@ package dev.kedaotel.receiver;
  * one and applies the bypass policy. Not thread-safe: one per worker, as the worker's mapper.
  *
  * <p>A cache write: {@link #get}; when it answers {@link SeriesCache#NONE} or the handle turns out dead,
- * the label path, then {@link #put} with the handle it resolved to (or {@link #forget} when it stored
- * nothing); always {@link #resolved} at the end. {@link #resource} is called whenever the worker enters
+ * the label path, then {@link #put} with the same key and the handle it resolved to (or {@link #forget}
+ * when it stored nothing); always {@link #resolved} at the end. {@link #resource} is called whenever the worker enters
  * another {@code ResourceMetrics}.
  *
  * <h2>Bypass</h2>
@@ -31,7 +31,7 @@ final class SeriesCacheClient {
     private ResourceContexts resolvedIn;
     private int resourceId = -1;
 
-    // The key of the current write.
+    // The key of the current write (the context is built by every get, the rest is set by put).
     final byte[] context = new byte[CacheKeys.EXTRA_CONTEXT_BYTES];
     int contextLength;
     int hash;
@@ -85,13 +85,6 @@ final class SeriesCacheClient {
      * allocation-free.
      */
     long get(long attributeHash, int metric, int extraName, int extraValue, byte[] buf, int off, int len) {
-        this.attributeHash = attributeHash;
-        this.metric = metric;
-        this.extraName = extraName;
-        this.extraValue = extraValue;
-        this.buf = buf;
-        this.off = off;
-        this.len = len;
         SeriesCache.State s = cache.state();
         CacheRecords r = s.records;
         currentRecords = r;
@@ -116,14 +109,24 @@ final class SeriesCacheClient {
                 }
             }
         }
-        hash = CacheKeys.seriesHash(attributeHash, resourceId, metric, extraName, extraValue); // only for the index
+        int hash = CacheKeys.seriesHash(attributeHash, resourceId, metric, extraName, extraValue); // only for the index
         int a = SeriesCache.find(s, hash, context, contextLength, buf, off, len);
         current = a;
         return a == 0 ? SeriesCache.NONE : r.handle(a);
     }
 
-    /** Caches {@code handle} for the key of the last {@link #get} (see {@link SeriesCache#put}). */
-    void put(long handle) {
+    /**
+     * Caches {@code handle} for the key of the last {@link #get}, given again (see {@link SeriesCache#put}):
+     * only a miss pays for remembering it.
+     */
+    void put(long attributeHash, int metric, int extraName, int extraValue, byte[] buf, int off, int len, long handle) {
+        this.attributeHash = attributeHash;
+        this.metric = metric;
+        this.extraName = extraName;
+        this.extraValue = extraValue;
+        this.buf = buf;
+        this.off = off;
+        this.len = len;
         if (cache.put(this, handle) == SeriesCache.FULL) {
             windowFull++;
         }

@@ -58,7 +58,8 @@ class SeriesCacheTest {
                 0, attrs.length);
         boolean hit = cached == handle;
         if (!hit) {
-            client.put(handle);
+            client.put(CacheKeys.attributeHash(attrs, 0, attrs.length), metric, extraName, extraValue, attrs, 0,
+                    attrs.length, handle);
         }
         client.resolved();
         return hit;
@@ -114,7 +115,7 @@ class SeriesCacheTest {
         for (int i = 0; i < SeriesCache.PROBES; i++) {
             byte[] attrs = bytes("series=" + i);
             assertEquals(SeriesCache.NONE, client.get(forced, METRIC, -1, -1, attrs, 0, attrs.length));
-            client.put(100 + i);
+            client.put(forced, METRIC, -1, -1, attrs, 0, attrs.length, 100 + i);
             client.resolved();
         }
         for (int i = SeriesCache.PROBES - 1; i >= 0; i--) {
@@ -319,13 +320,14 @@ class SeriesCacheTest {
                         int metric = i % 5 == 0 ? OTHER_METRIC : METRIC;
                         int extra = i % 7 == 0 ? 9 : -1;
                         byte[] attrs = bytes("series=" + i);
-                        long cached = client.get(CacheKeys.attributeHash(attrs, 0, attrs.length), metric, extra, extra,
-                                attrs, 0, attrs.length);
+                        long attributeHash = CacheKeys.attributeHash(attrs, 0, attrs.length);
+                        long cached = client.get(attributeHash, metric, extra, extra, attrs, 0, attrs.length);
                         if (cached != SeriesCache.NONE && cached >>> 8 != i) {
                             throw new AssertionError("key " + i + " answered handle " + cached);
                         }
                         if (cached == SeriesCache.NONE || random.nextInt(64) == 0) {
-                            client.put((long) i << 8 | random.nextInt(256));
+                            client.put(attributeHash, metric, extra, extra, attrs, 0, attrs.length,
+                                    (long) i << 8 | random.nextInt(256));
                         }
                         client.resolved();
                     }
