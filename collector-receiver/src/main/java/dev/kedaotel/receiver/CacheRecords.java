@@ -54,11 +54,17 @@ final class CacheRecords {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Distinct for every CacheRecords of one cache, so workers can remember which one a record is in as an int. */
+    final int id;
     private byte[][] pages = new byte[4][];
     // Writer side (the cache's monitor).
     private int pageCount;
     private int top = PAGE_SIZE;
     private long allocated;
+
+    CacheRecords(int id) {
+        this.id = id;
+    }
 
     /** Bytes of a record whose key has {@code keyLength} bytes. */
     static int recordSize(int keyLength) {

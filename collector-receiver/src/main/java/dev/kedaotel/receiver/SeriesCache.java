@@ -142,6 +142,7 @@ final class SeriesCache {
     private long droppedBytes;
     private int compactions;
     private int resets;
+    private int recordsIds;
 
     /** @param maxSlots upper bound of the index (rounded down to a power of two, at least {@value #MIN_BOUND}) */
     SeriesCache(int maxSlots) {
@@ -153,7 +154,7 @@ final class SeriesCache {
     }
 
     private State fresh() {
-        return new State(new int[Math.min(MIN_SLOTS, maxSlots)], new CacheRecords(), new ResourceContexts());
+        return new State(new int[Math.min(MIN_SLOTS, maxSlots)], new CacheRecords(++recordsIds), new ResourceContexts());
     }
 
     /** A new client for one ingest worker (not thread-safe, as the worker). */
@@ -340,7 +341,7 @@ final class SeriesCache {
             }
         }
         Arrays.sort(live, 0, n);
-        CacheRecords fresh = new CacheRecords();
+        CacheRecords fresh = new CacheRecords(++recordsIds);
         int[] moved = new int[n];
         for (int k = 0; k < n; k++) {
             moved[k] = fresh.copy(s.records, live[k]);

@@ -43,13 +43,14 @@ final class SeriesCacheClient {
     private int extraName;
     private int extraValue;
 
-    /** The record of this write (0: none) and the records it lives in; whether the prediction found it. */
-    private CacheRecords currentRecords;
+    // The record of this write (0: none), the id of the records it lives in and whether the prediction found
+    // it; the record of the previous write (whose hint predicts this one) and its records' id. Ints, not
+    // references: a reference store into this long-lived object costs a GC write barrier on every write.
     private int current;
+    private int currentRecords;
     private boolean predicted;
-    /** The record of the previous write (its hint predicts this one). */
-    private CacheRecords previousRecords;
     private int previous;
+    private int previousRecords;
 
     /** Cache writes and full-window misses of the current window; remaining writes that bypass the cache. */
     private int windowWrites;
@@ -87,7 +88,7 @@ final class SeriesCacheClient {
     long get(long attributeHash, int metric, int extraName, int extraValue, byte[] buf, int off, int len) {
         SeriesCache.State s = cache.state();
         CacheRecords r = s.records;
-        currentRecords = r;
+        currentRecords = r.id;
         current = 0;
         predicted = false;
         if (resolvedIn != s.contexts) {
@@ -98,7 +99,7 @@ final class SeriesCacheClient {
             return SeriesCache.NONE; // no key of this resource is cached
         }
         contextLength = CacheKeys.writeContext(context, resourceId, metric, extraName, extraValue);
-        if (previous != 0 && previousRecords == r) {
+        if (previous != 0 && previousRecords == r.id) {
             int guess = r.next(previous);
             if (guess != 0) {
                 long handle = r.handleIfMatches(guess, context, contextLength, buf, off, len, SeriesCache.NONE);
@@ -141,9 +142,11 @@ final class SeriesCacheClient {
     /** Ends a cache write: links the previous record to this one (the prediction), the bypass policy. */
     void resolved() {
         // A predicted record is already the previous one's hint; otherwise link it (when not already).
-        if (!predicted && current != 0 && previous != 0 && previousRecords == currentRecords
-                && currentRecords.next(previous) != current) {
-            currentRecords.setNext(previous, current);
+        if (!predicted && current != 0 && previous != 0 && previousRecords == currentRecords) {
+            CacheRecords r = cache.state().records;
+            if (r.id == currentRecords && r.next(previous) != current) {
+                r.setNext(previous, current);
+            }
         }
         previous = current;
         previousRecords = currentRecords;
@@ -175,7 +178,7 @@ final class SeriesCacheClient {
 
     /** Records a put's outcome: the record now holding the key (0: none), in {@code records}. */
     void cached(CacheRecords records, int address) {
-        currentRecords = records;
+        currentRecords = records == null ? 0 : records.id;
         current = address;
         predicted = false;
     }
