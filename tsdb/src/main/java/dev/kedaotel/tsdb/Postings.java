@@ -184,8 +184,17 @@ final class Postings {
             return at + size;
         }
         for (int w = 0; w < bits.length; w++) {
-            for (long b = bits[w]; b != 0; b &= b - 1) {
-                dst[at++] = ((base + w) << 6) + Long.numberOfTrailingZeros(b);
+            long b = bits[w];
+            int first = (base + w) << 6;
+            if (b == -1L) { // a full word (the common case for a value most series carry): 64 refs in a row
+                for (int i = 0; i < 64; i++) {
+                    dst[at + i] = first + i;
+                }
+                at += 64;
+                continue;
+            }
+            for (; b != 0; b &= b - 1) {
+                dst[at++] = first + Long.numberOfTrailingZeros(b);
             }
         }
         return at;
@@ -193,17 +202,7 @@ final class Postings {
 
     /** Appends the refs, ascending, to {@code out}. */
     void addTo(IntList out) {
-        if (bits == null) {
-            for (int i = 0; i < size; i++) {
-                out.add(refs[i]);
-            }
-            return;
-        }
-        for (int w = 0; w < bits.length; w++) {
-            for (long b = bits[w]; b != 0; b &= b - 1) {
-                out.add(((base + w) << 6) + Long.numberOfTrailingZeros(b));
-            }
-        }
+        copyTo(out.extend(size), out.size() - size);
     }
 
     /** Sets the bit of each ref in {@code dst}, a bitmap over the ref range from 0 (large enough for {@link #last()}). */
