@@ -1,9 +1,6 @@
 package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.AppendResult;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Writes the samples of one data point to their series, by cached series handle where it can: the
@@ -18,7 +15,7 @@ import java.nio.ByteOrder;
  * caches the handle the sink reports. A point over the sink's label limits (too many attributes on the
  * wire, a key or value too long) or of a resource with a promoted value too long is refused before its
  * labels are interned and is never cached. The cache is used only with a sink that appends by handle; when
- * to leave it alone is {@link SeriesCache.Client}'s decision. Allocation-free for a series seen
+ * to leave it alone is {@link SeriesCacheClient}'s decision. Allocation-free for a series seen
  * before. Not thread-safe; one per ingest worker, sharing the worker's cursor.
  */
 final class PointWriter {
@@ -27,24 +24,18 @@ final class PointWriter {
     static final int MODE_DELTA = 1;
     static final int MODE_STALE = 2;
 
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Bytes of the context's per-series part: metric symbol, extra label name, extra label value. */
-    private static final int SERIES_CONTEXT_BYTES = 12;
-
     private final ProtoCursor c;
     private final IngestSink sink;
     private final ResourceLabels resource;
     private final PointAttributes attrs;
     /** Null when the sink does not append by handle or the cache is disabled. */
-    private final SeriesCache.Client cache;
+    private final SeriesCacheClient cache;
     private final int nameLabel;
     /** The sink's label count limit, checked on the point's wire attribute count before anything is interned. */
     private final int maxLabels;
 
-    // Cache key context: metric, extra name, extra value, then the resource's label pairs (LE ints).
-    private byte[] context = new byte[64];
-    private int contextLength = SERIES_CONTEXT_BYTES;
-    private long resourceHash;
+    /** The current resource's promoted label pairs as symbol ids (little-endian ints), for the cache. */
+    private byte[] resourceInts = new byte[64];
 
     // The current point: its attribute field tag, its message bounds, and where its attribute fields are.
     private int attrTag;
@@ -62,7 +53,7 @@ final class PointWriter {
     private int outcome;
 
     PointWriter(ProtoCursor c, IngestSink sink, ResourceLabels resource, PointAttributes attrs,
-                SeriesCache.Client cache) {
+                SeriesCacheClient cache) {
         this.c = c;
         this.sink = sink;
         this.resource = resource;
@@ -74,18 +65,17 @@ final class PointWriter {
 
     /** Takes the labels of the resource just read (see {@link ResourceLabels#finish}) into the cache key. */
     void resourceChanged() {
+        if (cache == null) {
+            return;
+        }
         int n = resource.pairInts();
-        contextLength = SERIES_CONTEXT_BYTES + 4 * n;
-        if (context.length < contextLength) {
-            context = new byte[contextLength * 2];
+        if (resourceInts.length < 4 * n) {
+            resourceInts = new byte[8 * n]; // a new array: the cache client holds the old one until told
         }
-        long h = 0x2545F4914F6CDD1DL;
         for (int i = 0; i < n; i++) {
-            int v = resource.pairInt(i);
-            INTS.set(context, SERIES_CONTEXT_BYTES + 4 * i, v);
-            h = SeriesCache.mix(h, v);
+            CacheKeys.setResourceInt(resourceInts, i, resource.pairInt(i));
         }
-        resourceHash = h;
+        cache.resource(resourceInts, 4 * n);
     }
 
     /** Starts a data point whose fields run from the cursor to {@code end}, with attributes under {@code attributesTag}. */
@@ -114,9 +104,9 @@ final class PointWriter {
 
     /** After the point's fields were walked: whether its series can be looked up in the cache, and the attribute hash. */
     void endFields() {
-        pointCacheable = cache != null && attrContiguous && SeriesCache.cacheable(contextLength, attrEnd - attrStart);
+        pointCacheable = cache != null && attrContiguous && SeriesCache.cacheable(attrEnd - attrStart);
         if (pointCacheable) {
-            pointHash = SeriesCache.hashBytes(c.buf, attrStart, attrEnd - attrStart) * 31 + resourceHash;
+            pointHash = CacheKeys.attributeHash(c.buf, attrStart, attrEnd - attrStart);
         }
     }
 
@@ -136,19 +126,18 @@ final class PointWriter {
             // Before the cache: the context holds "" for the value that was too long to intern.
             result = resource.rejection();
         } else if (pointCacheable && cache.enabled()) {
-            INTS.set(context, 0, metric);
-            INTS.set(context, 4, extraName);
-            INTS.set(context, 8, extraValue);
-            int hash = SeriesCache.finish(SeriesCache.mix(SeriesCache.mix(SeriesCache.mix(pointHash, metric), extraName), extraValue));
-            int attrLen = attrEnd - attrStart;
-            SeriesCache.Entry e = cache.get(hash, context, contextLength, c.buf, attrStart, attrLen);
-            result = e != null ? appendByHandle(e.handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
+            long handle = cache.get(pointHash, metric, extraName, extraValue, c.buf, attrStart, attrEnd - attrStart);
+            result = handle != SeriesCache.NONE ? appendByHandle(handle, ts, value, mode) : IngestSink.HANDLE_DEAD;
             if (result == IngestSink.HANDLE_DEAD) {
                 result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
                 long h = attrRejection != 0 ? -1 : sink.lastHandle(); // a refused point appended nothing
-                e = h >= 0 ? cache.put(hash, context, contextLength, c.buf, attrStart, attrLen, h) : null;
+                if (h >= 0) {
+                    cache.put(pointHash, metric, extraName, extraValue, c.buf, attrStart, attrEnd - attrStart, h);
+                } else {
+                    cache.forget();
+                }
             }
-            cache.resolved(e);
+            cache.resolved();
         } else {
             result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
         }

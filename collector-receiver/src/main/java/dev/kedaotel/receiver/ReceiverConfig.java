@@ -16,7 +16,8 @@ public final class ReceiverConfig {
 
     /**
      * Default bound of the series cache (see {@link SeriesCache}): 262,144 slots, i.e. up to ~130k series
-     * cached at the table's normal load and at most 262,144; ~25 MiB at most for typical keys.
+     * cached at the index's normal load and at most 262,144; for keys like the benchmark's (64-byte
+     * records) ~16 MiB at most, and never more than 262,144 × 528 bytes of live records.
      */
     public static final int DEFAULT_SERIES_CACHE_SLOTS = 1 << 18;
 
@@ -99,8 +100,8 @@ public final class ReceiverConfig {
 
         /** Bound of the series cache in slots (rounded down to a power of two); 0 disables it. */
         public Builder seriesCacheSlots(int v) {
-            if (v != 0 && v < SeriesCache.PROBES) {
-                throw new IllegalArgumentException("seriesCacheSlots must be 0 or at least " + SeriesCache.PROBES + ", got " + v);
+            if (v != 0 && v < SeriesCache.MIN_BOUND) {
+                throw new IllegalArgumentException("seriesCacheSlots must be 0 or at least " + SeriesCache.MIN_BOUND + ", got " + v);
             }
             seriesCacheSlots = v;
             return this;

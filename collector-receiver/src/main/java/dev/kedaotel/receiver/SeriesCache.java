@@ -2,394 +2,400 @@ package dev.kedaotel.receiver;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Remembers which tsdb series a data point wrote last time, keyed by the raw bytes that determine the
  * series, so a point seen before is appended by series handle without interning its attribute values,
- * building its label set or probing the series registry (see {@code Appender}'s handle API).
+ * building its label set or probing the series registry (see {@code Appender}'s handle API). Workers use
+ * it through their {@link SeriesCacheClient}.
  *
  * <h2>The key and why a hit is never a wrong series</h2>
- * A key has two parts, compared byte for byte (the hash only picks the slot):
+ * A key has two parts, compared byte for byte (the hash only picks the slot and filters probes; layout
+ * and hash in {@link CacheKeys}):
  * <ul>
  *   <li>the <em>context</em>: every label the mapper adds that does not come from the data point's own
- *       attributes, as symbol ids: the promoted resource label pairs of the enclosing
- *       {@code ResourceMetrics}, the series' metric name symbol (with its suffix: {@code _bucket},
- *       {@code _count}…) and the extra label pair ({@code le} / {@code quantile} and its value, or -1, -1);</li>
+ *       attributes, as ids: the promoted resource label pairs of the enclosing {@code ResourceMetrics}
+ *       (one id for the whole set, from {@link ResourceContexts}), the series' metric name symbol (with
+ *       its suffix: {@code _bucket}, {@code _count}…) and the extra label pair ({@code le} /
+ *       {@code quantile} and its value), if any;</li>
  *   <li>the data point's <em>attribute bytes</em> exactly as on the wire: its {@code KeyValue} fields
  *       (tags included) from the first to the last, used only when they are contiguous.</li>
  * </ul>
  * The mapper turns exactly these inputs into the series' label set, deterministically (attribute
  * parsing, sanitising and collision joining depend on nothing else; the receiver's configuration is
- * fixed per ingestor; symbol ids are never reused while the store lives). So equal keys name the same
- * label set, and the cached handle names the series created for it. That series may since have been
- * removed by retention: the store checks the handle's generation and answers "dead", and the mapper
- * falls back to the label path, which re-creates the series and replaces the entry. Unequal bytes for
- * the same label set (attribute order, another encoding) only miss and take the label path.
+ * fixed per ingestor). A symbol id names one string for as long as any series holds it; an id whose
+ * symbol was freed (its index may be handed out again, with another tag, and after 32 such reuses under
+ * the same id) can only be in keys of series that were removed, since no live series held it. So equal
+ * keys name the same label set, or a removed series: the cached handle names the series created for the
+ * key, and when that series was removed the store checks the handle's generation and answers "dead";
+ * the mapper then takes the label path, which re-creates the series and stores the new handle in the
+ * key's record. Unequal bytes for the same label set (attribute order, another encoding) only miss and
+ * take the label path.
  *
  * <h2>Lookup: predicted, then hashed</h2>
- * Exporters send their series in the same order every time, so each {@link Entry} remembers the entry
- * some worker resolved right after it last time ({@link Entry#next}, a racy hint like the store's
- * {@code Series.nextHint}). A worker first compares the key with the entry following its previous one:
- * that entry and its key array (allocated together, so usually adjacent in memory) are the only memory
- * it touches, where a hashed lookup also misses on the table slot. Otherwise it probes the table.
+ * Exporters send their series in the same order every time, so each record remembers the record some
+ * worker resolved right after it last time (its hint, like the store's {@code Series.nextHint}). A
+ * worker first compares its key with the record following its previous one: that record is the only
+ * memory it touches, where a hashed lookup also misses on the index slot. Otherwise it probes the index.
  *
- * <h2>Layout and memory bound</h2>
- * An open-addressing table of {@link Entry} references, linear probing over at most {@value #PROBES}
- * slots. An entry is immutable except its hint: handle, hash, context length and one key array
- * (context bytes, i32 symbol ids little-endian, then the attribute bytes as sent).
- * Cost per cached series: the entry (40 bytes) and its key array (16-byte header + key, e.g. 80 bytes for
- * the benchmark's 2-attribute counter with one promoted resource label) plus 16-32 bytes of table (a
- * 4-byte reference and a 4-byte hash per slot, at a load of 1/4-1/2): measured 140 bytes per series at
- * 100k series (bench/README.md, "Ingest path"). The
- * table doubles at half load up to {@code maxSlots}; beyond that a new key finds its probe window full
- * and is cached only now and then, evicting an entry of the window (see {@link #put}), so the cache
- * never holds more than {@code maxSlots} entries of at most {@value #MAX_KEY_BYTES} key bytes, whatever
- * the number of series (plus, at most, one replaced entry still named by another entry's hint). Longer
- * keys are not cached.
+ * <h2>Layout</h2>
+ * No object per cached series: an index of ints, the records in {@link CacheRecords} pages, and the
+ * resource label sets in {@link ResourceContexts} (one per resource, not per series).
+ * <pre>
+ *   index: int[slots], open addressing, linear probing over at most {@value #PROBES} slots
+ *   slot:  31                      7 6          0
+ *          +------------------------+------------+
+ *          | record address / 8     | hash >>> 25|     0 = empty
+ *          +------------------------+------------+
+ *          home slot = hash &amp; (slots - 1)
+ * </pre>
+ * A probe compares the 7-bit hash fragment before it touches a record (a wrong record is read for 1
+ * probed slot in 128). Cost per cached series: its record (14 bytes + key, rounded up to 8: 64 bytes for
+ * the benchmark's counter with 2 attributes of 38 wire bytes; 9 context bytes whatever the number of
+ * promoted resource labels) plus 8-16 bytes of index (4 bytes a slot at a load of 1/4-1/2) plus at most
+ * one page of records not yet filled.
+ *
+ * <h2>Bound</h2>
+ * The index doubles when it is half full, or when an insert finds its probe window full once it is 3/8
+ * full, up to {@code maxSlots} (the receiver's {@code seriesCacheSlots}), so the cache holds at most
+ * {@code maxSlots} keys of at most {@value CacheRecords#MAX_KEY_BYTES} bytes (a point whose attributes
+ * make a longer key is not cached). At the bound (or below it, in the rare window full of a cluster of
+ * near-equal hashes) a new key whose probe window is full is cached only one time in
+ * {@value #EVICT_ONE_IN}, replacing an entry of the window (see {@link #put}). A replaced record stays
+ * where it is (a lock-free reader may be comparing it) and is counted as dropped; once the dropped bytes
+ * exceed half the live ones (and {@value #MIN_COMPACT_BYTES}), the cache copies the live records into
+ * fresh pages and drops the old pages whole. So the records take at most 1.5× their live bytes plus a
+ * page, the live ones at most {@code maxSlots} × 528 bytes; while a compaction runs the old pages are held
+ * too. Resource context ids are never reused: when {@link ResourceContexts} is full (65,536 resources seen,
+ * e.g. after that many pods came and went), the cache starts over empty.
  *
  * <h2>Concurrency</h2>
  * One cache is shared by all ingest workers of an ingestor (per-worker caches would cost the memory
- * above once per thread). An entry's key fields are final, so it is complete however a thread reaches
- * it; entries are also published into their slot with a CAS or release store and read with acquire.
- * Writers change slots only by CAS or atomic swap, so each entry that leaves the table is retired
- * exactly once. A grow (copy into a table twice the size under a monitor, then a volatile publish) may
- * drop inserts made concurrently into the old table (such an entry is not retired and may stay named by
- * a hint: a handful per growth at most). The hints ({@link Entry#next}) and the evicted flag are plain
- * fields any worker may overwrite: a stale hint costs one failed comparison, a stale flag one missed
- * prediction. Every loss is a future miss, never a wrong answer, because each entry on its own is a
- * correct key → handle mapping and every hit compares the whole key.
+ * above once per thread). Lookups ({@link SeriesCacheClient#get}) are lock-free and allocation-free;
+ * every change of the index, the records or the resource contexts (insert, handle update, eviction,
+ * growth, compaction, starting over) is made under the cache's monitor, i.e. on the label path, which
+ * costs far more than the monitor.
+ * <ul>
+ *   <li>The index, the records and the resource contexts are published together through the volatile
+ *       {@link #state}; a grown index keeps the same records and contexts, a compaction brings new
+ *       records, starting over new everything. Index slots are release-stored after the record's bytes
+ *       and loaded with acquire (see {@link CacheRecords}). A reader on an old index or old records reads
+ *       consistent, complete records (old pages are never reused) and at worst misses a key inserted
+ *       since, or reads a handle replaced since: a miss, or a dead handle the store refuses. A worker
+ *       resolves its resource's context id in the contexts of the state it reads, again whenever the
+ *       state brings other contexts.</li>
+ *   <li>A record's key never changes; its handle is only ever replaced by the handle of a series
+ *       created for that same key.</li>
+ *   <li>Hints are written by any worker without a lock (release) and read with acquire; a hint holds
+ *       0 or a record address of the same pages, and a worker follows it only while its previous
+ *       record belongs to the current records. A stale or wrong hint costs one failed comparison; a
+ *       hint to a replaced record still names a correct key → handle pair. Compaction carries the hints
+ *       over to the new addresses.</li>
+ * </ul>
+ * Every loss (an insert seen late, a hint lost in a race, a handle written into records just replaced by a
+ * compaction) is a future miss, never a wrong answer, because each record on its own is a correct
+ * key → handle mapping and every hit compares the whole key.
  */
 final class SeriesCache {
-    static final int PROBES = 8;
-    static final int MAX_KEY_BYTES = 512;
-    private static final int MIN_SLOTS = 1024;
+    /**
+     * Probe window. Slots are 4-byte ints, so 16 of them span one or two cache lines; with linear probing
+     * a window of 8 is full for ~1.7% of inserts into an index 3/8-1/2 full, one of 16 for ~0.1%.
+     */
+    static final int PROBES = 16;
+    /** Smallest bound (the window then wraps around the whole index). */
+    static final int MIN_BOUND = 8;
+    static final int MAX_KEY_BYTES = CacheRecords.MAX_KEY_BYTES;
     static final int EVICT_ONE_IN = 64;
-    /** Returned by {@link #put} when the key was not cached because its probe window is full. */
-    static final Entry FULL = new Entry(-1, 0, 0, new byte[0]);
+    static final int MIN_COMPACT_BYTES = 16 * 1024;
+    /** {@link SeriesCacheClient#get}'s answer for a key that is not cached. */
+    static final long NONE = -1;
+    private static final int MIN_SLOTS = 1024;
+    private static final int FRAGMENT_BITS = 7;
+    private static final int FRAGMENT_MASK = (1 << FRAGMENT_BITS) - 1;
+    /** {@link #put}'s answer when the key's probe window was full and nothing was cached. */
+    static final int FULL = -1;
 
-    static {
-        FULL.evicted = true;
-    }
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
 
-    private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    /** One cached key → series handle. */
-    static final class Entry {
-        final long handle;
-        final int hash;
-        final int contextLength;
-        /** Context bytes, then attribute bytes. */
-        final byte[] key;
-        /** The entry resolved right after this one last time, by any worker (racy hint, may be stale). */
-        Entry next;
-        /**
-         * Set (plainly) once the entry left the table. An evicted entry is never used as a prediction nor
-         * linked again, and its hint is cleared, so hints cannot keep chains of evicted entries alive:
-         * besides the table's entries, at most one evicted entry per entry stays reachable.
-         */
-        boolean evicted;
-
-        Entry(long handle, int hash, int contextLength, byte[] key) {
-            this.handle = handle;
-            this.hash = hash;
-            this.contextLength = contextLength;
-            this.key = key;
-        }
-
-        boolean matches(int h, byte[] context, int ctxLength, byte[] buf, int off, int len) {
-            byte[] k = key;
-            return hash == h && contextLength == ctxLength && k.length == ctxLength + len
-                    && Arrays.equals(k, 0, ctxLength, context, 0, ctxLength)
-                    && Arrays.equals(k, ctxLength, k.length, buf, off, off + len);
-        }
-    }
-
-    private static final class Table {
-        final Entry[] entries;
+    /** What readers load with one volatile read: the index, the records it points into, the contexts they name. */
+    static final class State {
+        final int[] slots;
         final int mask;
-        final AtomicInteger used = new AtomicInteger();
+        final CacheRecords records;
+        final ResourceContexts contexts;
 
-        /**
-         * The hash of each slot's entry, so probing compares ints in one cache line instead of
-         * dereferencing every entry of the window; 0 = empty. Written (plainly) before the entry's CAS or
-         * swap; a reader may see a hash that does not belong to the entry it then loads (a writer that
-         * lost an insert race leaves its own): only a filter, the full key comparison decides, a wrong
-         * hash costs misses until the next replacement of that key rewrites it.
-         */
-        final int[] hashes;
-
-        Table(int slots) {
-            entries = new Entry[slots];
-            hashes = new int[slots];
-            mask = slots - 1;
+        State(int[] slots, CacheRecords records, ResourceContexts contexts) {
+            this.slots = slots;
+            this.mask = slots.length - 1;
+            this.records = records;
+            this.contexts = contexts;
         }
     }
 
     private final int maxSlots;
-    private volatile Table table;
+    private volatile State state;
+    // Writer side (the monitor).
+    private int used;
+    private long liveBytes;
+    private long droppedBytes;
+    private int compactions;
+    private int resets;
+    private int recordsIds;
 
-    /** @param maxSlots upper bound of the table (rounded down to a power of two, at least {@value #PROBES}) */
+    /** @param maxSlots upper bound of the index (rounded down to a power of two, at least {@value #MIN_BOUND}) */
     SeriesCache(int maxSlots) {
-        if (maxSlots < PROBES) {
-            throw new IllegalArgumentException("maxSlots must be at least " + PROBES + ", got " + maxSlots);
+        if (maxSlots < MIN_BOUND) {
+            throw new IllegalArgumentException("maxSlots must be at least " + MIN_BOUND + ", got " + maxSlots);
         }
         this.maxSlots = Integer.highestOneBit(maxSlots);
-        this.table = new Table(Math.min(MIN_SLOTS, this.maxSlots));
+        this.state = fresh();
+    }
+
+    private State fresh() {
+        return new State(new int[Math.min(MIN_SLOTS, maxSlots)], new CacheRecords(++recordsIds), new ResourceContexts());
     }
 
     /** A new client for one ingest worker (not thread-safe, as the worker). */
-    Client client() {
-        return new Client(this);
+    SeriesCacheClient client() {
+        return new SeriesCacheClient(this);
     }
 
-    /**
-     * One ingest worker's use of the shared cache: the entry it resolved last (whose hint predicts its
-     * next key) and the bypass policy. With more series than the cache holds, most misses find their
-     * probe window full and cannot be cached, so every such write pays a failed prediction and probe on
-     * top of the label path. When that is so for a quarter of a window of {@value #BYPASS_WINDOW} cache
-     * writes, the worker leaves the cache alone for the next {@value #BYPASS_WRITES} cacheable writes,
-     * then tries again. The policy lives here, with the cache whose bound it reacts to; the worker only
-     * asks {@link #enabled()} before each write and reports what the write resolved to.
-     */
-    static final class Client {
-        static final int BYPASS_WINDOW = 4096;
-        static final int BYPASS_WRITES = 1 << 18;
-
-        private final SeriesCache cache;
-        /** The entry of this worker's previous cache write (its hint predicts the next one). */
-        private Entry previous;
-        /** Cache writes and full-window misses of the current window; remaining writes that bypass the cache. */
-        private int windowWrites;
-        private int windowFull;
-        private int bypass;
-
-        private Client(SeriesCache cache) {
-            this.cache = cache;
-        }
-
-        /**
-         * Whether this write should look the cache up (then: {@link #get}, on a miss {@link #put}, and
-         * always {@link #resolved}); false while bypassing, each call counting one bypassed write.
-         */
-        boolean enabled() {
-            if (bypass == 0) {
-                return true;
-            }
-            bypass--;
-            return false;
-        }
-
-        /** The entry of the key, or null; predicted from this worker's previous write first. */
-        Entry get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len) {
-            return cache.get(hash, context, contextLength, buf, off, len, previous);
-        }
-
-        /** Caches {@code handle} for the key after a miss; the new entry, or null when not cached. */
-        Entry put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
-            Entry e = cache.put(hash, context, contextLength, buf, off, len, handle);
-            if (e == FULL) {
-                windowFull++;
-                return null;
-            }
-            return e;
-        }
-
-        /** Ends a cache write that resolved to {@code e} (null: not cached): the prediction, the policy. */
-        void resolved(Entry e) {
-            link(previous, e);
-            previous = e;
-            if (++windowWrites == BYPASS_WINDOW) {
-                if (windowFull * 4 > windowWrites) {
-                    bypass = BYPASS_WRITES;
-                    previous = null;
-                }
-                windowWrites = 0;
-                windowFull = 0;
-            }
-        }
+    /** Whether the series of a point whose attributes take {@code attributeLength} bytes can be cached at all. */
+    static boolean cacheable(int attributeLength) {
+        return attributeLength <= MAX_KEY_BYTES - CacheKeys.EXTRA_CONTEXT_BYTES;
     }
 
-    /** Whether a key of these lengths can be cached at all. */
-    static boolean cacheable(int contextLength, int attributeLength) {
-        return contextLength + attributeLength <= MAX_KEY_BYTES;
+    State state() {
+        return state;
     }
 
-    /**
-     * The entry of the key, or null: first the one predicted after {@code previous} (may be null), then
-     * the table. Lock-free, allocation-free.
-     */
-    Entry get(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, Entry previous) {
-        Entry guess = previous == null ? null : previous.next;
-        if (guess != null && !guess.evicted && guess.matches(hash, context, contextLength, buf, off, len)) {
-            return guess;
-        }
-        Table t = table;
-        Entry[] entries = t.entries;
-        int[] hashes = t.hashes;
-        int i = hash & t.mask;
+    /** The record address of the key in the index of {@code s}, or 0. Lock-free. */
+    static int find(State s, int hash, byte[] context, int contextLength, byte[] buf, int off, int len) {
+        int[] slots = s.slots;
+        int fragment = hash >>> (32 - FRAGMENT_BITS);
+        int i = hash & s.mask;
         for (int probe = 0; probe < PROBES; probe++) {
-            if (hashes[i] == hash) {
-                Entry e = (Entry) ENTRIES.getAcquire(entries, i);
-                if (e != null && e.matches(hash, context, contextLength, buf, off, len)) {
-                    return e;
-                }
-            } else if (hashes[i] == 0) {
-                return null; // empty (hashes are never 0, see finish)
+            int v = (int) SLOTS.getAcquire(slots, i);
+            if (v == 0) {
+                return 0;
             }
-            i = (i + 1) & t.mask;
+            if ((v & FRAGMENT_MASK) == fragment) {
+                int a = address(v);
+                if (s.records.matches(a, context, contextLength, buf, off, len)) {
+                    return a;
+                }
+            }
+            i = (i + 1) & s.mask;
         }
-        return null;
+        return 0;
     }
 
-    /** Records that {@code e} was resolved right after {@code previous} (the prediction for next time). */
-    static void link(Entry previous, Entry e) {
-        if (previous != null && !previous.evicted && previous.next != e) {
-            previous.next = e;
-        }
+    private static int address(int slot) {
+        return (slot >>> FRAGMENT_BITS) << 3;
+    }
+
+    private static int slot(int address, int hash) {
+        return (address >>> 3) << FRAGMENT_BITS | hash >>> (32 - FRAGMENT_BITS);
     }
 
     /**
-     * Caches {@code handle} for the key (replacing an entry with the same key, taking a free slot of the
-     * probe window, or, when the window is full, evicting one entry of it for one call in
-     * {@value #EVICT_ONE_IN}) and returns the new entry; {@link #FULL} when the window was full and
-     * nothing was cached, null when not cached for another reason (key too long, lost a race).
-     * A full window only happens at {@code maxSlots}, i.e. with more series than the cache holds: evicting
-     * rarely keeps most of the cached entries hitting there and keeps misses from allocating an entry each,
-     * while still letting the content follow a changing set of series (or replace dead ones) over time.
+     * Caches {@code handle} for the key of {@code client}'s last lookup and tells the client which record
+     * holds it. The key's resource gets a context id first (starting over when the contexts are full).
+     * Then the key's record gets the new handle (its series was removed and created again), else a new
+     * record takes a free slot of the probe window (the index grows first when half full, or when the
+     * window is full and the index 3/8 full, below the bound), else, for one call in
+     * {@value #EVICT_ONE_IN}, the new record replaces one entry of the window. Returns the record's
+     * address, 0 when not cached (key too long, pages exhausted) or {@link #FULL} when the window was full
+     * and nothing was replaced. Evicting rarely keeps
+     * most cached entries hitting when there are more series than slots, keeps misses from writing a
+     * record each, and still lets the content follow a changing set of series over time.
      */
-    Entry put(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
-        if (!cacheable(contextLength, len)) {
-            return null;
+    synchronized int put(SeriesCacheClient client, long handle) {
+        client.cached(null, 0);
+        if (!cacheable(client.len)) {
+            return 0;
         }
-        Table t = table;
-        Entry[] entries = t.entries;
-        int home = hash & t.mask;
-        int i = home;
-        for (int probe = 0; probe < PROBES; probe++) {
-            Entry e = (Entry) ENTRIES.getAcquire(entries, i);
-            if (e == null) {
-                Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
-                t.hashes[i] = hash; // harmless if the CAS fails: the slot's hash is only a filter
-                if (ENTRIES.compareAndSet(entries, i, (Entry) null, entry)) {
-                    if (t.used.incrementAndGet() * 2 > entries.length && entries.length < maxSlots) {
-                        grow(t);
-                    }
-                    return entry;
-                }
-                e = (Entry) ENTRIES.getAcquire(entries, i);
+        if (!client.keyIn(state.contexts)) {
+            // Resource contexts full (ids are never reused): start over with an empty cache.
+            state = fresh();
+            used = 0;
+            liveBytes = 0;
+            droppedBytes = 0;
+            resets++;
+            if (!client.keyIn(state.contexts)) {
+                return 0; // one resource's labels over the contexts' byte bound
             }
-            if (e.matches(hash, context, contextLength, buf, off, len)) {
-                // Same key, new handle (the old series was removed).
-                Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
-                t.hashes[i] = hash; // also repairs a hash left by a writer that lost the slot's insert race
-                if (!ENTRIES.compareAndSet(entries, i, e, entry)) {
-                    return null; // another worker replaced it first
+        }
+        int hash = client.hash;
+        byte[] context = client.context;
+        int contextLength = client.contextLength;
+        byte[] buf = client.buf;
+        int off = client.off;
+        int len = client.len;
+        State s;
+        int free;
+        while (true) {
+            s = state;
+            free = -1;
+            int fragment = hash >>> (32 - FRAGMENT_BITS);
+            int i = hash & s.mask;
+            for (int probe = 0; probe < PROBES; probe++) {
+                int v = s.slots[i];
+                if (v == 0) {
+                    free = i;
+                    break;
                 }
-                retire(e);
-                return entry;
+                int a = address(v);
+                if ((v & FRAGMENT_MASK) == fragment && s.records.matches(a, context, contextLength, buf, off, len)) {
+                    s.records.setHandle(a, handle);
+                    client.cached(s.records, a);
+                    return a;
+                }
+                i = (i + 1) & s.mask;
             }
-            i = (i + 1) & t.mask;
+            // A full window grows the index only once it is 3/8 full (it grows at 1/2 anyway): below that a
+            // full window is a rare cluster of near-equal hashes, not worth twice the index.
+            boolean belowBound = s.slots.length < maxSlots;
+            if (belowBound && ((used + 1) * 2 > s.slots.length || (free < 0 && used * 8 > s.slots.length * 3))) {
+                grow(s);
+                continue;
+            }
+            break;
         }
-        if (ThreadLocalRandom.current().nextInt(EVICT_ONE_IN) != 0) {
-            return FULL;
+        int target = free;
+        if (target < 0) {
+            if (ThreadLocalRandom.current().nextInt(EVICT_ONE_IN) != 0) {
+                return FULL;
+            }
+            target = ((hash & s.mask) + (hash >>> 28)) & s.mask;
         }
-        Entry entry = newEntry(hash, context, contextLength, buf, off, len, handle);
-        int victim = (home + (hash >>> 29)) & t.mask;
-        t.hashes[victim] = hash;
-        Entry old = (Entry) ENTRIES.getAndSet(entries, victim, entry);
-        retire(old);
-        return entry;
-    }
-
-    private static void retire(Entry e) {
-        if (e != null) {
-            e.evicted = true;
-            e.next = null;
+        int size = CacheRecords.recordSize(contextLength + len);
+        int a = s.records.allocate(size);
+        if (a == 0) {
+            return 0; // pages exhausted (keys of several hundred bytes each): not cached
         }
-    }
-
-    private static Entry newEntry(int hash, byte[] context, int contextLength, byte[] buf, int off, int len, long handle) {
-        byte[] key = new byte[contextLength + len];
-        System.arraycopy(context, 0, key, 0, contextLength);
-        System.arraycopy(buf, off, key, contextLength, len);
-        return new Entry(handle, hash, contextLength, key);
-    }
-
-    /** Number of slots of the current table (tests, diagnostics). */
-    int slots() {
-        return table.entries.length;
-    }
-
-    /** Number of entries in the current table (tests, diagnostics). */
-    int size() {
-        return table.used.get();
-    }
-
-    private synchronized void grow(Table old) {
-        if (table != old) {
-            return;
+        s.records.write(a, handle, context, contextLength, buf, off, len);
+        int old = s.slots[target];
+        SLOTS.setRelease(s.slots, target, slot(a, hash));
+        liveBytes += size;
+        if (old == 0) {
+            used++;
+        } else {
+            int dropped = s.records.size(address(old));
+            liveBytes -= dropped;
+            droppedBytes += dropped;
         }
-        Table t = new Table(old.entries.length * 2);
+        client.cached(s.records, a);
+        if (droppedBytes > MIN_COMPACT_BYTES && droppedBytes * 2 > liveBytes && compact(s)) {
+            State c = state; // the record moved
+            client.cached(c.records, find(c, hash, context, contextLength, buf, off, len));
+        }
+        return a;
+    }
+
+    /** Doubles the index (same records), re-placing every entry by its recomputed hash. Monitor held. */
+    private void grow(State s) {
+        int[] slots = new int[s.slots.length * 2];
+        int mask = slots.length - 1;
         int placed = 0;
-        for (int j = 0; j < old.entries.length; j++) {
-            Entry e = (Entry) ENTRIES.getAcquire(old.entries, j);
-            if (e != null) {
-                if (place(t, e)) {
-                    placed++;
-                } else {
-                    retire(e);
-                }
+        for (int v : s.slots) {
+            if (v == 0) {
+                continue;
+            }
+            int a = address(v);
+            int hash = s.records.hash(a);
+            int i = hash & mask;
+            int probe = 0;
+            while (probe < PROBES && slots[i] != 0) {
+                i = (i + 1) & mask;
+                probe++;
+            }
+            if (probe < PROBES) {
+                slots[i] = slot(a, hash);
+                placed++;
+            } else {
+                int size = s.records.size(a); // cannot be placed within a window: dropped (rare)
+                liveBytes -= size;
+                droppedBytes += size;
             }
         }
-        t.used.set(placed);
-        table = t;
+        used = placed;
+        state = new State(slots, s.records, s.contexts);
     }
 
-    private static boolean place(Table t, Entry e) {
-        int i = e.hash & t.mask;
-        for (int probe = 0; probe < PROBES; probe++) {
-            if (t.entries[i] == null) {
-                t.hashes[i] = e.hash;
-                ENTRIES.setRelease(t.entries, i, e);
-                return true;
+    /**
+     * Copies the live records into fresh pages, in address order, carrying their hints over to the new
+     * addresses, and publishes an index pointing there (same slots, same size). Monitor held. The copies
+     * fit: they are at most 2/3 of the bytes the old pages hold (compaction starts when the dropped bytes
+     * exceed half the live ones), and a page loses at most one record's size to packing either way; were
+     * that ever not so, the old state is kept (returns false).
+     */
+    private boolean compact(State s) {
+        int[] live = new int[used];
+        int n = 0;
+        for (int v : s.slots) {
+            if (v != 0) {
+                live[n++] = address(v);
             }
-            i = (i + 1) & t.mask;
         }
-        return false;
+        Arrays.sort(live, 0, n);
+        CacheRecords fresh = new CacheRecords(++recordsIds);
+        int[] moved = new int[n];
+        for (int k = 0; k < n; k++) {
+            moved[k] = fresh.copy(s.records, live[k]);
+            if (moved[k] == 0) {
+                return false;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            int j = Arrays.binarySearch(live, 0, n, s.records.next(live[k]));
+            if (j >= 0) {
+                fresh.setNext(moved[k], moved[j]);
+            }
+        }
+        int[] slots = new int[s.slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            int v = s.slots[i];
+            if (v != 0) {
+                int a = moved[Arrays.binarySearch(live, 0, n, address(v))];
+                slots[i] = (a >>> 3) << FRAGMENT_BITS | (v & FRAGMENT_MASK);
+            }
+        }
+        liveBytes = fresh.allocatedBytes();
+        droppedBytes = 0;
+        compactions++;
+        state = new State(slots, fresh, s.contexts);
+        return true;
     }
 
-    /** Hash state of {@code buf[off, off+len)}, eight bytes at a time; {@link #finish} turns it into a slot hash. */
-    static long hashBytes(byte[] buf, int off, int len) {
-        long h = 0x9E3779B97F4A7C15L ^ len;
-        int i = off;
-        int end = off + len;
-        for (; i + 8 <= end; i += 8) {
-            h = (h ^ (long) LONGS.get(buf, i)) * 0xBF58476D1CE4E5B9L;
-            h ^= h >>> 31;
-        }
-        for (; i < end; i++) {
-            h = (h ^ (buf[i] & 0xff)) * 0x94D049BB133111EBL;
-        }
-        return h;
+    /** Number of slots of the current index (tests, diagnostics). */
+    int slots() {
+        return state.slots.length;
     }
 
-    /** Mixes {@code v} into hash state {@code h} (for the context ids). */
-    static long mix(long h, int v) {
-        h = (h ^ (v & 0xffffffffL)) * 0xBF58476D1CE4E5B9L;
-        return h ^ (h >>> 29);
+    /** Number of keys in the current index (tests, diagnostics). */
+    synchronized int size() {
+        return used;
     }
 
-    /** The slot hash of a hash state; never 0, which marks an empty slot in the table's hashes. */
-    static int finish(long h) {
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        int r = (int) h;
-        return r == 0 ? 1 : r;
+    /** Bytes of the records in the index, and of replaced ones not yet compacted away (tests, diagnostics). */
+    synchronized long liveBytes() {
+        return liveBytes;
+    }
+
+    synchronized long droppedBytes() {
+        return droppedBytes;
+    }
+
+    /** How many times the records were compacted (tests, diagnostics). */
+    synchronized int compactions() {
+        return compactions;
+    }
+
+    /** How many times the cache started over because its resource contexts were full (tests, diagnostics). */
+    synchronized int resets() {
+        return resets;
     }
 }

@@ -172,7 +172,7 @@ class SeriesCacheIngestTest {
     @Test
     void aBoundedCacheEvictsAndStillStoresEverySampleCorrectly() throws Exception {
         store.close();
-        store = newStore(ReceiverConfig.builder().seriesCacheSlots(SeriesCache.PROBES).build());
+        store = newStore(ReceiverConfig.builder().seriesCacheSlots(SeriesCache.MIN_BOUND).build());
         int n = 200;
         for (int round = 0; round < 3; round++) {
             NumberDataPoint[] points = new NumberDataPoint[n];
@@ -186,8 +186,8 @@ class SeriesCacheIngestTest {
             }
         }
         SeriesCache cache = ingestor.seriesCache();
-        assertEquals(SeriesCache.PROBES, cache.slots());
-        assertTrue(cache.size() <= SeriesCache.PROBES);
+        assertEquals(SeriesCache.MIN_BOUND, cache.slots());
+        assertTrue(cache.size() <= SeriesCache.MIN_BOUND);
         for (int i = 0; i < n; i++) {
             assertEquals(List.of(i * 10.0, i * 10.0 + 1, i * 10.0 + 2), values("many", "id", "s" + i));
         }
@@ -197,7 +197,7 @@ class SeriesCacheIngestTest {
     @Test
     void aWorkerFacingFarMoreSeriesThanTheCacheHoldsStopsUsingIt() throws Exception {
         store.close();
-        store = newStore(ReceiverConfig.builder().seriesCacheSlots(SeriesCache.PROBES).build());
+        store = newStore(ReceiverConfig.builder().seriesCacheSlots(SeriesCache.MIN_BOUND).build());
         int n = 1000;
         int rounds = 6; // 6,000 writes: more than one 4,096-write window, nearly all misses with a full window
         for (int round = 0; round < rounds; round++) {

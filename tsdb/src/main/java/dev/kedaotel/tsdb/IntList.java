@@ -46,6 +46,18 @@ public final class IntList {
         return Arrays.copyOf(data, size);
     }
 
+    /**
+     * Appends {@code n} elements written by the caller: returns the backing array, in which they go at
+     * {@code [size() - n, size())} (bulk appends of the tsdb's own structures, without a call per element).
+     */
+    int[] extend(int n) {
+        if (size + n > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, size + n));
+        }
+        size += n;
+        return data;
+    }
+
     /** Backing array; valid up to {@link #size()}. */
     public int[] array() {
         return data;

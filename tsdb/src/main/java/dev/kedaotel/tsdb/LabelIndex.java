@@ -18,7 +18,9 @@ import org.agrona.collections.Int2ObjectHashMap;
  * of a {@link Postings} list in {@link #lists} once a second series carries the value; back to inline when
  * removals leave one). The set of all indexed refs is a bitmap over the ref range ({@link #indexed}, one
  * bit per ref). Cost per series for a label value only it carries: one {@code ValueRefs} slot (8 bytes
- * at ≤ 3/4 load); for a shared value: 4 bytes in that value's postings (grown by 1.25×).
+ * at 1/2-3/4 load); for a shared value: 4 bytes in that value's postings (grown by 1.25×), or, for a value
+ * carried by at least 1 in 16 of the series its refs span, a bit of that span (a dense list, see
+ * {@link Postings}), i.e. at most 2 bytes.
  *
  * <p>Selection strategy: matchers that do not match "" can only select series carrying the label, so
  * each one narrows the candidates to the union of the postings of its matching values (intersected
@@ -166,7 +168,7 @@ final class LabelIndex {
                 }
                 ValueRefs values = byName.get(touched.get(i));
                 if (p.size() == 1) {
-                    values.put(touched.get(i + 1), p.get(0));
+                    values.put(touched.get(i + 1), p.first());
                 } else {
                     values.remove(touched.get(i + 1));
                     if (values.size() == 0) {
@@ -212,10 +214,7 @@ final class LabelIndex {
                     }
                 }
             }
-            int[] refs = candidates.a;
-            for (int i = 0; i < candidates.n; i++) {
-                out.add(refs[i]);
-            }
+            candidates.addTo(out);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -276,7 +275,7 @@ final class LabelIndex {
                 Postings p = lists[ValueRefs.listIndex(t)];
                 total += p.size();
                 if (p.size() > 0) {
-                    maxRef = Math.max(maxRef, p.get(p.size() - 1));
+                    maxRef = Math.max(maxRef, p.last());
                 }
             } else {
                 total++;
@@ -289,11 +288,7 @@ final class LabelIndex {
             for (int h = 0; h < hits.size(); h++) {
                 int t = hits.get(h);
                 if (ValueRefs.isList(t)) {
-                    Postings p = lists[ValueRefs.listIndex(t)];
-                    int[] refs = p.array();
-                    for (int i = 0, n = p.size(); i < n; i++) {
-                        bits[refs[i] >>> 6] |= 1L << refs[i];
-                    }
+                    lists[ValueRefs.listIndex(t)].setBitsIn(bits);
                 } else {
                     bits[t >>> 6] |= 1L << t;
                 }
@@ -354,13 +349,16 @@ final class LabelIndex {
      * A sorted ref array with set operations, private to one selection. It may start as a read-only view
      * of a postings list (valid while the read lock is held), so the common single-equality selection
      * copies refs once, straight into the caller's list; the first operation that would modify a view
-     * copies it.
+     * copies it. A view of a dense list ({@link #dense}) has no array: intersections and subtractions test
+     * its bits for the refs of the other side, and only a set that must be filtered itself is expanded.
      */
     private static final class RefSet {
         static final RefSet EMPTY = new RefSet(0);
         int[] a;
         int n;
         private boolean view;
+        /** Non-null: this set is the refs of this dense list (and {@link #a} is unused). */
+        private Postings dense;
 
         RefSet(int capacity) {
             a = new int[capacity];
@@ -372,8 +370,52 @@ final class LabelIndex {
             this.view = true;
         }
 
+        private RefSet(Postings dense) {
+            this.dense = dense;
+            this.n = dense.size();
+            this.view = true;
+        }
+
         static RefSet view(Postings p) {
-            return new RefSet(p.array(), p.size());
+            return p.isDense() ? new RefSet(p) : new RefSet(p.array(), p.size());
+        }
+
+        /** Appends the refs, ascending, to {@code out}. */
+        void addTo(IntList out) {
+            if (dense != null) {
+                dense.addTo(out);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                out.add(a[i]);
+            }
+        }
+
+        /** Turns a view of a dense list into a private array. */
+        private void expand() {
+            if (dense != null) {
+                a = new int[n];
+                dense.copyTo(a, 0);
+                dense = null;
+                view = false;
+            }
+        }
+
+        /** Keeps the refs of the array side {@code list} that {@code set} (a dense list) holds or, if {@code !keep}, lacks. */
+        private RefSet filter(RefSet list, Postings set, boolean keep) {
+            int[] src = list.a;
+            int[] dst = list == this && !view ? a : new int[list.n];
+            int w = 0;
+            for (int i = 0; i < list.n; i++) {
+                if (set.contains(src[i]) == keep) {
+                    dst[w++] = src[i];
+                }
+            }
+            a = dst;
+            n = w;
+            view = false;
+            dense = null;
+            return this;
         }
 
         static RefSet single(int ref) {
@@ -411,8 +453,7 @@ final class LabelIndex {
             if (n + p.size() > a.length) {
                 a = Arrays.copyOf(a, Math.max(a.length * 2, n + p.size()));
             }
-            System.arraycopy(p.array(), 0, a, n, p.size());
-            n += p.size();
+            n = p.copyTo(a, n);
         }
 
         /** Where results go: in place, or a private copy when this is a view of a postings list. */
@@ -430,6 +471,13 @@ final class LabelIndex {
          * gallops through the bigger side when the sizes differ a lot.
          */
         RefSet intersect(RefSet o) {
+            if (dense != null || o.dense != null) {
+                // Test the array side's refs against the dense side's bits (both dense: expand the smaller).
+                RefSet list = dense == null ? this : o.dense == null ? o : n <= o.n ? this : o;
+                RefSet set = list == this ? o : this;
+                list.expand();
+                return filter(list, set.dense, true);
+            }
             RefSet small = n <= o.n ? this : o;
             RefSet big = small == this ? o : this;
             int[] s = small.a;
@@ -484,6 +532,10 @@ final class LabelIndex {
         RefSet subtract(RefSet o) {
             if (o.n == 0 || n == 0) {
                 return this;
+            }
+            expand();
+            if (o.dense != null) {
+                return filter(this, o.dense, false);
             }
             int[] src = a;
             int[] dst = target();

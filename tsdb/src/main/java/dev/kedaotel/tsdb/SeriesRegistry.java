@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * The live series: label set → (ref, generation) and ref → label set, hands out refs. A series has no
  * heap object of its own: it is a 12-byte record in a paged {@code int[]} indexed by ref, a key entry in
- * a {@link KeyArena} and a slot in an open-addressing {@code long[]} hash table.
+ * a {@link KeyArena} and a slot in an open-addressing {@code int[]} hash table.
  *
  * <h2>Layouts</h2>
  * <b>Record</b> of ref {@code r}: page {@code r >>> 12} (4096 records = 12,288 ints = 48 KiB), ints at
@@ -23,9 +23,19 @@ import java.util.Arrays;
  * <br><b>Key entry</b> ({@code 1 + n} ints for n labels): {@code [shape id, value symbol 0, ..., value symbol
  * n-1]}, the values in key order (ascending name symbol id), the names in the {@link LabelShape}. For
  * {@code bench_requests_total{k8s_namespace_name, pod, series}} that is 20 bytes.
- * <br><b>Hash table</b>: one long per slot, {@code (hash << 32) | (ref + 1)}; 0 = empty,
- * {@link #TOMBSTONE} = removed; home slot {@link SymbolTable#home}. At 75% load (live + tombstones) it
- * grows by 1.5×, or is rebuilt at the same size when tombstones are most of it.
+ * <br><b>Hash table</b>: one int per slot, {@code r} ref bits per table (enough for four times the refs
+ * and slots the table was built for, at least 16, at most 31):
+ * <pre>
+ *   31              r r-1                  0
+ *   +----------------+---------------------+
+ *   | hash fragment  |       ref + 1       |     0 = empty; ref + 1 = 0 with a fragment bit set = removed
+ *   +----------------+---------------------+
+ *   fragment = the hash's low 32 - r bits (the home slot, {@link SymbolTable#home}, comes from its high bits)
+ * </pre>
+ * A probe compares the fragment before it reads a record and key (at 100k series 12 bits: one wasted read
+ * in 4,096 probed slots). At 75% load (live + tombstones) the table grows by 1.5×, or is rebuilt at the
+ * same size when tombstones are most of it (or, as a guard, with more ref bits should a new ref not
+ * fit); a rebuild recomputes each live series' hash from its key, walking the refs in order.
  *
  * <h2>Concurrency</h2>
  * {@link #lookup}, {@link #generation}, {@link #matchGeneration}, {@link #labels} and the hint accessors
@@ -52,8 +62,7 @@ final class SeriesRegistry {
     static final long NONE = -1L;
 
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long TOMBSTONE = 0xFFFF_FFFF_0000_0000L;
+    private static final int MIN_REF_BITS = 16;
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final int GEN = 0;
@@ -62,12 +71,29 @@ final class SeriesRegistry {
     private static final int STRIDE = 3;
 
     private static final class Table {
-        final long[] slots;
+        final int[] slots;
         final int capacity;
+        /** r: the low bits of a slot hold ref + 1. */
+        final int refBits;
+        final int refMask;
+        /** A removed slot: no ref, the lowest fragment bit set. */
+        final int tombstone;
 
-        Table(int capacity) {
-            slots = new long[capacity];
+        Table(int capacity, int refLimit) {
+            slots = new int[capacity];
             this.capacity = capacity;
+            long need = Math.max((long) refLimit, capacity) * 4;
+            refBits = Math.min(31, Math.max(MIN_REF_BITS, 64 - Long.numberOfLeadingZeros(need)));
+            refMask = (int) ((1L << refBits) - 1);
+            tombstone = 1 << refBits;
+        }
+
+        int slot(int hash, int ref) {
+            return hash << refBits | (ref + 1);
+        }
+
+        boolean fits(int ref) {
+            return ref + 1 <= refMask;
         }
     }
 
@@ -75,7 +101,7 @@ final class SeriesRegistry {
     private final SymbolTable symbols;
     private final LabelShapes shapes;
     private final KeyArena keys = new KeyArena();
-    private volatile Table table = new Table(1024);
+    private volatile Table table = new Table(1024, 0);
     private volatile int[][] records = new int[16][];
     private final Quarantine quarantinedRefs = new Quarantine();
     private int[] freeRefs = new int[64];
@@ -112,15 +138,17 @@ final class SeriesRegistry {
     long lookup(LabelSetBuilder labels) {
         int h = labels.hash();
         Table t = table;
-        long[] slots = t.slots;
+        int[] slots = t.slots;
+        int fragment = h << t.refBits;
         int i = SymbolTable.home(h, t.capacity);
         while (true) {
-            long e = (long) LONGS.getAcquire(slots, i);
+            int e = (int) INTS.getAcquire(slots, i);
             if (e == 0) {
                 return NONE;
             }
-            if ((int) (e >>> 32) == h && (int) e != 0) {
-                int ref = (int) e - 1;
+            int refPlusOne = e & t.refMask;
+            if ((e & ~t.refMask) == fragment && refPlusOne != 0) {
+                int ref = refPlusOne - 1;
                 int generation = matchGeneration(ref, labels);
                 if (generation != 0) {
                     return handle(ref, generation);
@@ -289,11 +317,17 @@ final class SeriesRegistry {
         INTS.setRelease(rp, at + GEN, generation);
 
         Table t = table;
-        if ((live + tombstones + 1) * 4L > t.slots.length * 3L) {
-            t = rebuild((live + 1) * 2L > t.slots.length ? t.slots.length / 2 * 3 : t.slots.length);
-        }
-        place(t, labels.hash(), ref);
         live++;
+        if ((live + tombstones) * 4L > t.slots.length * 3L) {
+            // The rebuild takes the new series from its record (its generation is set above).
+            rebuild(live * 2L > t.slots.length ? t.slots.length / 2 * 3 : t.slots.length);
+        } else if (!t.fits(ref)) {
+            // More ref bits. Not expected: a table is rebuilt after at most 3/4 of its slots in inserts, and
+            // its ref bits leave room for 4× the refs and slots it was built for.
+            rebuild(t.slots.length);
+        } else {
+            place(t, labels.hash(), ref);
+        }
     }
 
     /**
@@ -311,14 +345,14 @@ final class SeriesRegistry {
         int h = LabelSetBuilder.hash(shape.names, kp, k + 1, shape.size());
         Table t = table;
         int i = SymbolTable.home(h, t.capacity);
-        long want = ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL);
+        int want = t.slot(h, ref);
         while (true) {
-            long e = t.slots[i];
+            int e = t.slots[i];
             if (e == 0) {
                 break; // not in the table (cannot happen for a live series)
             }
             if (e == want) {
-                LONGS.setRelease(t.slots, i, TOMBSTONE);
+                INTS.setRelease(t.slots, i, t.tombstone);
                 tombstones++;
                 live--;
                 break;
@@ -331,29 +365,40 @@ final class SeriesRegistry {
 
     }
 
-    private Table rebuild(int capacity) {
-        Table old = table;
-        Table t = new Table(capacity);
-        for (long e : old.slots) {
-            if (e != 0 && e != TOMBSTONE) {
-                place(t, (int) (e >>> 32), (int) e - 1);
+    /**
+     * A new table holding every live series (refs walked in order, so records and keys are read as they
+     * lie in memory; each hash recomputed from the key), published when complete.
+     */
+    private void rebuild(int capacity) {
+        Table t = new Table(capacity, nextRef);
+        int[][] p = records;
+        for (int ref = 0, end = nextRef; ref < end; ref++) {
+            int page = ref >>> PAGE_SHIFT;
+            int[] rp = page < p.length ? p[page] : null;
+            int at = (ref & (PAGE_SIZE - 1)) * STRIDE;
+            if (rp == null || rp[at + GEN] == 0) {
+                continue; // never inserted (a creation that failed after allocating its ref) or removed
             }
+            int key = rp[at + KEY];
+            int[] kp = keys.page(key);
+            int k = key & KeyArena.PAGE_MASK;
+            LabelShape shape = shapes.get(kp[k]);
+            place(t, LabelSetBuilder.hash(shape.names, kp, k + 1, shape.size()), ref);
         }
         tombstones = 0;
         table = t;
-        return t;
     }
 
     private static void place(Table t, int h, int ref) {
-        long[] slots = t.slots;
+        int[] slots = t.slots;
         int i = SymbolTable.home(h, t.capacity);
         while (true) {
-            long e = slots[i];
-            if (e == 0 || e == TOMBSTONE) {
+            int e = slots[i];
+            if (e == 0 || (e & t.refMask) == 0) {
                 break;
             }
             i = i + 1 == t.capacity ? 0 : i + 1;
         }
-        LONGS.setRelease(slots, i, ((long) h << 32) | ((ref + 1) & 0xFFFF_FFFFL));
+        INTS.setRelease(slots, i, t.slot(h, ref));
     }
 }

@@ -21,20 +21,28 @@ import java.util.Arrays;
  * {@link LabelSetBuilder} relies on to drop empty label values. Symbols are identified by their UTF-8
  * bytes: {@link #intern(String)} encodes the string and goes the same way.
  *
- * <p>Index layout: an open-addressing {@link Table} of 3 longs (24 bytes) per slot:
+ * <p>Index layout: an open-addressing {@link Table} of 2 longs (16 bytes) per slot, word 1 first in
+ * importance (it is the one published last and loaded first):
  * <pre>
- *   word 0: (hash << 32) | (id + 1)                     0 = empty slot, {@link #TOMBSTONE} = freed
- *   word 1: short symbol (at most {@value #INLINE_MAX} UTF-8 bytes): bytes 0-7, little-endian
- *           long symbol: address of its bytes in the {@link #longBytes} arena
- *   word 2: short symbol: bytes 8-14, length in the top byte (0-15)
- *           long symbol: {@link #LONG_TAG} (top byte 0xFF) | length
+ *   word 1 (head):  63            32 31      24 23                 0
+ *                  +----------------+----------+--------------------+
+ *   short symbol   |     id + 1     |  length  |  bytes 8-10        |   at most {@value #INLINE_MAX} UTF-8 bytes
+ *   long symbol    |     id + 1     |   0xFF   |  length            |
+ *                  +----------------+----------+--------------------+
+ *                  0 = empty slot, {@link #TOMBSTONE} (-1) = freed
+ *   word 0:        short symbol: bytes 0-7, little-endian, zero-padded
+ *                  long symbol:  hash (bits 32-63) | address of its bytes in the {@link #longBytes} arena
+ *                                (page << 16 | offset)
  * </pre>
- * plus, per table, {@code slotOfId[index]}: the slot of each index, so {@link #symbol} finds an id's
- * bytes; and, shared by all tables, paged per-index state: the index' current id (negative once freed),
- * its reference count and its pending quarantine entries. Why: on the ingest path most lookups are for
- * label values seen before (pod names, series ids) scattered over a table far bigger than the CPU
- * caches; comparing against inline bytes costs the one cache miss of the slot. And no per-symbol object
- * is kept: a symbol costs its slot (24 bytes at 37-75% load) and 16 bytes of per-index ints. Strings are
+ * A short symbol is compared inline (both words equal: same bytes; its hash is recomputed from them
+ * when the table is rebuilt); a long one by hash, then its arena bytes. Plus, per table,
+ * {@code slotOfId[index]}: the slot of each index, so {@link #symbol} finds an id's bytes; and, shared
+ * by all tables, paged per-index state: the index' current id (negative once freed) and one state word
+ * (reference count, pending quarantine entries, pinned; see {@link #PINNED}). Why: on the ingest path most lookups are for label values seen
+ * before (pod names, series ids) scattered over a table far bigger than the CPU caches; comparing
+ * against inline bytes costs the one cache miss of the slot. And no per-symbol object is kept: a symbol
+ * costs its slot (16 bytes at 50-75% load; a long one also its bytes, in 16-byte classes) and 8 bytes of
+ * per-index ints. Strings are
  * made on demand by {@link #symbol}, through a small direct-mapped cache (by id, {@value #CACHE_SIZE}
  * entries) so the few hot ones (label names, metric names, shared values) are not decoded again and again.
  *
@@ -60,9 +68,9 @@ import java.util.Arrays;
  * reclamation change serialise on a monitor; the per-index state is written under it.
  * <ul>
  *   <li>The index is reached through a volatile field. The writer sets the index' current id (release),
- *       fills the inline words (and, for a long symbol, its arena bytes) and {@code slotOfId[index]}, then
- *       stores the slot's first word with release semantics; a reader loads it with acquire semantics,
- *       so once it sees an id it sees that id's bytes and current id.</li>
+ *       fills word 0 (and, for a long symbol, its arena bytes) and {@code slotOfId[index]}, then stores
+ *       the slot's head word with release semantics; a reader loads it with acquire semantics, so once it
+ *       sees an id it sees that id's bytes and current id.</li>
  *   <li>Freeing stores the tombstone (release), then the negated id as the index' state (release), then
  *       a full fence, and only afterwards, in later critical sections, rewrites the index, the slot (only
  *       in a rebuilt table) or the bytes. A reader of an id checks the index' state before reading the
@@ -95,11 +103,13 @@ public final class SymbolTable implements SymbolLookup {
     private static final VarHandle INT_ARRAY = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle CACHE_ARRAY = MethodHandles.arrayElementVarHandle(Cached[].class);
     private static final int INITIAL_CAPACITY = 1024;
-    /** Symbols up to this many UTF-8 bytes are compared inline (15 bytes + a length byte in two longs). */
-    static final int INLINE_MAX = 15;
-    /** Word 2 of a long symbol: top byte 0xFF (a short symbol's top byte is its length, at most 15). */
-    private static final long LONG_TAG = 0xFFL << 56;
-    /** Word 0 of a freed slot (its id part, -1, is no id + 1). */
+    /** Symbols up to this many UTF-8 bytes are compared inline (8 bytes in word 0, 3 in the head word). */
+    static final int INLINE_MAX = 11;
+    /** Bits 24-31 of a long symbol's head word (a short symbol has its length there, at most 11). */
+    private static final int LONG_TAG = 0xFF << 24;
+    /** The longest symbol: its length must fit the head word's 24 bits. */
+    private static final int MAX_SYMBOL_BYTES = (1 << 24) - 1;
+    /** Head word of a freed slot (its id part, -1, is no id + 1). */
     private static final long TOMBSTONE = -1L;
     private static final int CACHE_SIZE = 8192;
     private static final int ARENA_PAGE = 1 << 16;
@@ -111,19 +121,33 @@ public final class SymbolTable implements SymbolLookup {
     private static final int TAG_MASK = (1 << TAG_BITS) - 1;
     private static final int STATE_PAGE_SHIFT = 12;
     private static final int STATE_PAGE = 1 << STATE_PAGE_SHIFT;
-    /** A reference count at or above this is pinned: never released, never freed. */
+    /**
+     * The state word of an index (writer only):
+     * <pre>
+     *   31  30       29 .. 24          23 .. 0
+     *   +---+--------+-----------------+-----------------------------+
+     *   | 0 | pinned | pending entries | reference count             |
+     *   +---+--------+-----------------+-----------------------------+
+     * </pre>
+     * Pinned: never freed, and its count no longer kept. A count that would pass {@link #COUNT_MASK} or
+     * pending entries that would pass 63 pin the symbol instead (a value held by 16.7M series, or
+     * released 63 times within one grace period: memory kept, never a symbol freed early).
+     */
     private static final int PINNED = 1 << 30;
+    private static final int COUNT_MASK = (1 << 24) - 1;
+    private static final int PENDING_ONE = 1 << 24;
+    private static final int PENDING_MASK = 63 << 24;
 
     /** Open-addressing index from symbol bytes to id; replaced wholesale when it grows or is rebuilt. */
     private static final class Table {
-        /** Slot i: words 3i, 3i + 1 and 3i + 2 (see the class comment). */
+        /** Slot i: word 0 at 2i, head word at 2i + 1 (see the class comment). */
         final long[] words;
         /** Slot of each index; indexes stay below 3/4 of the capacity (the growth threshold). */
         final int[] slotOfId;
         final int capacity;
 
         Table(int capacity) {
-            words = new long[capacity * 3];
+            words = new long[capacity * 2];
             slotOfId = new int[(int) (capacity * 3L / 4) + 1];
             this.capacity = capacity;
         }
@@ -152,9 +176,8 @@ public final class SymbolTable implements SymbolLookup {
 
     /** Per index: the current id, or {@code -1 - id} of the last one once freed. Pages never copied. */
     private volatile int[][] idPages = new int[16][];
-    /** Per index, writer only: reference count (see {@link #PINNED}) and quarantine entries outstanding. */
-    private int[][] countPages = new int[16][];
-    private int[][] pendingPages = new int[16][];
+    /** Per index, writer only: the state word (see {@link #PINNED}). */
+    private int[][] statePages = new int[16][];
     /** Exclusive bound of the indexes handed out; written under the monitor. */
     private volatile int indexTop;
     private final IntList freeIndexes = new IntList(16);
@@ -273,7 +296,7 @@ public final class SymbolTable implements SymbolLookup {
         }
     }
 
-    /** Slots of the current index table (its memory is 24 bytes a slot plus 3 bytes a slot of {@code slotOfId}). */
+    /** Slots of the current index table (its memory is 16 bytes a slot plus 3 bytes a slot of {@code slotOfId}). */
     public int tableCapacity() {
         return table.capacity;
     }
@@ -310,8 +333,7 @@ public final class SymbolTable implements SymbolLookup {
     /** The length in UTF-8 bytes of a current symbol (no decoding, no allocation); throws for a freed id. */
     public int utf8Length(int id) {
         Table t = slotTable(id);
-        long w2 = t.words[t.slotOfId[id & INDEX_MASK] * 3 + 2];
-        int len = (w2 & LONG_TAG) == LONG_TAG ? (int) w2 : (int) (w2 >>> 56);
+        int len = length(t.words[t.slotOfId[id & INDEX_MASK] * 2 + 1]);
         checkStillCurrent(id);
         return len;
     }
@@ -322,8 +344,8 @@ public final class SymbolTable implements SymbolLookup {
             throw stale(id);
         }
         Table t = table;
-        long head = (long) LONG_ARRAY.getAcquire(t.words, t.slotOfId[id & INDEX_MASK] * 3);
-        if ((int) head != id + 1) {
+        long head = (long) LONG_ARRAY.getAcquire(t.words, t.slotOfId[id & INDEX_MASK] * 2 + 1);
+        if ((int) (head >>> 32) != id + 1) {
             throw stale(id); // tombstoned (or rebuilt away) after the check above
         }
         return t;
@@ -347,24 +369,22 @@ public final class SymbolTable implements SymbolLookup {
     private String decode(int id) {
         Table t = slotTable(id);
         int slot = t.slotOfId[id & INDEX_MASK];
-        long w1 = t.words[slot * 3 + 1];
-        long w2 = t.words[slot * 3 + 2];
+        long w0 = t.words[slot * 2];
+        long head = t.words[slot * 2 + 1];
+        int len = length(head);
         String s;
-        if ((w2 & LONG_TAG) == LONG_TAG) {
-            int len = (int) w2;
-            byte[] page = longBytes[(int) (w1 >>> 32)];
-            int off = (int) w1;
+        if (isLong(head)) {
+            byte[] page = longBytes[(int) w0 >>> 16];
+            int off = (int) w0 & 0xFFFF;
             if (page == null || off + len > page.length) {
                 checkStillCurrent(id);
                 throw new IllegalStateException("symbol id " + id + " points outside the arena");
             }
             s = new String(page, off, len, StandardCharsets.UTF_8);
         } else {
-            int len = (int) (w2 >>> 56);
             byte[] b = new byte[len];
             for (int i = 0; i < len; i++) {
-                long w = i < 8 ? w1 : w2;
-                b[i] = (byte) (w >>> ((i & 7) << 3));
+                b[i] = inlineByte(w0, head, i);
             }
             s = new String(b, StandardCharsets.UTF_8);
         }
@@ -375,28 +395,30 @@ public final class SymbolTable implements SymbolLookup {
     private int find(Table t, byte[] buf, int off, int len, int h) {
         long[] w = t.words;
         boolean inline = len <= INLINE_MAX;
-        long lo = inline ? pack(buf, off, len, 0) : 0;
-        long hi = inline ? pack(buf, off, len, 1) : LONG_TAG | len;
+        // What word 0 and the head's low half hold for these bytes (for a long symbol: its hash, its length).
+        long w0 = inline ? packBytes(buf, off, len) : 0;
+        int tail = inline ? packTail(buf, off, len) : LONG_TAG | len;
         int i = home(h, t.capacity);
         while (true) {
-            long head = (long) LONG_ARRAY.getAcquire(w, i * 3);
+            long head = (long) LONG_ARRAY.getAcquire(w, i * 2 + 1);
             if (head == 0) {
                 return -1;
             }
-            if (head != TOMBSTONE && (int) (head >>> 32) == h && w[i * 3 + 2] == hi) {
-                int id = (int) head - 1;
+            if ((int) head == tail && head != TOMBSTONE) {
+                int id = (int) (head >>> 32) - 1;
+                long v = w[i * 2];
                 if (inline) {
-                    if (w[i * 3 + 1] == lo) {
+                    if (v == w0) {
                         return id;
                     }
-                } else {
-                    long a = w[i * 3 + 1];
-                    byte[] page = longBytes[(int) (a >>> 32)];
-                    if (page != null && (int) a + len <= page.length
-                            && Arrays.equals(page, (int) a, (int) a + len, buf, off, off + len)) {
+                } else if ((int) (v >>> 32) == h) {
+                    byte[] page = longBytes[(int) v >>> 16];
+                    int at = (int) v & 0xFFFF;
+                    if (page != null && at + len <= page.length
+                            && Arrays.equals(page, at, at + len, buf, off, off + len)) {
                         // Bytes are reused only after the slot was tombstoned: re-read it behind the compare.
                         VarHandle.loadLoadFence();
-                        if ((long) LONG_ARRAY.getAcquire(w, i * 3) == head) {
+                        if ((long) LONG_ARRAY.getAcquire(w, i * 2 + 1) == head) {
                             return id;
                         }
                     }
@@ -406,18 +428,45 @@ public final class SymbolTable implements SymbolLookup {
         }
     }
 
-    /**
-     * Word {@code which} (0 or 1) of a short symbol's inline form: bytes 0-7, then bytes 8-14 plus the
-     * length in the top byte, little-endian, zero-padded, so equal words mean equal symbols.
-     */
-    private static long pack(byte[] buf, int off, int len, int which) {
+    /** Word 0 of a short symbol: bytes 0-7, little-endian, zero-padded. */
+    private static long packBytes(byte[] buf, int off, int len) {
         long v = 0;
-        int from = which * 8;
-        int to = Math.min(len, from + (which == 0 ? 8 : 7));
-        for (int i = to - 1; i >= from; i--) {
+        for (int i = Math.min(len, 8) - 1; i >= 0; i--) {
             v = (v << 8) | (buf[off + i] & 0xFF);
         }
-        return which == 0 ? v : v | ((long) len << 56);
+        return v;
+    }
+
+    /** The head word's low half of a short symbol: bytes 8-10, then the length in bits 24-31. */
+    private static int packTail(byte[] buf, int off, int len) {
+        int v = 0;
+        for (int i = len - 1; i >= 8; i--) {
+            v = (v << 8) | (buf[off + i] & 0xFF);
+        }
+        return v | len << 24;
+    }
+
+    private static boolean isLong(long head) {
+        return ((int) head & LONG_TAG) == LONG_TAG;
+    }
+
+    /** The UTF-8 length of the symbol of a head word. */
+    private static int length(long head) {
+        return isLong(head) ? (int) head & MAX_SYMBOL_BYTES : (int) head >>> 24;
+    }
+
+    /** Byte {@code i} of a short symbol stored as (word 0, head). */
+    private static byte inlineByte(long w0, long head, int i) {
+        return (byte) (i < 8 ? w0 >>> (i << 3) : head >>> ((i - 8) << 3));
+    }
+
+    /** {@link #hash} of a short symbol's bytes, read from its words (for rebuilding the table). */
+    private static int inlineHash(long w0, long head) {
+        int h = 0x811c9dc5;
+        for (int i = 0, len = length(head); i < len; i++) {
+            h = (h ^ (inlineByte(w0, head, i) & 0xff)) * 0x01000193;
+        }
+        return mix(h);
     }
 
     private int insert(byte[] buf, int off, int len, int h, String knownString) {
@@ -428,24 +477,27 @@ public final class SymbolTable implements SymbolLookup {
                 return existing;
             }
             // Grow by 1.5x at 75% load (symbols and tombstones): with inline bytes a probe step is one more
-            // 24-byte slot (often the same cache line), so a fuller table costs little time and saves
+            // 16-byte slot (often the same cache line), so a fuller table costs little time and saves
             // much of its memory. Mostly tombstones: rebuild at the same size.
             if ((long) (size + tombstones + 1) * 4 > (long) t.capacity * 3) {
                 t = rebuild((long) (size + 1) * 2 > t.capacity ? t.capacity / 2 * 3 : t.capacity);
             }
+            if (len > MAX_SYMBOL_BYTES) {
+                throw new IllegalArgumentException("symbol of " + len + " bytes (at most " + MAX_SYMBOL_BYTES + ")");
+            }
             int id = newId();
-            long w1;
-            long w2;
+            long w0;
+            int tail;
             if (len <= INLINE_MAX) {
-                w1 = pack(buf, off, len, 0);
-                w2 = pack(buf, off, len, 1);
+                w0 = packBytes(buf, off, len);
+                tail = packTail(buf, off, len);
             } else {
-                w1 = storeLong(buf, off, len);
-                w2 = LONG_TAG | len;
+                w0 = (long) h << 32 | (storeLong(buf, off, len) & 0xFFFF_FFFFL);
+                tail = LONG_TAG | len;
             }
             int index = id & INDEX_MASK;
             INT_ARRAY.setRelease(idPages[index >>> STATE_PAGE_SHIFT], index & (STATE_PAGE - 1), id);
-            place(t, h, id, w1, w2);
+            place(t, h, w0, (long) (id + 1) << 32 | (tail & 0xFFFF_FFFFL));
             cache[id & (CACHE_SIZE - 1)] = knownString != null ? new Cached(id, knownString) : null;
             size++;
             quarantine(index, id);
@@ -471,20 +523,18 @@ public final class SymbolTable implements SymbolLookup {
             int[][] ids = idPages;
             if (page == ids.length) {
                 ids = Arrays.copyOf(ids, page * 2);
-                countPages = Arrays.copyOf(countPages, page * 2);
-                pendingPages = Arrays.copyOf(pendingPages, page * 2);
+                statePages = Arrays.copyOf(statePages, page * 2);
             }
             ids[page] = new int[STATE_PAGE];
-            countPages[page] = new int[STATE_PAGE];
-            pendingPages[page] = new int[STATE_PAGE];
+            statePages[page] = new int[STATE_PAGE];
             idPages = ids;
         }
         indexTop = index + 1;
         return index;
     }
 
-    /** Copies a long symbol's bytes into the arena; returns its address (page << 32 | offset). */
-    private long storeLong(byte[] buf, int off, int len) {
+    /** Copies a long symbol's bytes into the arena; returns its address (page << 16 | offset). */
+    private int storeLong(byte[] buf, int off, int len) {
         longBytesInUse += chunk(len);
         if (len <= ARENA_PAGE) {
             int cls = chunk(len) / LENGTH_CLASS;
@@ -492,10 +542,8 @@ public final class SymbolTable implements SymbolLookup {
             if (free != null && free.size() > 0) {
                 int a = free.get(free.size() - 1);
                 free.removeLast();
-                int page = a >>> 16;
-                int at = a & 0xFFFF;
-                System.arraycopy(buf, off, longBytes[page], at, len);
-                return ((long) page << 32) | at;
+                System.arraycopy(buf, off, longBytes[a >>> 16], a & 0xFFFF, len);
+                return a;
             }
         }
         byte[][] pages = longBytes;
@@ -511,7 +559,7 @@ public final class SymbolTable implements SymbolLookup {
         }
         int page = longPages - 1;
         System.arraycopy(buf, off, pages[page], longTop, len);
-        long address = ((long) page << 32) | longTop;
+        int address = page << 16 | longTop;
         longTop = len > ARENA_PAGE ? ARENA_PAGE : longTop + chunk(len);
         longBytes = pages;
         return address;
@@ -522,9 +570,9 @@ public final class SymbolTable implements SymbolLookup {
         return (len + LENGTH_CLASS - 1) / LENGTH_CLASS * LENGTH_CLASS;
     }
 
-    private void freeLong(long address, int len) {
+    private void freeLong(int address, int len) {
         longBytesInUse -= chunk(len);
-        int page = (int) (address >>> 32);
+        int page = address >>> 16;
         if (len > ARENA_PAGE) {
             byte[][] pages = longBytes;
             pages[page] = null; // a page of its own; readers of a freed id check for it
@@ -537,7 +585,7 @@ public final class SymbolTable implements SymbolLookup {
         if (freeChunks[cls] == null) {
             freeChunks[cls] = new IntList(16);
         }
-        freeChunks[cls].add(page << 16 | (int) address);
+        freeChunks[cls].add(address);
     }
 
     private Table rebuild(int capacity) {
@@ -545,9 +593,10 @@ public final class SymbolTable implements SymbolLookup {
         Table t = new Table(capacity);
         long[] w = old.words;
         for (int i = 0; i < old.capacity; i++) {
-            long head = w[i * 3];
+            long head = w[i * 2 + 1];
             if (head != 0 && head != TOMBSTONE) {
-                place(t, (int) (head >>> 32), (int) head - 1, w[i * 3 + 1], w[i * 3 + 2]);
+                long w0 = w[i * 2];
+                place(t, isLong(head) ? (int) (w0 >>> 32) : inlineHash(w0, head), w0, head);
             }
         }
         tombstones = 0;
@@ -555,17 +604,16 @@ public final class SymbolTable implements SymbolLookup {
         return t;
     }
 
-    /** Stores a slot and the id's slot index, the slot's first word last, with release semantics. */
-    private static void place(Table t, int h, int id, long w1, long w2) {
+    /** Stores a slot and its id's slot index, the head word last, with release semantics. */
+    private static void place(Table t, int h, long w0, long head) {
         long[] w = t.words;
         int i = home(h, t.capacity);
-        while (w[i * 3] != 0) {
+        while (w[i * 2 + 1] != 0) {
             i = i + 1 == t.capacity ? 0 : i + 1;
         }
-        t.slotOfId[id & INDEX_MASK] = i;
-        w[i * 3 + 1] = w1;
-        w[i * 3 + 2] = w2;
-        LONG_ARRAY.setRelease(w, i * 3, ((long) h << 32) | ((id + 1) & 0xFFFF_FFFFL));
+        t.slotOfId[((int) (head >>> 32) - 1) & INDEX_MASK] = i;
+        w[i * 2] = w0;
+        LONG_ARRAY.setRelease(w, i * 2 + 1, head);
     }
 
     // ---- reference counts and reclamation (the store's write lock held, except pin) ----------------
@@ -574,8 +622,7 @@ public final class SymbolTable implements SymbolLookup {
     void pin(int id) {
         synchronized (writeLock) {
             int index = id & INDEX_MASK;
-            int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
-            counts[index & (STATE_PAGE - 1)] |= PINNED;
+            statePages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)] |= PINNED;
         }
     }
 
@@ -600,9 +647,14 @@ public final class SymbolTable implements SymbolLookup {
         synchronized (writeLock) {
             for (int i = 0; i < labels.size(); i++) {
                 int name = labels.name(i) & INDEX_MASK;
-                countPages[name >>> STATE_PAGE_SHIFT][name & (STATE_PAGE - 1)] |= PINNED;
+                statePages[name >>> STATE_PAGE_SHIFT][name & (STATE_PAGE - 1)] |= PINNED;
                 int value = labels.value(i) & INDEX_MASK;
-                countPages[value >>> STATE_PAGE_SHIFT][value & (STATE_PAGE - 1)]++;
+                int[] states = statePages[value >>> STATE_PAGE_SHIFT];
+                int at = value & (STATE_PAGE - 1);
+                int state = states[at];
+                if ((state & PINNED) == 0) {
+                    states[at] = (state & COUNT_MASK) == COUNT_MASK ? state | PINNED : state + 1;
+                }
             }
         }
     }
@@ -616,9 +668,14 @@ public final class SymbolTable implements SymbolLookup {
             for (int i = from; i < from + n; i++) {
                 int id = key[i];
                 int index = id & INDEX_MASK;
-                int[] counts = countPages[index >>> STATE_PAGE_SHIFT];
-                if (--counts[index & (STATE_PAGE - 1)] == 0) {
-                    quarantine(index, id);
+                int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+                int at = index & (STATE_PAGE - 1);
+                int state = states[at];
+                if ((state & PINNED) == 0) {
+                    states[at] = --state;
+                    if ((state & COUNT_MASK) == 0) {
+                        quarantine(index, id);
+                    }
                 }
             }
         }
@@ -626,7 +683,13 @@ public final class SymbolTable implements SymbolLookup {
 
     private void quarantine(int index, int id) {
         if (time != null) {
-            pendingPages[index >>> STATE_PAGE_SHIFT][index & (STATE_PAGE - 1)]++;
+            int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+            int at = index & (STATE_PAGE - 1);
+            if ((states[at] & PENDING_MASK) == PENDING_MASK) {
+                states[at] |= PINNED; // see PINNED
+                return;
+            }
+            states[at] += PENDING_ONE;
             quarantine.add(time.wallMillis() + graceMs, id);
         }
     }
@@ -641,11 +704,12 @@ public final class SymbolTable implements SymbolLookup {
             // Strictly after the grace: a pass never frees what it (or a pass at the same instant) released,
             // so even with no grace the labels of a series just removed stay readable until the next pass.
             while (quarantine.hasReleasable(nowMs - 1)) {
-                int id = (int) quarantine.poll();
+                int id = quarantine.poll();
                 int index = id & INDEX_MASK;
                 int at = index & (STATE_PAGE - 1);
-                int[] pending = pendingPages[index >>> STATE_PAGE_SHIFT];
-                if (--pending[at] == 0 && countPages[index >>> STATE_PAGE_SHIFT][at] == 0) {
+                int[] states = statePages[index >>> STATE_PAGE_SHIFT];
+                states[at] -= PENDING_ONE;
+                if (states[at] == 0) { // no entry left, no series, not pinned
                     free(id);
                     freed++;
                 }
@@ -653,6 +717,7 @@ public final class SymbolTable implements SymbolLookup {
             if (freed > 0) {
                 freedCount += freed;
             }
+            quarantine.trim(); // new symbols come in bursts: do not keep the rings of the last one
         }
         return freed;
     }
@@ -661,14 +726,14 @@ public final class SymbolTable implements SymbolLookup {
         int index = id & INDEX_MASK;
         Table t = table;
         int slot = t.slotOfId[index];
-        long w1 = t.words[slot * 3 + 1];
-        long w2 = t.words[slot * 3 + 2];
-        LONG_ARRAY.setRelease(t.words, slot * 3, TOMBSTONE);
+        long w0 = t.words[slot * 2];
+        long head = t.words[slot * 2 + 1];
+        LONG_ARRAY.setRelease(t.words, slot * 2 + 1, TOMBSTONE);
         INT_ARRAY.setRelease(idPages[index >>> STATE_PAGE_SHIFT], index & (STATE_PAGE - 1), -1 - id);
         VarHandle.fullFence();
         CACHE_ARRAY.compareAndSet(cache, id & (CACHE_SIZE - 1), cacheEntry(id), null);
-        if ((w2 & LONG_TAG) == LONG_TAG) {
-            freeLong(w1, (int) w2);
+        if (isLong(head)) {
+            freeLong((int) w0, length(head));
         }
         tombstones++;
         size--;

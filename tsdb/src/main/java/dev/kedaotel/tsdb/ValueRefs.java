@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The values of one label name in the {@link LabelIndex}: value symbol → series, open addressing over two
- * parallel {@code int[]}s (8 bytes per slot, grown at 3/4 load). What a value maps to is a tagged int: a
+ * parallel {@code int[]}s (8 bytes per slot; at 3/4 load grown by 1.5×, so 1/2-3/4 full: a name like
+ * a series id has a value per series, so this slack is paid per series; home slot {@link SymbolTable#home}). What a value maps to is a tagged int: a
  * value carried by exactly one series (most values of a big store: series ids, pod names of single
  * series) stores that series' ref itself ({@code >= 0}); a value of several series stores
  * {@code -1 - i}, the index of its {@link Postings} in the index' pool. No object per single-series value.
@@ -41,8 +42,7 @@ final class ValueRefs {
 
     int get(int value) {
         int[] k = keys;
-        int mask = k.length - 1;
-        int i = SymbolTable.mix(value) & mask;
+        int i = SymbolTable.home(SymbolTable.mix(value), k.length);
         while (true) {
             int x = k[i];
             if (x == value) {
@@ -51,13 +51,12 @@ final class ValueRefs {
             if (x == 0) {
                 return NOT_FOUND;
             }
-            i = (i + 1) & mask;
+            i = i + 1 == k.length ? 0 : i + 1;
         }
     }
 
     void put(int value, int tagged) {
-        int mask = keys.length - 1;
-        int i = SymbolTable.mix(value) & mask;
+        int i = SymbolTable.home(SymbolTable.mix(value), keys.length);
         int firstDeleted = -1;
         while (true) {
             int x = keys[i];
@@ -71,7 +70,7 @@ final class ValueRefs {
             if (x == DELETED && firstDeleted < 0) {
                 firstDeleted = i;
             }
-            i = (i + 1) & mask;
+            i = i + 1 == keys.length ? 0 : i + 1;
         }
         if (firstDeleted >= 0) {
             i = firstDeleted;
@@ -82,13 +81,13 @@ final class ValueRefs {
         refs[i] = tagged;
         size++;
         if (used * 4 > keys.length * 3) {
-            rehash(size * 8 > keys.length * 3 ? keys.length * 2 : keys.length);
+            // Mostly live: grow (to 1/2 full); mostly removed values: rebuild at the same size.
+            rehash(size * 2 > keys.length ? keys.length / 2 * 3 : keys.length);
         }
     }
 
     void remove(int value) {
-        int mask = keys.length - 1;
-        int i = SymbolTable.mix(value) & mask;
+        int i = SymbolTable.home(SymbolTable.mix(value), keys.length);
         while (true) {
             int x = keys[i];
             if (x == value) {
@@ -99,7 +98,7 @@ final class ValueRefs {
             if (x == 0) {
                 return;
             }
-            i = (i + 1) & mask;
+            i = i + 1 == keys.length ? 0 : i + 1;
         }
     }
 
@@ -108,13 +107,12 @@ final class ValueRefs {
         int[] oldRefs = refs;
         keys = new int[capacity];
         refs = new int[capacity];
-        int mask = capacity - 1;
         for (int j = 0; j < oldKeys.length; j++) {
             int x = oldKeys[j];
             if (x != 0 && x != DELETED) {
-                int i = SymbolTable.mix(x) & mask;
+                int i = SymbolTable.home(SymbolTable.mix(x), capacity);
                 while (keys[i] != 0) {
-                    i = (i + 1) & mask;
+                    i = i + 1 == capacity ? 0 : i + 1;
                 }
                 keys[i] = x;
                 refs[i] = oldRefs[j];

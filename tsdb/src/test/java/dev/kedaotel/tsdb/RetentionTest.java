@@ -159,4 +159,30 @@ class RetentionTest {
             g.close();
         }
     }
+
+    @Test
+    void refsFarAboveTheLiveCountStillResolve() {
+        // Few live series, many refs held in quarantine: refs pass 2^16 (the fewest ref bits of a registry
+        // table slot) while the table stays small and is rebuilt again and again for its tombstones.
+        StoreFixture g = new StoreFixture(NOW, StoreConfig.builder().retentionMs(1000).reuseGraceMs(3_600_000));
+        try {
+            for (int round = 0; round < 70; round++) {
+                long t = g.clock.get();
+                for (int i = 0; i < 1000; i++) {
+                    assertEquals(AppendResult.APPENDED, g.append(t, i, "__name__", "churn", "id", round + "-" + i));
+                }
+                g.commit();
+                assertEquals(1000, g.store.seriesCount());
+                int last = g.ref("__name__", "churn", "id", round + "-999");
+                assertEquals(round * 1000 + 999, last, "fresh refs only: the old ones are quarantined");
+                assertEquals(AppendResult.APPENDED, g.append(t + 1, 1, "__name__", "churn", "id", round + "-999"));
+                assertEquals(1000, g.store.seriesCount(), "found again, not created twice");
+                g.clock.addAndGet(2000);
+                assertEquals(1000, g.store.expire());
+            }
+            assertEquals(0, g.store.seriesCount());
+        } finally {
+            g.close();
+        }
+    }
 }

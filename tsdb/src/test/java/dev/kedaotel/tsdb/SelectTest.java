@@ -212,21 +212,70 @@ class SelectTest {
         List<LabelMatcher> broad = List.of(LabelMatcher.eq("__name__", "wide"),
                 LabelMatcher.of(LabelMatcher.Type.RE, "shard", "s[01]"), LabelMatcher.eq("pod", "p7"));
         for (List<LabelMatcher> ms : List.of(selective, broad)) {
-            IntList out = new IntList();
-            f.store.select(ms, out);
-            List<Integer> expected = new ArrayList<>();
-            for (int ref = 0; ref < 100_000; ref++) {
-                Labels l = f.store.labels(ref);
-                if (l != null && ms.stream().allMatch(m -> m.matches(l.get(m.name()) == null ? "" : l.get(m.name())))) {
-                    expected.add(ref);
-                }
-            }
-            List<Integer> got = new ArrayList<>();
-            for (int i = 0; i < out.size(); i++) {
-                got.add(out.get(i));
-            }
-            assertEquals(expected, got, ms.toString());
-            assertNotEquals(0, got.size());
+            assertNotEquals(0, assertSelectionMatchesBruteForce(f, ms));
         }
+    }
+
+    @Test
+    void selectionsOverDenseAndSparseValuesMatchABruteForceFilterAsSeriesComeAndGo() {
+        // Values of every series (metric, namespace), of a third or a tenth (dense lists), of few (sparse)
+        // and of one (inline); then most series expire and new ones arrive, so lists change form.
+        StoreFixture g = new StoreFixture(NOW, StoreConfig.builder().retentionMs(60_000).reuseGraceMs(0));
+        try {
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < 4000; i++) {
+                long ts = i % 4 == 0 ? NOW : NOW - 50_000; // 3 in 4 expire below
+                g.append(ts, i, "__name__", "m", "ns", "bench", "shard", "s" + (i % 3), "zone", "z" + (i % 10),
+                        "pod", "p" + (i % 200), "id", "i" + i);
+            }
+            g.commit();
+            List<List<LabelMatcher>> queries = List.of(
+                    List.of(LabelMatcher.eq("__name__", "m")),
+                    List.of(LabelMatcher.eq("ns", "bench"), LabelMatcher.eq("shard", "s1")),
+                    List.of(LabelMatcher.eq("shard", "s2"), LabelMatcher.eq("zone", "z3")),
+                    List.of(LabelMatcher.eq("zone", "z4"), LabelMatcher.eq("pod", "p14")),
+                    List.of(LabelMatcher.eq("__name__", "m"), LabelMatcher.of(LabelMatcher.Type.NEQ, "shard", "s0")),
+                    List.of(LabelMatcher.of(LabelMatcher.Type.NEQ, "zone", "z1"), LabelMatcher.eq("pod", "p1")),
+                    List.of(LabelMatcher.of(LabelMatcher.Type.RE, "zone", "z[1-3]"), LabelMatcher.eq("ns", "bench")),
+                    List.of(LabelMatcher.of(LabelMatcher.Type.NRE, "shard", "s[01]"), LabelMatcher.eq("__name__", "m")),
+                    List.of(LabelMatcher.eq("id", "i8"), LabelMatcher.eq("shard", "s2")));
+            assertSelectionsMatchBruteForce(g, queries);
+            g.clock.addAndGet(15_000);
+            assertEquals(3000, g.store.expire());
+            assertSelectionsMatchBruteForce(g, queries);
+            for (int i = 4000; i < 6000; i++) { // refs reused below the surviving ones, and new ones above
+                g.append(g.clock.get(), i, "__name__", "m", "ns", "bench", "shard", "s" + random.nextInt(3),
+                        "zone", "z" + random.nextInt(10), "pod", "p" + (i % 200), "id", "i" + i);
+            }
+            g.commit();
+            assertSelectionsMatchBruteForce(g, queries);
+        } finally {
+            g.close();
+        }
+    }
+
+    private static void assertSelectionsMatchBruteForce(StoreFixture g, List<List<LabelMatcher>> queries) {
+        for (List<LabelMatcher> ms : queries) {
+            assertSelectionMatchesBruteForce(g, ms);
+        }
+    }
+
+    /** Selects with {@code ms} and checks the refs against testing every live series' labels; how many. */
+    private static int assertSelectionMatchesBruteForce(StoreFixture g, List<LabelMatcher> ms) {
+        IntList out = new IntList();
+        g.store.select(ms, out);
+        List<Integer> expected = new ArrayList<>();
+        for (int ref = 0; ref < 100_000; ref++) {
+            Labels l = g.store.labels(ref);
+            if (l != null && ms.stream().allMatch(m -> m.matches(l.get(m.name()) == null ? "" : l.get(m.name())))) {
+                expected.add(ref);
+            }
+        }
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            got.add(out.get(i));
+        }
+        assertEquals(expected, got, ms.toString());
+        return got.size();
     }
 }

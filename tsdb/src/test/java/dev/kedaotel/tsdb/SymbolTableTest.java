@@ -100,7 +100,7 @@ class SymbolTableTest {
         List<String> values = new ArrayList<>();
         for (int len = 1; len <= 40; len++) {
             values.add("x".repeat(len));
-            values.add("ü".repeat(len)); // 2 UTF-8 bytes per char: crosses the 15-byte inline limit at 7/8 chars
+            values.add("ü".repeat(len)); // 2 UTF-8 bytes per char: crosses the 11-byte inline limit at 5/6 chars
         }
         values.add("y".repeat(70_000)); // longer than an arena page
         values.add("z".repeat(65_000));
