@@ -8,7 +8,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root="$here/../.."
 a=$1; b=$2; transport=${3:-grpc}
-flags=$(sed -n 's/^KOS_JVM_FLAGS="\(.*\)"$/\1/p' "$root/server/src/main/dist/keda-otel-scaler")
+flags="$(sed -n 's/^KOS_JVM_FLAGS="\(.*\)"$/\1/p' "$root/server/src/main/dist/keda-otel-scaler") $(sed -n 's/^KOS_CLASSPATH_FLAGS="\(.*\)"$/\1/p' "$root/server/src/main/dist/keda-otel-scaler")"
 http=""
 [ "$transport" = http ] && http="--http-port 44319"
 for jar in "$a" "$b" "$a" "$b"; do

@@ -8,8 +8,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 base=${1:-24317}
 [ $# -gt 0 ] && shift
-# Same flags as server/src/main/dist/keda-otel-scaler (keep in sync).
-exec java $(sed -n 's/^KOS_JVM_FLAGS="\(.*\)"$/\1/p' "$here/../../server/src/main/dist/keda-otel-scaler") ${JAVA_OPTS:-} \
+# Same flags as server/src/main/dist/keda-otel-scaler, plus its KOS_CLASSPATH_FLAGS (this is a -cp run).
+launcher="$here/../../server/src/main/dist/keda-otel-scaler"
+exec java $(sed -n 's/^KOS_JVM_FLAGS="\(.*\)"$/\1/p' "$launcher") $(sed -n 's/^KOS_CLASSPATH_FLAGS="\(.*\)"$/\1/p' "$launcher") ${JAVA_OPTS:-} \
   -cp "$here/../target/benchmarks.jar" dev.kedaotel.server.Main \
   --otlp-receiver-port=$base --keda-external-scaler-port=$((base + 1)) --rest-api-port=$((base + 2)) \
   --internal-metrics-port=$((base + 3)) --no-banner=true "$@"

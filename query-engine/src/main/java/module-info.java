@@ -6,7 +6,6 @@
  */
 module dev.kedaotel.query {
     requires transitive dev.kedaotel.tsdb;
-    requires com.github.benmanes.caffeine;
 
     exports dev.kedaotel.query;
     exports dev.kedaotel.query.ast;

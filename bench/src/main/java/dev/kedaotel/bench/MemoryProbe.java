@@ -38,15 +38,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code server/src/main/dist/keda-otel-scaler}, run from the repository root); {@code --server-jvm-flags} overrides them.
  */
 public final class MemoryProbe {
-    /** The launcher's JVM flags (its KOS_JVM_FLAGS line), so the probe measures the shipped configuration. */
+    /**
+     * The launcher's JVM flags (its KOS_JVM_FLAGS line), so the probe measures the shipped configuration,
+     * plus its KOS_CLASSPATH_FLAGS: the probes start the server with -cp, where the jar manifest's
+     * Add-Opens/Add-Exports do not apply.
+     */
     static String launcherFlags() throws java.io.IOException {
         java.nio.file.Path launcher = java.nio.file.Path.of("server/src/main/dist/keda-otel-scaler");
-        for (String line : java.nio.file.Files.readAllLines(launcher)) {
-            if (line.startsWith("KOS_JVM_FLAGS=\"")) {
-                return line.substring("KOS_JVM_FLAGS=\"".length(), line.length() - 1);
+        List<String> lines = java.nio.file.Files.readAllLines(launcher);
+        return launcherVariable(lines, "KOS_JVM_FLAGS") + " " + launcherVariable(lines, "KOS_CLASSPATH_FLAGS");
+    }
+
+    private static String launcherVariable(List<String> lines, String name) {
+        for (String line : lines) {
+            if (line.startsWith(name + "=\"")) {
+                return line.substring(name.length() + 2, line.length() - 1);
             }
         }
-        throw new IllegalStateException("no KOS_JVM_FLAGS line in " + launcher + " (run from the repository root)");
+        throw new IllegalStateException("no " + name + " line in the launcher (run from the repository root)");
     }
 
     public static void main(String[] argv) throws Exception {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * ready, optionally given an open StreamIsActive call by a KEDA-like client, left idle for 2 s, then sent
  * SIGTERM; the figure is the time until the process has exited (waitpid on the child, no polling).
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.kedaotel.bench.ShutdownProbe --runs 3 [--stream 1]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.kedaotel.bench.ShutdownProbe --runs 3 [--stream 1] [--base-port 35317]</pre>
  */
 public final class ShutdownProbe {
     private static final int BASE_PORT = 35317;
@@ -24,13 +24,14 @@ public final class ShutdownProbe {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, "runs", "stream", "server-jvm-flags");
+        Args a = new Args(argv, "runs", "stream", "server-jvm-flags", "base-port");
         int runs = a.integer("runs", 3);
         boolean stream = a.integer("stream", 0) != 0;
         String flags = a.has("server-jvm-flags") ? a.string("server-jvm-flags", "") : MemoryProbe.launcherFlags();
+        int basePort = a.integer("base-port", BASE_PORT);
         for (int run = 1; run <= runs; run++) {
-            try (MemoryProbe.ServerProcess server = MemoryProbe.ServerProcess.start(flags, BASE_PORT)) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", BASE_PORT + 1).usePlaintext().build();
+            try (MemoryProbe.ServerProcess server = MemoryProbe.ServerProcess.start(flags, basePort)) {
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", basePort + 1).usePlaintext().build();
                 if (stream) {
                     openStream(ch);
                 }

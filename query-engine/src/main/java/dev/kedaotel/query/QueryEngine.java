@@ -1,7 +1,5 @@
 package dev.kedaotel.query;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.eval.Evaluation;
 import dev.kedaotel.query.eval.SelectionCache;
@@ -12,7 +10,7 @@ import dev.kedaotel.tsdb.TimeSeriesStore;
  * Entry point of PromQL: parses (with a shared cache of parsed text) and evaluates expressions over a
  * {@link TimeSeriesStore} with Prometheus 2.42 semantics.
  *
- * <p>Thread-safety: the engine is immutable apart from the parse cache (a concurrent Caffeine cache) and
+ * <p>Thread-safety: the engine is immutable apart from the parse cache (a small synchronized LRU map) and
  * may be shared by any number of threads; each call builds its own {@link Evaluation} holding that
  * query's buffers, so concurrent queries share nothing mutable. ASTs are immutable and may be cached and
  * re-evaluated concurrently.
@@ -23,12 +21,12 @@ public final class QueryEngine {
 
     private final TimeSeriesStore store;
     private final EngineConfig config;
-    private final Cache<String, Expr> parseCache;
+    private final ParseCache parseCache;
 
     public QueryEngine(TimeSeriesStore store, EngineConfig config) {
         this.store = store;
         this.config = config;
-        this.parseCache = Caffeine.newBuilder().maximumSize(config.parseCacheSize()).build();
+        this.parseCache = new ParseCache(config.parseCacheSize());
     }
 
     public EngineConfig config() {
@@ -40,7 +38,7 @@ public final class QueryEngine {
         if (promql == null) {
             throw PromQLException.badData("1:1: parse error: no expression found in input");
         }
-        Expr cached = parseCache.getIfPresent(promql);
+        Expr cached = parseCache.get(promql);
         if (cached != null) {
             return cached;
         }

@@ -10,6 +10,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        LibraryDefaults.apply(System.getProperties()); // before anything loads Jetty or Netty
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.print(Config.helpText());

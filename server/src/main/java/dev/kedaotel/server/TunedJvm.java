@@ -56,6 +56,8 @@ final class TunedJvm {
     static final String OPT_OUT_ENV = "KOS_TUNED_JVM";
     private static final String LAUNCHER_RESOURCE = "/dev/kedaotel/server/dist/keda-otel-scaler";
     private static final String FLAGS_LINE = "KOS_JVM_FLAGS=\"";
+    /** The module opens a -jar start gets from the manifest, which a -cp start needs on the command line. */
+    private static final String CLASS_PATH_FLAGS_LINE = "KOS_CLASSPATH_FLAGS=\"";
 
     /** JVM flags that decide memory or the collector: when the user gave one, we leave the JVM alone. */
     private static final List<String> MEMORY_FLAG_PREFIXES = List.of("-Xmx", "-Xms", "-Xmn", "-XX:MaxRAM", "-XX:InitialRAM",
@@ -82,7 +84,7 @@ final class TunedJvm {
      * server starts in this JVM) when it should not or cannot.
      */
     static void reexecIfUntuned(String[] args) {
-        Plan plan = plan(currentStart(args), launcherFlags());
+        Plan plan = plan(currentStart(args), launcherFlags(), launcherLine(CLASS_PATH_FLAGS_LINE));
         if (plan.command().isEmpty()) {
             return;
         }
@@ -100,8 +102,13 @@ final class TunedJvm {
         }
     }
 
-    /** Pure decision, tested without exec. */
+    /** {@link #plan(Start, List, List)} for a start that needs no class-path flags. */
     static Plan plan(Start start, List<String> launcherFlags) {
+        return plan(start, launcherFlags, List.of());
+    }
+
+    /** Pure decision, tested without exec; {@code classPathFlags} go only into a -cp command. */
+    static Plan plan(Start start, List<String> launcherFlags, List<String> classPathFlags) {
         if (start.marker() != null) {
             return Plan.skip("already tuned (" + MARKER + "=" + start.marker() + ")");
         }
@@ -129,6 +136,7 @@ final class TunedJvm {
             command.add("-jar");
             command.add(start.jar().get().toString());
         } else if (start.classPath() != null && !start.classPath().isEmpty() && start.mainClass() != null) {
+            command.addAll(classPathFlags);
             command.add("-cp");
             command.add(start.classPath());
             command.add(start.mainClass());
@@ -141,14 +149,19 @@ final class TunedJvm {
 
     /** The launcher's {@code KOS_JVM_FLAGS} line, read from the copy of the launcher bundled in the jar. */
     static List<String> launcherFlags() {
+        return launcherLine(FLAGS_LINE);
+    }
+
+    /** The flags of one {@code NAME="..."} line of the bundled launcher, or none. */
+    static List<String> launcherLine(String prefix) {
         try (InputStream in = TunedJvm.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
             if (in == null) {
                 return List.of();
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (line.startsWith(FLAGS_LINE) && line.endsWith("\"")) {
-                    String flags = line.substring(FLAGS_LINE.length(), line.length() - 1).trim();
+                if (line.startsWith(prefix) && line.endsWith("\"")) {
+                    String flags = line.substring(prefix.length(), line.length() - 1).trim();
                     return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
                 }
             }

@@ -36,6 +36,19 @@ class TunedJvmTest {
     }
 
     @Test
+    void classPathStartAlsoGetsTheModuleOpensThatAJarStartHasFromItsManifest() {
+        TunedJvm.Start start = new TunedJvm.Start("/usr/bin/java", List.of(), Optional.empty(), "a.jar",
+                "dev.kedaotel.server.Main", List.of(), Map.of(), null);
+        List<String> opens = List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED");
+        assertEquals(List.of("/usr/bin/java", "-XX:+UseSerialGC", "-Xms24m", "-Dkos.jvm=launcher", "-Dkos.jvm=reexec",
+                "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-cp", "a.jar", "dev.kedaotel.server.Main"),
+                TunedJvm.plan(start, FLAGS, opens).command().orElseThrow());
+        TunedJvm.Plan jar = TunedJvm.plan(jarStart(List.of(), Map.of(), null), FLAGS, opens);
+        assertTrue(!jar.command().orElseThrow().contains("--add-opens"), jar.command().toString());
+        assertTrue(TunedJvm.launcherLine("KOS_CLASSPATH_FLAGS=\"").contains("--add-opens"));
+    }
+
+    @Test
     void leavesTheJvmAloneWhenTheUserOrTheLauncherDecided() {
         for (String own : List.of("-Xmx2g", "-Xms1g", "-Xmn64m", "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:MaxRAMPercentage=75",
                 "-XX:MaxNewSize=32m")) {
