@@ -67,7 +67,7 @@ final class PeerFeeder implements AutoCloseable {
             }
         }
         if (oursOtlpPort > 0) {
-            int perRequest = Math.max(1, batch / PeerWorkload.PER_NAMESPACE_NOMINAL);
+            int perRequest = Math.max(1, batch / PeerWorkload.PER_NAMESPACE + 1); // 8 namespaces = 10,320 series at batch 10,000
             for (int ns = 0; ns < workload.namespaces; ns += perRequest) {
                 otlp.add(new OtlpBatch(workload, ns, Math.min(perRequest, workload.namespaces - ns), now - 3_600_000));
             }

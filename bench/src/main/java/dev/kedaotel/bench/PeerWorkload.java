@@ -18,8 +18,10 @@ import java.util.List;
  * </ul>
  * Common labels: {@code namespace}, {@code deployment}, {@code pod} ({@code app-3-<hash>-<suffix>} like a
  * ReplicaSet's pods), {@code instance} (pod IP:8080) and {@code job} ({@code <namespace>/<deployment>}).
- * A requested size S gives {@code S / 1250} namespaces (the issue's 1,250 per namespace), so "10k" holds
- * 8 × 1,290 = 10,320 series and "100k" 103,200: every per-series figure uses the real count.
+ * A requested size S gives the whole number of namespaces nearest to {@code S / 1290}, so "10k" holds
+ * 8 × 1,290 = 10,320 series, "100k" 78 × 1,290 = 100,620 and "1M" 775 × 1,290 = 999,750 (the issue's
+ * S / 1,250 namespaces would be 1,032,000 at 1M, over our default {@code --metric-store-max-series} of
+ * 1,000,000: we would reject 32,000 series). Every per-series figure uses the real count.
  *
  * <p>Series ids are dense: {@code namespace * 1290 + local}, local 0..999 counters (pod × 20 + combo),
  * 1000..1239 histograms (histogram × 12 + 0..9 buckets, 10 sum, 11 count), 1240..1289 gauges (pod).
@@ -31,7 +33,6 @@ final class PeerWorkload {
     static final String COUNTER = "http_server_requests_total";
     static final String HISTOGRAM = "http_server_request_duration_seconds";
     static final String GAUGE = "app_queue_depth";
-    static final int PER_NAMESPACE_NOMINAL = 1250;
     static final int COUNTERS = 1000;
     static final int HISTOGRAMS = 20;
     static final int BUCKETS = 10;
@@ -60,7 +61,7 @@ final class PeerWorkload {
     private final double[] rate;
 
     PeerWorkload(int requestedSeries) {
-        this.namespaces = Math.max(1, requestedSeries / PER_NAMESPACE_NOMINAL);
+        this.namespaces = (int) Math.max(1, Math.round(requestedSeries / (double) PER_NAMESPACE));
         this.series = namespaces * PER_NAMESPACE;
         this.values = new double[series];
         this.rate = new double[series];
