@@ -24,10 +24,25 @@ for path in sorted(glob.glob(os.path.join(out, "*-run*-*.txt"))):
         failed.append(os.path.basename(path))
         continue
     for sysname, key, value in re.findall(r"^RESULT (\S+) (\S+) (\S+)$", text, re.M):
-        data[label][size][run][sysname.replace("ours-launcher", "ours").replace("ours-plain", "ours")][key] = float(value)
+        target = data[label][size][run][sysname.replace("ours-launcher", "ours").replace("ours-plain", "ours")]
+        # Solo sessions (one system each) share the "run" figures: feed rounds add up, query rounds the least.
+        if label.startswith("solo-") and sysname == "run" and key in target:
+            target[key] = min(target[key], float(value)) if key == "query_rounds" else target[key] + float(value)
+        else:
+            target[key] = float(value)
+    if label.startswith("solo-"):
+        data["solo"][size][run]  # the solo sessions of a (size, run) are folded below
 
-main_label = "launcher" if "launcher" in data else "plain"
+main_label = "plain" if "plain" in data and "launcher" not in data else "launcher"
 main = data[main_label]
+for size, runs_ in data.get("solo", {}).items():
+    for run in runs_:
+        for label in [l for l in data if l.startswith("solo-")]:
+            for sysname, figures in data[label][size][run].items():
+                main[size][run][sysname].update(figures) if sysname != "run" else None
+        late = [data[l][size][run]["run"] for l in data if l.startswith("solo-") and "run" in data[l][size][run]]
+        main[size][run]["run"] = {"late_rounds": sum(r.get("late_rounds", 0) for r in late),
+                                  "feed_rounds": sum(r.get("feed_rounds", 0) for r in late)}
 systems = ["prometheus", "victoria-metrics", "ours"]
 
 
@@ -125,5 +140,7 @@ print("|---|---|---|---|---|")
 print("\n".join(rows))
 print()
 print(f"Medians over runs, per-run values in brackets; ratios per run (ours from the `{main_label}` sessions). Raw output: {out}")
+if "solo" in data:
+    print("Sizes " + ", ".join(f"{sz:,}" for sz in sorted(data["solo"])) + " ran one system per session (solo): no answers compared there.")
 if failed:
     print("Sessions that failed and are left out: " + ", ".join(failed))

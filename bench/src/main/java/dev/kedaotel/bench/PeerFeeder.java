@@ -53,6 +53,8 @@ final class PeerFeeder implements AutoCloseable {
     private final long[] maxDeliveryMs;
     private final Percentiles roundMs = new Percentiles();
     private volatile int lateRounds;
+    private volatile long lastLagMs;
+    private volatile long maxLagMs;
 
     /**
      * @param peers remote-write URLs (may be empty); @param oursOtlpPort 0 when ours is not fed
@@ -164,7 +166,10 @@ final class PeerFeeder implements AutoCloseable {
         }
         long took = System.nanoTime() - start;
         roundMs.record(took);
-        if (System.currentTimeMillis() > tick + INTERVAL_MS) {
+        long lag = System.currentTimeMillis() - tick;
+        lastLagMs = lag;
+        maxLagMs = Math.max(maxLagMs, lag);
+        if (lag > INTERVAL_MS) {
             lateRounds++;
         }
         synchronized (this) {
@@ -203,8 +208,14 @@ final class PeerFeeder implements AutoCloseable {
     /** Throws the feed's failure, if any. */
     void check() {
         if (failure != null) {
-            throw new IllegalStateException("feeding failed: " + failure, failure);
+            throw new IllegalStateException("feeding failed (" + progress() + "): " + failure, failure);
         }
+    }
+
+    /** Rounds delivered so far and how far behind their ticks: the machine keeps up if lag stays < 5 s. */
+    String progress() {
+        return String.format("%d rounds delivered, the last %,d ms after its tick, worst %,d ms, %d late (over 5 s)",
+                rounds, lastLagMs, maxLagMs, lateRounds);
     }
 
     long lastDeliveredTs() {

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.kedaotel.bench.PeerSideBySide --series 100000 [--fill 150]
- *     [--ours launcher|plain] [--peers true|false] [--query-runs 200] [--query-budget 900] [--batch 10000]
+ *     [--ours launcher|plain] [--systems prometheus,victoria-metrics,ours] [--query-runs 200] [--query-budget 900] [--batch 10000]
  *     [--work /tmp/dir] [--pid-file f]
  * </pre>
  * Exit status: 0 done; 2 a system was under-fed, a check failed or something broke (no figures are
@@ -30,11 +30,14 @@ public final class PeerSideBySide {
     private static final double MIB = 1024.0 * 1024.0;
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, "series", "fill", "ours", "peers", "query-runs", "query-budget", "batch", "work", "pid-file");
+        Args a = new Args(argv, "series", "fill", "ours", "systems", "query-runs", "query-budget", "batch", "work", "pid-file");
         int requested = a.integer("series", 10_000);
         int fill = a.integer("fill", 150);
         String oursMode = a.string("ours", "launcher");
-        boolean withPeers = Boolean.parseBoolean(a.string("peers", "true"));
+        List<String> systems = List.of(a.string("systems", "prometheus,victoria-metrics,ours").split(","));
+        if (systems.isEmpty() || !List.of("prometheus", "victoria-metrics", "ours").containsAll(systems)) {
+            throw new IllegalArgumentException("--systems: a comma-separated subset of prometheus,victoria-metrics,ours");
+        }
         int queryRuns = a.integer("query-runs", 200);
         long queryBudgetMs = a.integer("query-budget", 900) * 1000L;
         int batch = a.integer("batch", 10_000);
@@ -44,7 +47,7 @@ public final class PeerSideBySide {
         Path work = a.has("work") ? Files.createDirectories(Path.of(a.string("work", ""))) : Files.createTempDirectory("peers-");
         int status;
         try {
-            status = run(requested, fill, oursMode, withPeers, queryRuns, queryBudgetMs, batch, work, a.string("pid-file", null));
+            status = run(requested, fill, oursMode, systems, queryRuns, queryBudgetMs, batch, work, a.string("pid-file", null));
         } catch (Exception e) {
             System.out.println("FAILED: " + e);
             e.printStackTrace(System.out);
@@ -53,29 +56,40 @@ public final class PeerSideBySide {
         System.exit(status);
     }
 
-    private static int run(int requested, int fill, String oursMode, boolean withPeers, int queryRuns, long queryBudgetMs, int batch,
+    private static int run(int requested, int fill, String oursMode, List<String> systems, int queryRuns, long queryBudgetMs, int batch,
                            Path work, String pidFile) throws Exception {
         PeerWorkload w = new PeerWorkload(requested);
         System.out.printf("workload: %d namespaces × %d series = %,d series (%,d counters, %,d histogram series = %,d buckets + %,d _sum"
                         + " + %,d _count, %,d gauges); one sample per series every 5 s%n", w.namespaces, PeerWorkload.PER_NAMESPACE,
                 w.series, w.expectedPerName()[0], w.expectedPerName()[1] + 2 * w.expectedPerName()[2], w.expectedPerName()[1],
                 w.expectedPerName()[2], w.expectedPerName()[3], w.expectedPerName()[4]);
-        List<URI> writeUrls = withPeers
-                ? List.of(URI.create("http://127.0.0.1:29090/api/v1/write"), URI.create("http://127.0.0.1:28428/api/v1/write"))
-                : List.of();
+        List<URI> writeUrls = new ArrayList<>();
+        if (systems.contains("prometheus")) {
+            writeUrls.add(URI.create("http://127.0.0.1:29090/api/v1/write"));
+        }
+        if (systems.contains("victoria-metrics")) {
+            writeUrls.add(URI.create("http://127.0.0.1:28428/api/v1/write"));
+        }
+        // Answers are compared with Prometheus' when it runs next to another system (it is then apis[0]).
+        boolean compare = systems.contains("prometheus") && systems.size() > 1;
         long encodeStart = System.nanoTime();
         List<PeerProcess> procs = new ArrayList<>();
         List<PeerApi> apis = new ArrayList<>();
-        try (PeerFeeder feeder = new PeerFeeder(w, writeUrls, 24317, batch)) {
+        try (PeerFeeder feeder = new PeerFeeder(w, writeUrls, systems.contains("ours") ? 24317 : 0, batch)) {
             System.out.printf("encoded once in %.1f s: %d remote-write requests (%,d bytes before snappy), %d OTLP requests (%,d bytes)%n",
                     (System.nanoTime() - encodeStart) / 1e9, feeder.remoteWriteRequests(), feeder.remoteWriteBytes(),
                     feeder.otlpRequests(), feeder.otlpBytes());
             try {
-                if (withPeers) {
+                // In this order, the feeder's: the peers in writeUrls' order, then ours.
+                if (systems.contains("prometheus")) {
                     procs.add(PeerProcess.prometheus(work));
+                }
+                if (systems.contains("victoria-metrics")) {
                     procs.add(PeerProcess.victoriaMetrics(work));
                 }
-                procs.add(PeerProcess.ours(work, oursMode, Path.of("")));
+                if (systems.contains("ours")) {
+                    procs.add(PeerProcess.ours(work, oursMode, Path.of("")));
+                }
                 if (pidFile != null) {
                     StringBuilder pids = new StringBuilder();
                     procs.forEach(p -> pids.append(p.pid()).append('\n'));
@@ -96,8 +110,13 @@ public final class PeerSideBySide {
                 sanity(apis, first);
                 System.out.printf("feeding every 5 s from %s for %d s...%n", java.time.Instant.ofEpochMilli(feeder.firstTick()), fill);
                 long fullAt = feeder.firstTick() + fill * 1000L;
+                long nextProgress = System.currentTimeMillis() + 30_000;
                 while (System.currentTimeMillis() < fullAt) {
                     feeder.check();
+                    if (System.currentTimeMillis() >= nextProgress) {
+                        System.out.println("  feed: " + feeder.progress());
+                        nextProgress += 30_000;
+                    }
                     Thread.sleep(Math.min(1000, Math.max(1, fullAt - System.currentTimeMillis())));
                 }
                 feeder.awaitRoundAfter(feeder.lastDeliveredTs(), 30_000);
@@ -116,7 +135,7 @@ public final class PeerSideBySide {
                 for (PeerApi api : apis) {
                     api.reopen();
                 }
-                q.run(queryRuns, queryBudgetMs, withPeers);
+                q.run(queryRuns, queryBudgetMs, compare);
                 long[] after = medianRss(procs);
                 report.put("after_rss_mib", i -> after[i] / MIB);
                 heap(procs, report, "after");
@@ -128,7 +147,7 @@ public final class PeerSideBySide {
                     int qi = k;
                     report.put("q" + (k + 1) + "_p50_ms", i -> q.latency[i][qi].quantileNanos(0.5) / 1e6);
                     report.put("q" + (k + 1) + "_p99_ms", i -> q.latency[i][qi].quantileNanos(0.99) / 1e6);
-                    if (withPeers) {
+                    if (compare) {
                         report.put("q" + (k + 1) + "_disagree", i -> q.disagreements[i][qi]);
                     }
                 }
@@ -137,6 +156,7 @@ public final class PeerSideBySide {
                 for (int k = 0; k < q.queries.length; k++) {
                     System.out.printf("  q%d %s%n", k + 1, q.queries[k]);
                 }
+                System.out.println("feed: " + feeder.progress());
                 System.out.printf("RESULT run query_rounds %d%nRESULT run feed_rounds %d%nRESULT run late_rounds %d%n"
                                 + "RESULT run round_p50_ms %.0f%nRESULT run round_max_ms %.0f%n", q.rounds, feeder.rounds(), feeder.lateRounds(),
                         feeder.roundTimes().quantileNanos(0.5) / 1e6, feeder.roundTimes().quantileNanos(1) / 1e6);
