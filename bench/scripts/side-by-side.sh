@@ -35,7 +35,7 @@ cleanup() {
   if [ -f "$work/pids" ]; then
     sleep 2
     for pid in $(cat "$work/pids"); do
-      if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e "$work" -e "$repo/server/target/keda-otel-scaler.jar"; then
+      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -e "$work" -e "$repo/server/target/keda-otel-scaler.jar"; then
         kill "$pid" 2>/dev/null || true
       fi
     done

@@ -119,7 +119,14 @@ public final class PeerSideBySide {
                     }
                     Thread.sleep(Math.min(1000, Math.max(1, fullAt - System.currentTimeMillis())));
                 }
-                feeder.awaitRoundAfter(feeder.lastDeliveredTs(), 30_000);
+                // The window is full when the rounds of FILL_SECONDS have arrived, not merely when that much
+                // time has passed: a feed that lags (late rounds, reported) is waited for, up to 3 × the fill.
+                long rounds = fill * 1000L / PeerFeeder.INTERVAL_MS + 1;
+                long giveUp = System.currentTimeMillis() + 2L * fill * 1000;
+                do {
+                    feeder.awaitRoundAfter(feeder.lastDeliveredTs(), Math.max(1, giveUp - System.currentTimeMillis()));
+                } while (feeder.rounds() < rounds);
+                System.out.println("window full: " + feeder.progress());
                 long[] full = medianRss(procs);
                 report.put("full_rss_mib", i -> full[i] / MIB);
                 report.put("full_rss_anon_mib", i -> statusKb(procs.get(i), "RssAnon") / 1024.0);
@@ -223,7 +230,7 @@ public final class PeerSideBySide {
         for (PeerApi api : apis) {
             String problem = null;
             for (int attempt = 0; attempt < 4; attempt++) {
-                long ts = feeder.awaitRoundAfter(feeder.lastDeliveredTs(), 30_000);
+                long ts = feeder.awaitRoundAfter(feeder.lastDeliveredTs(), 120_000);
                 if (!api.name.startsWith("ours")) {
                     Thread.sleep(Math.max(0, feeder.lastDeliveredAtMs() + 3000 - System.currentTimeMillis()));
                 }
