@@ -70,7 +70,9 @@ final class PeerProcess implements AutoCloseable {
         requireFreePort(28428);
         return new PeerProcess("victoria-metrics", 28428, "/health", List.of("/usr/bin/victoria-metrics",
                 "-storageDataPath=" + dir.resolve("data"), "-httpListenAddr=127.0.0.1:28428", "-retentionPeriod=1",
-                "-loggerLevel=WARN"), Map.of(), dir, work.resolve("victoria-metrics.log").toFile());
+                // Its default (300,000) refuses any query or check touching more series, e.g. the counters at 1M;
+                // a query limit, not a memory setting.
+                "-search.maxUniqueTimeseries=10000000", "-loggerLevel=WARN"), Map.of(), dir, work.resolve("victoria-metrics.log").toFile());
     }
 
     /**
