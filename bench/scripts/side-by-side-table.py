@@ -128,8 +128,13 @@ for size in sizes:
     for q in range(1, 6):
         row(f"q{q} p50 / p99 (ms), {size:,}", [cell(per_run(size, s, f"q{q}_p50_ms"), 2) + " / " + cell(per_run(size, s, f"q{q}_p99_ms"), 2)
                                             for s in systems])
+    compared = any(per_run(size, s, "q1_disagree") != [None] * len(main[size]) for s in systems[1:])
     row(f"answers differing from Prometheus' (q1..q5, all runs), {size:,}", ["reference"] + [
-        " / ".join(str(int(sum(v for v in per_run(size, s, f"q{q}_disagree") if v))) for q in range(1, 6)) for s in systems[1:]])
+        " / ".join(str(int(sum(v for v in per_run(size, s, f"q{q}_disagree") if v))) for q in range(1, 6))
+        if compared else "not compared (solo)" for s in systems[1:]])
+    errors = [" / ".join(str(int(sum(v for v in per_run(size, s, f"q{q}_errors") if v))) for q in range(1, 6)) for s in systems]
+    if any(e != "0 / 0 / 0 / 0 / 0" for e in errors):
+        row(f"queries refused (q1..q5, all runs), {size:,}", errors)
     row(f"feed: worst delivery of a round after its tick (ms), {size:,}", [cell(per_run(size, s, "max_delivery_ms"), 0) for s in systems])
     late = [main[size][r]["run"].get("late_rounds") for r in sorted(main[size])]
     rounds_ = [main[size][r]["run"].get("feed_rounds") for r in sorted(main[size])]

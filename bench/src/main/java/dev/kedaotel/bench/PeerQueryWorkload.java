@@ -33,6 +33,9 @@ final class PeerQueryWorkload {
     /** [system][query] answers that differ from Prometheus' (system 0 is the reference). */
     final int[][] disagreements;
     final String[][] firstDisagreement;
+    /** [system][query] queries the system refused or failed (e.g. its query timeout), and the first answer. */
+    final int[][] errors;
+    final String[][] firstError;
     int rounds;
 
     private final List<PeerApi> systems;
@@ -45,6 +48,8 @@ final class PeerQueryWorkload {
         this.latency = new Percentiles[systems.size()][queries.length];
         this.disagreements = new int[systems.size()][queries.length];
         this.firstDisagreement = new String[systems.size()][queries.length];
+        this.errors = new int[systems.size()][queries.length];
+        this.firstError = new String[systems.size()][queries.length];
         for (Percentiles[] row : latency) {
             for (int q = 0; q < row.length; q++) {
                 row[q] = new Percentiles();
@@ -65,7 +70,17 @@ final class PeerQueryWorkload {
                 Map<String, Double> reference = null;
                 for (int s = 0; s < systems.size(); s++) {
                     long t0 = System.nanoTime();
-                    String body = systems.get(s).query(queries[q], t);
+                    String body;
+                    try {
+                        body = systems.get(s).query(queries[q], t);
+                    } catch (java.io.IOException e) {
+                        // A refused query (a limit, a timeout) is counted and reported, not timed; the session goes on.
+                        errors[s][q]++;
+                        if (firstError[s][q] == null) {
+                            firstError[s][q] = PromJson.abbreviate(String.valueOf(e.getMessage()));
+                        }
+                        continue;
+                    }
                     latency[s][q].record(System.nanoTime() - t0);
                     Map<String, Double> answer = PromJson.instantResult(body);
                     if (!compare) {
@@ -73,7 +88,7 @@ final class PeerQueryWorkload {
                     }
                     if (s == 0) {
                         reference = answer;
-                    } else if (!agree(reference, answer)) {
+                    } else if (reference != null && !agree(reference, answer)) {
                         disagreements[s][q]++;
                         if (firstDisagreement[s][q] == null) {
                             firstDisagreement[s][q] = "at " + PeerApi.seconds(t) + ": Prometheus " + abbreviate(reference) + " vs "

@@ -23,7 +23,7 @@ import java.util.List;
  *     [--work /tmp/dir] [--pid-file f]
  * </pre>
  * Exit status: 0 done; 2 a system was under-fed, a check failed or something broke (no figures are
- * printed as RESULT then); 3 our answers disagreed with Prometheus' (figures printed, run flagged).
+ * printed as RESULT then); 3 ours disagreed with Prometheus' answers or refused a query (figures printed, run flagged).
  * Run from the repository root (it starts {@code server/target/keda-otel-scaler.jar}).
  */
 public final class PeerSideBySide {
@@ -154,6 +154,7 @@ public final class PeerSideBySide {
                     int qi = k;
                     report.put("q" + (k + 1) + "_p50_ms", i -> q.latency[i][qi].quantileNanos(0.5) / 1e6);
                     report.put("q" + (k + 1) + "_p99_ms", i -> q.latency[i][qi].quantileNanos(0.99) / 1e6);
+                    report.put("q" + (k + 1) + "_errors", i -> q.errors[i][qi]);
                     if (compare) {
                         report.put("q" + (k + 1) + "_disagree", i -> q.disagreements[i][qi]);
                     }
@@ -172,6 +173,18 @@ public final class PeerSideBySide {
                             feeder.lateRounds(), feeder.rounds());
                 }
                 int status = 0;
+                for (int s = 0; s < apis.size(); s++) {
+                    for (int k = 0; k < q.queries.length; k++) {
+                        if (q.firstError[s][k] != null) {
+                            boolean ours = apis.get(s).name.startsWith("ours");
+                            System.out.printf("%s q%d: %s refused %d of %d, first: %s%n", ours ? "FAIL" : "note", k + 1,
+                                    apis.get(s).name, q.errors[s][k], q.rounds, q.firstError[s][k]);
+                            if (ours) {
+                                status = 3;
+                            }
+                        }
+                    }
+                }
                 for (int s = 1; s < apis.size(); s++) {
                     for (int k = 0; k < q.queries.length; k++) {
                         if (q.firstDisagreement[s][k] != null) {
