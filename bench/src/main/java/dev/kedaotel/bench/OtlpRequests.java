@@ -139,7 +139,8 @@ public final class OtlpRequests {
         }
     }
 
-    private static void putLongLE(byte[] b, int off, long v) {
+    /** Writes {@code v} as 8 little-endian bytes at {@code off} (a protobuf fixed64 / double). */
+    static void putLongLE(byte[] b, int off, long v) {
         for (int i = 0; i < 8; i++) {
             b[off + i] = (byte) (v >>> (8 * i));
         }
