@@ -42,6 +42,10 @@ import java.util.concurrent.TimeUnit;
  * Every RPC fails with a status that has a message, never UNKNOWN: whatever escapes evaluation or
  * compilation is turned into one (see {@code guarded}).
  *
+ * <p>With tenancy on ({@link ScalerConfig#namespaceLabel()}), every query is scoped to the
+ * {@code ScaledObjectRef.namespace} it came with (see {@link ScalerQueryCompiler}), so GetMetrics,
+ * IsActive and StreamIsActive all answer from that namespace's series only.
+ *
  * <p>Threads: gRPC threads run the RPCs. The composition root's scheduler (given to the constructor,
  * never created or shut down here) runs the idle sweep and, when a resend interval is configured,
  * re-sends every open stream's flag (one task for all streams, not a timer per stream); {@link #close()}
@@ -66,7 +70,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         this.config = config;
         this.observer = observer;
         this.scaledObjects = new ScaledObjects(queries,
-                new ScalerQueryCompiler(queries.engine(), config.retentionMs()), config, observer);
+                new ScalerQueryCompiler(queries.engine(), config.retentionMs(), config.namespaceLabel()), config, observer);
         long sweepMs = Math.max(1_000, Math.min(60_000, config.idleTimeoutMs() / 4));
         this.idleSweep = scheduler.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         this.resend = config.resendIntervalMs() <= 0 ? null
@@ -140,7 +144,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private GetMetricSpecResponse specOf(ScaledObjectRef ref) throws StatusException {
         double target = ScalerMetadata.targetValue(ref.getScalerMetadataMap());
         try {
-            scaledObjects.compile(ref.getScalerMetadataMap());
+            scaledObjects.compile(ref.getNamespace(), ref.getScalerMetadataMap());
         } catch (StatusException e) {
             scaledObjects.resolve(ref);
         }

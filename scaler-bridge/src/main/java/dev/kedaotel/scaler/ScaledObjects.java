@@ -30,10 +30,17 @@ final class ScaledObjects {
     private final ScalerObserver observer;
     private final ConcurrentHashMap<ScaledObjectKey, ScaledObjectState> states = new ConcurrentHashMap<>();
     /** Compiled metadata maps, failures included: a broken query is not re-parsed on every call. */
-    private final ConcurrentHashMap<Map<String, String>, Compiled> compiledByMetadata = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CompileKey, Compiled> compiledByMetadata = new ConcurrentHashMap<>();
 
     /** One metadata map's compilation: the query, or why there is none. */
     private record Compiled(ScalerQuery query, Status error) {
+    }
+
+    /**
+     * What a compilation depends on: the metadata map and, with tenancy on, the namespace the query is
+     * scoped to ("" with tenancy off, so identical metadata in any namespace shares one compilation).
+     */
+    private record CompileKey(String namespace, Map<String, String> metadata) {
     }
 
     ScaledObjects(StandingQueries queries, ScalerQueryCompiler compiler, ScalerConfig config, ScalerObserver observer) {
@@ -44,22 +51,24 @@ final class ScaledObjects {
     }
 
     /**
-     * The metadata of {@code metadata} parsed and compiled (cached per distinct map).
+     * The metadata of {@code metadata} parsed and compiled (cached per distinct map, and per namespace
+     * when tenancy scopes the query to it).
      *
      * @throws StatusException why it cannot be compiled (INVALID_ARGUMENT, or INTERNAL if compiling failed unexpectedly)
      */
-    ScalerQuery compile(Map<String, String> metadata) throws StatusException {
-        Compiled compiled = compiledByMetadata.get(metadata);
+    ScalerQuery compile(String namespace, Map<String, String> metadata) throws StatusException {
+        CompileKey key = new CompileKey(config.tenancy() ? namespace : "", metadata);
+        Compiled compiled = compiledByMetadata.get(key);
         if (compiled == null) {
             try {
-                compiled = new Compiled(compiler.compile(ScalerMetadata.parse(metadata)), null);
+                compiled = new Compiled(compiler.compile(ScalerMetadata.parse(metadata), namespace), null);
             } catch (StatusException e) {
                 compiled = new Compiled(null, e.getStatus());
             }
             if (compiledByMetadata.size() >= MAX_COMPILED) {
                 compiledByMetadata.clear();
             }
-            compiledByMetadata.put(Map.copyOf(metadata), compiled);
+            compiledByMetadata.put(new CompileKey(key.namespace(), Map.copyOf(metadata)), compiled);
         }
         if (compiled.error() != null) {
             throw compiled.error().asException();
@@ -84,7 +93,7 @@ final class ScaledObjects {
         ScalerQuery query;
         Status invalid = null;
         try {
-            query = compile(metadata);
+            query = compile(ref.getNamespace(), metadata);
         } catch (StatusException e) {
             query = null;
             invalid = e.getStatus();

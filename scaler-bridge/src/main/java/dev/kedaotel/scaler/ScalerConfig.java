@@ -12,6 +12,7 @@ public final class ScalerConfig {
     private final long retentionMs;
     private final long idleTimeoutMs;
     private final boolean streamMetricSpecEnabled;
+    private final String namespaceLabel;
     private final TimeSource time;
 
     private ScalerConfig(Builder b) {
@@ -21,6 +22,7 @@ public final class ScalerConfig {
         this.retentionMs = b.retentionMs;
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.streamMetricSpecEnabled = b.streamMetricSpecEnabled;
+        this.namespaceLabel = b.namespaceLabel;
         this.time = b.time;
     }
 
@@ -61,6 +63,20 @@ public final class ScalerConfig {
         return streamMetricSpecEnabled;
     }
 
+    /**
+     * Tenancy ({@code SCALED_OBJECT_NAMESPACE_LABEL}): the label whose value must equal a ScaledObject's
+     * namespace for its query to see a series; every selector of the compiled query gets that matcher
+     * (see {@link ScalerQueryCompiler}). Empty: off, queries see every series.
+     */
+    public String namespaceLabel() {
+        return namespaceLabel;
+    }
+
+    /** Whether {@link #namespaceLabel()} is set. */
+    public boolean tenancy() {
+        return !namespaceLabel.isEmpty();
+    }
+
     /** The service's time source (the composition root's). */
     public TimeSource time() {
         return time;
@@ -73,6 +89,7 @@ public final class ScalerConfig {
         private long retentionMs = 120_000;
         private long idleTimeoutMs = 600_000;
         private boolean streamMetricSpecEnabled = true;
+        private String namespaceLabel = "";
         private TimeSource time = TimeSource.system();
 
         public Builder valueIfNotFound(double v) {
@@ -111,6 +128,19 @@ public final class ScalerConfig {
 
         public Builder streamMetricSpecEnabled(boolean v) {
             streamMetricSpecEnabled = v;
+            return this;
+        }
+
+        /**
+         * @param v a Prometheus label name such as {@code k8s_namespace_name}, or "" (off)
+         * @throws IllegalArgumentException saying why {@code v} cannot be a label name
+         */
+        public Builder namespaceLabel(String v) {
+            java.util.Objects.requireNonNull(v, "namespaceLabel");
+            if (!v.isEmpty()) {
+                dev.kedaotel.query.ast.SelectorScope.checkLabelName(v);
+            }
+            namespaceLabel = v;
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ValueType;
 import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.SelectorScope;
 import dev.kedaotel.query.kedify.KedifyQuery;
 import dev.kedaotel.query.kedify.OperationOverTime;
 import dev.kedaotel.query.kedify.KedifyQueryException;
@@ -23,36 +24,92 @@ import io.grpc.StatusException;
  * </ul>
  * Anything thrown while compiling (a parser bug, or a stack overflow on an absurdly nested expression)
  * becomes a status too, see {@link Failures#unexpected}.
+ *
+ * <p><b>Tenancy.</b> With a namespace label configured ({@code SCALED_OBJECT_NAMESPACE_LABEL}, e.g.
+ * {@code k8s_namespace_name}), the compiled expression — either syntax — is rewritten by
+ * {@link SelectorScope} so that every selector also requires {@code <label>="<the ScaledObject's
+ * namespace>"}. The rewrite is on the syntax tree, not the query text, because selectors nested in
+ * subqueries, function arguments or either side of {@code or}/{@code unless} would escape a text edit;
+ * matchers the user wrote on that label (a regex, a negation, another namespace) stay and are ANDed
+ * with it, so they can only narrow. The ScalerQuery's {@code promql} is the scoped canonical text, so
+ * the standing query (shared by text) is per namespace, and {@code /memstore/scaledobjects} shows what is
+ * really evaluated. A ScaledObjectRef without a namespace is INVALID_ARGUMENT while tenancy is on.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class ScalerQueryCompiler {
     private final QueryEngine engine;
     private final long windowMs;
+    private final String namespaceLabel;
 
-    /** @param windowMs the kedify time window (kedify aggregates over the store retention) */
+    /**
+     * A compiler without tenancy.
+     *
+     * @param windowMs the kedify time window (kedify aggregates over the store retention)
+     */
     public ScalerQueryCompiler(QueryEngine engine, long windowMs) {
-        this.engine = engine;
-        this.windowMs = windowMs;
+        this(engine, windowMs, "");
     }
 
     /**
-     * @throws StatusException {@code INVALID_ARGUMENT} naming metricQuery and why it is neither syntax
-     *     or does not yield one number; {@code INTERNAL} if compiling failed unexpectedly
+     * @param windowMs the kedify time window (kedify aggregates over the store retention)
+     * @param namespaceLabel the tenancy label every selector is scoped by, or "" for none
+     * @throws IllegalArgumentException if {@code namespaceLabel} is not a usable label name
+     */
+    public ScalerQueryCompiler(QueryEngine engine, long windowMs, String namespaceLabel) {
+        this.engine = engine;
+        this.windowMs = windowMs;
+        if (!namespaceLabel.isEmpty()) {
+            SelectorScope.checkLabelName(namespaceLabel);
+        }
+        this.namespaceLabel = namespaceLabel;
+    }
+
+    /**
+     * Compiles without a namespace: only when tenancy is off (else INVALID_ARGUMENT, see
+     * {@link #compile(ScalerMetadata, String)}).
      */
     public ScalerQuery compile(ScalerMetadata metadata) throws StatusException {
+        return compile(metadata, "");
+    }
+
+    /**
+     * @param namespace the ScaledObject's namespace ({@code ScaledObjectRef.namespace}); the query is
+     *     scoped to it when tenancy is on, and it is ignored otherwise
+     * @throws StatusException {@code INVALID_ARGUMENT} naming metricQuery and why it is neither syntax
+     *     or does not yield one number, or naming the empty namespace while tenancy is on;
+     *     {@code INTERNAL} if compiling failed unexpectedly
+     */
+    public ScalerQuery compile(ScalerMetadata metadata, String namespace) throws StatusException {
+        SelectorScope scope = scope(namespace);
         try {
             KedifyQuery kedify;
             try {
                 kedify = KedifyQuery.compile(metadata.metricQuery(), metadata.operationOverTime(), windowMs);
             } catch (KedifyQueryException kedifyError) {
-                return compileAsPromQL(metadata, kedifyError);
+                return compileAsPromQL(metadata, kedifyError, scope);
             }
-            return new ScalerQuery(metadata, kedify.promql(), kedify.expr(), true);
+            Expr expr = scope == null ? kedify.expr() : scope.apply(kedify.expr());
+            return new ScalerQuery(metadata, expr.toString(), expr, true);
         } catch (RuntimeException | StackOverflowError e) {
             throw Failures.unexpected("compiling", metadata.metricQuery(), e).asException();
         }
     }
 
-    private ScalerQuery compileAsPromQL(ScalerMetadata metadata, KedifyQueryException kedifyError)
+    /** The tenancy scope for {@code namespace}, or null when tenancy is off. */
+    private SelectorScope scope(String namespace) throws StatusException {
+        if (namespaceLabel.isEmpty()) {
+            return null;
+        }
+        if (namespace == null || namespace.isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("ScaledObjectRef.namespace is empty, but tenancy is on"
+                    + " (SCALED_OBJECT_NAMESPACE_LABEL=" + namespaceLabel + "): a ScaledObject's query sees only series whose "
+                    + namespaceLabel + " label equals its namespace, so KEDA must send the namespace").asException();
+        }
+        return SelectorScope.of(namespaceLabel, namespace);
+    }
+
+    private ScalerQuery compileAsPromQL(ScalerMetadata metadata, KedifyQueryException kedifyError, SelectorScope scope)
             throws StatusException {
         String query = metadata.metricQuery();
         Expr expr;
@@ -73,6 +130,9 @@ public final class ScalerQueryCompiler {
                     + "' is \"" + metadata.operationOverTime().wireName() + "\" but metricQuery \"" + Failures.query(query)
                     + "\" is PromQL, which states its own time aggregation; drop operationOverTime or use"
                     + " kedify syntax").asException();
+        }
+        if (scope != null) {
+            expr = scope.apply(expr);
         }
         // Keyed by the canonical form so spellings of one query share a standing query.
         return new ScalerQuery(metadata, expr.toString(), expr, false);

@@ -40,7 +40,7 @@ class StreamIsActiveTest {
 
     private StandingQuery queryOf(ScaledObjectRef ref) throws Exception {
         ScalerQuery compiled = new ScalerQueryCompiler(env.engine, ScalerTestEnv.RETENTION_MS)
-                .compile(ScalerMetadata.parse(ref.getScalerMetadataMap()));
+                .compile(ScalerMetadata.parse(ref.getScalerMetadataMap()), ref.getNamespace());
         return env.queries.find(compiled.promql());
     }
 
