@@ -194,6 +194,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .resendIntervalMs(config.resendIntervalMs())
                 .retentionMs(config.retentionMs())
                 .idleTimeoutMs(config.get(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
+                .namespaceLabel(config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL))
                 .time(time)
                 .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
         selfMetrics.bindScaler(scaler, standing);
@@ -231,8 +232,10 @@ public final class KedaOtelScaler implements AutoCloseable {
                 r -> HttpReplies.text(r, 503, "OTLP/HTTP ingest is busy (OTLP_MAX_BYTES_IN_FLIGHT); retry later\n"));
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");
-        new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version()).register(http, queries);
-        new MemstoreApi(store, engine, time, config.retentionMs()).register(http, queries);
+        String namespaceLabel = config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL);
+        new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version(), namespaceLabel)
+                .register(http, queries);
+        new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel).register(http, queries);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
@@ -259,6 +262,11 @@ public final class KedaOtelScaler implements AutoCloseable {
         LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",
                 Integer.toString(otlpPort()), Integer.toString(scalerPort()), Integer.toString(httpPort()),
                 Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000));
+        if (!namespaceLabel.isEmpty()) {
+            LOG.log(Level.INFO, "tenancy on: every ScaledObject query sees only series whose {0} label equals the ScaledObject''s"
+                    + " namespace; HTTP API requests are scoped when they carry a namespace parameter"
+                    + " (SCALED_OBJECT_NAMESPACE_LABEL)", namespaceLabel);
+        }
     }
 
     /** Something that binds a port. */

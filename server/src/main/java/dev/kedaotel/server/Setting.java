@@ -74,6 +74,14 @@ public final class Setting<T> {
             "How often answers of streamed ScaledObject queries are re-checked as samples age out of the window.");
     public static final Setting<Long> SCALED_OBJECT_IDLE_SECONDS = positiveLong("SCALED_OBJECT_IDLE_SECONDS", "600",
             "A ScaledObject not asked about for this long (and without open streams) is forgotten.");
+    public static final Setting<String> SCALED_OBJECT_NAMESPACE_LABEL = new Setting<>("SCALED_OBJECT_NAMESPACE_LABEL", "",
+            "Tenancy, off when empty. Set to a label (e.g. k8s_namespace_name, from the promoted k8s.namespace.name) and every"
+                    + " selector of a ScaledObject's query also requires that label to equal the ScaledObject's namespace, so no"
+                    + " ScaledObject scales on or reads another namespace's series, whatever its query says (a ScaledObjectRef"
+                    + " without a namespace is then INVALID_ARGUMENT). The HTTP API (/api/v1/*, /memstore/query, /memstore/data,"
+                    + " /memstore/names) scopes a request the same way when it has a namespace parameter, as KEDA's prometheus"
+                    + " trigger sends; without one the API is unscoped, so restrict it separately.",
+            Setting::namespaceLabel);
     public static final Setting<Integer> OTLP_MAX_RECV_MSG_SIZE_BYTES = positiveInt("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864",
             "Largest OTLP request accepted (after decompression), gRPC and HTTP.");
     public static final Setting<Long> OTLP_MAX_BYTES_IN_FLIGHT = positiveLong("OTLP_MAX_BYTES_IN_FLIGHT", "268435456",
@@ -258,6 +266,25 @@ public final class Setting<T> {
             }
             return List.copyOf(out);
         });
+    }
+
+    /** "" (off) or a label name that can scope queries; an OTel attribute name gets a hint to its stored form. */
+    private static String namespaceLabel(String raw) {
+        String label = raw.trim();
+        if (label.isEmpty()) {
+            return "";
+        }
+        try {
+            dev.kedaotel.query.ast.SelectorScope.checkLabelName(label);
+        } catch (IllegalArgumentException e) {
+            String stored = dev.kedaotel.model.PrometheusNames.labelName(label);
+            if (!stored.equals(label) && !stored.startsWith("__")) {
+                throw new IllegalArgumentException(e.getMessage() + "; the attribute " + label + " is stored as the label "
+                        + stored);
+            }
+            throw e;
+        }
+        return label;
     }
 
     private static java.util.logging.Level logLevel(String raw) {

@@ -5,6 +5,8 @@ import dev.kedaotel.model.TimeSource;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ScalarOutcome;
+import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.SelectorScope;
 import dev.kedaotel.query.kedify.KedifyQuery;
 import dev.kedaotel.query.kedify.KedifyQueryException;
 import dev.kedaotel.query.kedify.OperationOverTime;
@@ -28,6 +30,11 @@ import java.util.TreeMap;
  * {@code GET /memstore/names}, {@code GET /memstore/data}, {@code POST /memstore/query},
  * {@code POST /memstore/reset}. {@code /memstore/query} evaluates exactly what a ScaledObject would
  * (the same compiled query), without clamps, as kedify does.
+ *
+ * <p>Tenancy: with {@code SCALED_OBJECT_NAMESPACE_LABEL} set, a {@code namespace} URL parameter scopes
+ * {@code /memstore/query} (its compiled query gets the matcher on every selector, as a ScaledObject's
+ * does, and the answer's {@code promql} shows it), {@code /memstore/data} and {@code /memstore/names}
+ * to that namespace's series; without it they are unscoped (see {@link NamespaceParameter}).
  */
 public final class MemstoreApi {
     private static final int MAX_BODY = 1 << 20;
@@ -40,12 +47,20 @@ public final class MemstoreApi {
     /** Not a valid metric name, so it cannot collide with one. */
     static final String NOTE_KEY = "#note";
     private final long windowMs;
+    private final NamespaceParameter namespaces;
 
+    /** Endpoints without tenancy. */
     public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
+        this(store, engine, time, windowMs, "");
+    }
+
+    /** @param namespaceLabel {@code SCALED_OBJECT_NAMESPACE_LABEL}, or "" when tenancy is off */
+    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs, String namespaceLabel) {
         this.store = store;
         this.engine = engine;
         this.time = time;
         this.windowMs = windowMs;
+        this.namespaces = new NamespaceParameter(namespaceLabel);
     }
 
     /** @param lane where the routes run (the composition root's bounded query executor) */
@@ -57,8 +72,28 @@ public final class MemstoreApi {
     }
 
     private void names(HttpRequest r) throws IOException {
+        SelectorScope scope;
+        try {
+            scope = namespaces.scope(r);
+        } catch (IllegalArgumentException e) {
+            HttpReplies.plainError(r, 400, e.getMessage());
+            return;
+        }
+        java.util.Collection<String> names = store.labelValues(Labels.METRIC_NAME);
+        if (scope != null) {
+            java.util.TreeSet<String> scoped = new java.util.TreeSet<>();
+            IntList refs = new IntList();
+            store.select(List.of(scope.matcher()), refs);
+            for (int i = 0; i < refs.size(); i++) {
+                Labels l = store.labels(refs.get(i));
+                if (l != null) {
+                    scoped.add(l.metricName());
+                }
+            }
+            names = scoped;
+        }
         JsonWriter w = new JsonWriter().beginArray();
-        for (String n : store.labelValues(Labels.METRIC_NAME)) {
+        for (String n : names) {
             w.value(n);
         }
         HttpReplies.json(r, 200, w.endArray().toString());
@@ -83,11 +118,19 @@ public final class MemstoreApi {
                     + r.param("limit") + "\"");
             return;
         }
+        SelectorScope scope;
+        try {
+            scope = namespaces.scope(r);
+        } catch (IllegalArgumentException e) {
+            HttpReplies.plainError(r, 400, e.getMessage());
+            return;
+        }
         String metric = r.param("metric");
         IntList refs = new IntList();
-        store.select(List.of(metric == null || metric.isEmpty()
+        List<LabelMatcher> selector = List.of(metric == null || metric.isEmpty()
                 ? LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, ".+")
-                : LabelMatcher.eq(Labels.METRIC_NAME, metric)), refs);
+                : LabelMatcher.eq(Labels.METRIC_NAME, metric));
+        store.select(scope == null ? selector : scope.apply(selector), refs);
         Map<String, List<Integer>> byName = new TreeMap<>();
         for (int i = 0; i < refs.size(); i++) {
             Labels l = store.labels(refs.get(i));
@@ -140,6 +183,13 @@ public final class MemstoreApi {
     }
 
     private void query(HttpRequest r) throws IOException {
+        SelectorScope scope;
+        try {
+            scope = namespaces.scope(r);
+        } catch (IllegalArgumentException e) {
+            HttpReplies.plainError(r, 400, e.getMessage());
+            return;
+        }
         String body = new String(HttpRequest.readAll(r.body(), MAX_BODY), StandardCharsets.UTF_8);
         String q;
         String op;
@@ -167,15 +217,16 @@ public final class MemstoreApi {
             HttpReplies.plainError(r, 400, e.getMessage());
             return;
         }
+        Expr expr = scope == null ? kq.expr() : scope.apply(kq.expr());
         JsonWriter w = new JsonWriter().beginObject().name("ok");
         try {
-            ScalarOutcome out = engine.evaluateToScalar(kq.expr(), time.wallMillis());
+            ScalarOutcome out = engine.evaluateToScalar(expr, time.wallMillis());
             if (out.found()) {
                 w.value(true).name("operation").value("query").name("error").value("").name("value").value(out.value());
             } else {
                 w.value(true).name("operation").value("query").name("error").value("Metric not found").name("value").value(-1);
             }
-            w.name("promql").value(kq.promql());
+            w.name("promql").value(expr.toString());
         } catch (PromQLException e) {
             HttpReplies.plainError(r, 400, e.getMessage());
             return;

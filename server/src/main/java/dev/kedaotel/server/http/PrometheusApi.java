@@ -7,6 +7,7 @@ import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.QueryOptions;
 import dev.kedaotel.query.QueryResult;
 import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.SelectorScope;
 import dev.kedaotel.query.ast.VectorSelector;
 import dev.kedaotel.tsdb.IntList;
 import dev.kedaotel.model.LabelMatcher;
@@ -23,6 +24,14 @@ import java.util.TreeSet;
  * The Prometheus HTTP API subset that Grafana, promtool and KEDA's prometheus trigger call, with
  * Prometheus' envelope, error types and status codes (bad_data 400, execution 422, timeout 503,
  * canceled 499). Queries and selections run against the live window in the store.
+ *
+ * <p>Tenancy: with {@code SCALED_OBJECT_NAMESPACE_LABEL} set, a request with a {@code namespace}
+ * parameter (KEDA's prometheus trigger sends one when its {@code namespace} metadata is set) is scoped
+ * to that namespace: every selector of {@code query} / {@code query_range} gets the matcher
+ * {@code <label>="<namespace>"} on the parsed tree (see {@link SelectorScope}: editing the text would miss
+ * selectors in nested expressions), and so does every {@code match[]} of {@code series}, {@code labels}
+ * and {@code label/<name>/values} — which, without {@code match[]}, select {@code {<label>="<namespace>"}}.
+ * Without the parameter the API is unscoped; see {@link NamespaceParameter}.
  */
 public final class PrometheusApi {
     /** Prometheus refuses range queries with more points than this per series. */
@@ -33,13 +42,22 @@ public final class PrometheusApi {
     private final TimeSource time;
     private final long defaultTimeoutMs;
     private final String version;
+    private final NamespaceParameter namespaces;
 
+    /** An API without tenancy. */
     public PrometheusApi(QueryEngine engine, TimeSeriesStore store, TimeSource time, long defaultTimeoutMs, String version) {
+        this(engine, store, time, defaultTimeoutMs, version, "");
+    }
+
+    /** @param namespaceLabel {@code SCALED_OBJECT_NAMESPACE_LABEL}, or "" when tenancy is off */
+    public PrometheusApi(QueryEngine engine, TimeSeriesStore store, TimeSource time, long defaultTimeoutMs, String version,
+                         String namespaceLabel) {
         this.engine = engine;
         this.store = store;
         this.time = time;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.version = version;
+        this.namespaces = new NamespaceParameter(namespaceLabel);
     }
 
     /** @param lane where the routes run (the composition root's bounded query executor) */
@@ -112,18 +130,20 @@ public final class PrometheusApi {
         long time;
         QueryOptions opts;
         int limit;
+        SelectorScope scope;
         try {
             limit = limit(r);
             String ts = r.param("time");
             time = ts == null || ts.isEmpty() ? this.time.wallMillis() : PromFormat.parseTime("time", ts);
             opts = options(r);
+            scope = namespaces.scope(r);
         } catch (IllegalArgumentException e) {
             badData(r, e.getMessage());
             return;
         }
         Expr expr;
         try {
-            expr = engine.parse(q);
+            expr = scoped(engine.parse(q), scope);
         } catch (PromQLException e) {
             // Prometheus' instant-query handler reports a query that does not parse as an invalid
             // parameter (the range handler does not; see queryRange).
@@ -145,6 +165,7 @@ public final class PrometheusApi {
         long step;
         QueryOptions opts;
         int limit;
+        SelectorScope scope;
         try {
             limit = limit(r);
             if (q == null || q.isEmpty()) {
@@ -164,17 +185,23 @@ public final class PrometheusApi {
                 throw new IllegalArgumentException("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
             }
             opts = options(r);
+            scope = namespaces.scope(r);
         } catch (IllegalArgumentException e) {
             badData(r, e.getMessage());
             return;
         }
         try {
-            Expr expr = engine.parse(q);
+            Expr expr = scoped(engine.parse(q), scope);
             QueryResult res = engine.range(expr, start, end, step, opts);
             writeResult(r, res, limit);
         } catch (PromQLException e) {
             queryError(r, e);
         }
+    }
+
+    /** {@code expr} confined to {@code scope}'s namespace, or unchanged when the request is unscoped. */
+    private static Expr scoped(Expr expr, SelectorScope scope) {
+        return scope == null ? expr : scope.apply(expr);
     }
 
     /** Writes a query result, keeping at most {@code limit} series (0 = all) with Prometheus' warning. */
@@ -194,18 +221,24 @@ public final class PrometheusApi {
         return v;
     }
 
-    /** Parses every match[] selector into matcher lists; an absent match[] yields null. */
+    /**
+     * Parses every match[] selector into matcher lists; an absent match[] yields null, or with a
+     * namespace scope the one selector {@code {<label>="<namespace>"}}. With a scope every selector
+     * carries its matcher.
+     */
     private List<List<LabelMatcher>> matchers(HttpRequest r, boolean required) throws PromQLException {
+        SelectorScope scope = namespaces.scope(r);
         List<String> ms = r.params("match[]");
         if (ms.isEmpty()) {
             if (required) {
                 throw new IllegalArgumentException("no match[] parameter provided");
             }
-            return null;
+            return scope == null ? null : List.of(List.of(scope.matcher()));
         }
         List<List<LabelMatcher>> out = new ArrayList<>();
         for (String m : ms) {
-            out.add(selectorMatchers(m));
+            List<LabelMatcher> sel = selectorMatchers(m);
+            out.add(scope == null ? sel : scope.apply(sel));
         }
         return out;
     }
