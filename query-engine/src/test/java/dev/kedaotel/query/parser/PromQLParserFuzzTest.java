@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.SelectorScope;
+import dev.kedaotel.query.ast.VectorSelector;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * {@link PromQLException} with a Prometheus-worded message; any other exception (a
  * {@code StackOverflowError} included), a hang or running out of memory is a finding. A parsed
  * expression must print ({@code toString()}) as PromQL that parses again and prints the same
- * (Prometheus' own round-trip property of {@code String()}). The input is the query text (UTF-8).
+ * (Prometheus' own round-trip property of {@code String()}). The same holds for the expression scoped
+ * to a namespace by {@link SelectorScope} (tenancy), and every selector of the re-parsed scoped text
+ * carries the namespace matcher. The input is the query text (UTF-8).
  * Seeds: {@code src/test/resources/dev/kedaotel/query/parser/PromQLParserFuzzTestInputs/parse/};
  * see docs/fuzzing.md.
  */
@@ -45,5 +49,30 @@ class PromQLParserFuzzTest {
             return;
         }
         assertEquals(printed, again.toString(), () -> "query " + query + " does not print stably");
+        assertScopedEverywhere(query, expr);
+    }
+
+    private static final SelectorScope SCOPE = SelectorScope.of("k8s_namespace_name", "a\"\\ü");
+
+    private static void assertScopedEverywhere(String query, Expr expr) {
+        String scoped = SCOPE.apply(expr).toString();
+        Expr reparsed;
+        try {
+            reparsed = Parser.parse(scoped);
+        } catch (PromQLException e) {
+            fail("query " + query + " scoped prints as " + scoped + ", which does not parse: " + e.getMessage());
+            return;
+        }
+        assertEquals(scoped, reparsed.toString(), () -> "query " + query + " scoped does not print stably");
+        assertEverySelectorScoped(query, reparsed);
+    }
+
+    private static void assertEverySelectorScoped(String query, Expr e) {
+        if (e instanceof VectorSelector vs) {
+            assertTrue(vs.matchers().contains(SCOPE.matcher()), () -> "query " + query + ": selector " + vs + " is not scoped");
+        }
+        for (Expr c : e.children()) {
+            assertEverySelectorScoped(query, c);
+        }
     }
 }
