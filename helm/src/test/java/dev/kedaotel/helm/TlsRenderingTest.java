@@ -263,6 +263,15 @@ class TlsRenderingTest {
         assertEquals(CM_DIR + "/tls.crt", env.get("OTLP_TLS_CERT_FILE"));
     }
 
+    /** The oldest Kubernetes the chart declares (Chart.yaml kubeVersion) renders every TLS value set. */
+    @Test
+    void tlsValueSetsRenderOnTheOldestSupportedKubernetes() {
+        for (String values : List.of("tls-kedify-style.yaml", "tls-per-port.yaml", "cert-manager.yaml")) {
+            Manifests m = Chart.asDocumented().kubeVersion("v1.25.0").values(values).render();
+            assertTrue(m.has("Deployment"), values);
+        }
+    }
+
     @Test
     void notesTellHowToReachATlsAndTokenProtectedInstall() {
         String notes = Chart.asDocumented().values("cert-manager.yaml").renderNotes();
