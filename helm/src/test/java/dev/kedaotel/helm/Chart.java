@@ -66,6 +66,12 @@ final class Chart {
         return this;
     }
 
+    /** A values file outside the test resources (an example's chart values). */
+    Chart valuesFile(Path file) {
+        valuesFiles.add(file);
+        return this;
+    }
+
     /** The Kubernetes version helm assumes (Capabilities.KubeVersion). */
     Chart kubeVersion(String version) {
         this.kubeVersion = version;

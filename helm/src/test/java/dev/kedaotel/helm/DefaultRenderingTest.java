@@ -82,6 +82,7 @@ class DefaultRenderingTest {
         Node c = container(out);
         assertEquals("/healthz", c.str("livenessProbe.httpGet.path"));
         assertEquals("http", c.str("livenessProbe.httpGet.port"));
+        assertEquals("HTTP", c.str("livenessProbe.httpGet.scheme"));
         assertEquals(6, c.at("livenessProbe.failureThreshold").integer());
         assertEquals("/readyz", c.str("readinessProbe.httpGet.path"));
         assertEquals("http", c.str("readinessProbe.httpGet.port"));
@@ -148,6 +149,8 @@ class DefaultRenderingTest {
         expected.put("OTLP_PROMOTE_JOB_INSTANCE", "true");
         expected.put("OTLP_SERIES_CACHE_SLOTS", "262144");
         expected.put("OTLP_MAX_BYTES_IN_FLIGHT", "268435456");
+        expected.put("BIND_ADDRESS", "0.0.0.0");
+        expected.put("MEMSTORE_RESET_ENABLED", "false");
         expected.put("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m");
         expected.put("LOG_LEVEL", "info");
         expected.put("NO_COLOR", "false");

@@ -25,11 +25,17 @@ class ExamplesTest {
     private static final String SCALER_ADDRESS = "keda-otel-scaler.keda.svc:4318";
     private static final String OTLP_ENDPOINT = "keda-otel-scaler.keda.svc:4317";
     private static final String PROMETHEUS_API = "http://keda-otel-scaler.keda.svc:9090";
+    private static final String PROMETHEUS_API_HTTPS = "https://keda-otel-scaler.keda.svc:9090";
+    /** Chart values files among the examples: rendered with the chart instead of parsed as objects. */
+    private static final String VALUES_SUFFIX = "values.yaml";
+    /** Kinds without a namespace. */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("ClusterIssuer", "ClusterTriggerAuthentication");
     private static final Set<String> OPERATIONS = Set.of("last_one", "rate", "count", "avg", "min", "max");
 
     static Stream<Path> yamlFiles() throws IOException {
         try (Stream<Path> s = Files.walk(Chart.examplesDir())) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+            List<Path> files = s.filter(p -> p.toString().endsWith(".yaml") && !p.toString().endsWith(VALUES_SUFFIX))
+                    .sorted().collect(Collectors.toList());
             return files.stream();
         }
     }
@@ -50,7 +56,9 @@ class ExamplesTest {
         for (Node o : m.all()) {
             assertTrue(o.str("apiVersion") != null && o.str("kind") != null && o.str("metadata.name") != null,
                     file + ": every object has apiVersion, kind and metadata.name");
-            assertTrue(o.str("metadata.namespace") != null, file + ": " + o.str("kind") + " names its namespace");
+            if (!CLUSTER_SCOPED.contains(o.str("kind"))) {
+                assertTrue(o.str("metadata.namespace") != null, file + ": " + o.str("kind") + " names its namespace");
+            }
         }
     }
 
@@ -60,7 +68,7 @@ class ExamplesTest {
         try (Stream<Path> s = Files.list(Chart.examplesDir())) {
             dirs = s.filter(Files::isDirectory).collect(Collectors.toList());
         }
-        assertEquals(6, dirs.size(), "example folders: " + dirs);
+        assertEquals(7, dirs.size(), "example folders: " + dirs);
         for (Path dir : dirs) {
             Path readme = dir.resolve("README.md");
             assertTrue(Files.isRegularFile(readme), "missing " + readme);
@@ -173,5 +181,95 @@ class ExamplesTest {
         assertEquals("prometheus", trigger.str("type"));
         assertEquals(PROMETHEUS_API, trigger.str("metadata.serverAddress"));
         Double.parseDouble(trigger.str("metadata.threshold"));
+    }
+
+    /** Every chart values file among the examples installs (schema and the chart's own checks). */
+    @Test
+    void everyExampleValuesFileRendersWithTheChart() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(Chart.examplesDir())) {
+            files = s.filter(p -> p.toString().endsWith(VALUES_SUFFIX)).collect(Collectors.toList());
+        }
+        assertFalse(files.isEmpty());
+        for (Path f : files) {
+            assertTrue(Chart.asDocumented().valuesFile(f).render().has("Deployment"), f + " renders a Deployment");
+        }
+    }
+
+    @Test
+    void mtlsExampleGivesKedaItsClientCertificateThroughATriggerAuthentication() {
+        Node so = load("tls-mtls/scaledobject.yaml").one("ScaledObject");
+        Node trigger = so.list("spec.triggers").get(0);
+        Node md = checkOtelTrigger(trigger, "external-push");
+        assertEquals("true", md.str("enableTLS"));
+        for (String secret : List.of("caCert", "tlsClientCert", "tlsClientKey")) {
+            assertFalse(md.has(secret), secret + " belongs in the TriggerAuthentication, not in the metadata KEDA forwards");
+        }
+
+        Manifests auth = load("tls-mtls/keda-auth.yaml");
+        Node ta = auth.get("TriggerAuthentication", trigger.str("authenticationRef.name"));
+        assertEquals(so.str("metadata.namespace"), ta.str("metadata.namespace"));
+        Node clientCert = auth.one("Certificate");
+        assertEquals(so.str("metadata.namespace"), clientCert.str("metadata.namespace"), "the Secret must be in the TriggerAuthentication's namespace");
+        assertTrue(clientCert.list("spec.usages").stream().anyMatch(u -> "client auth".equals(u.str())));
+        java.util.Map<String, String> keys = new java.util.TreeMap<>();
+        for (Node ref : ta.list("spec.secretTargetRef")) {
+            assertEquals(clientCert.str("spec.secretName"), ref.str("name"));
+            keys.put(ref.str("parameter"), ref.str("key"));
+        }
+        assertEquals(java.util.Map.of("caCert", "ca.crt", "tlsClientCert", "tls.crt", "tlsClientKey", "tls.key"), keys);
+
+        // The issuer of every client certificate is the one the chart's certificate comes from.
+        Node values = Manifests.parse(readExample("tls-mtls/scaler-values.yaml")).all().get(0);
+        String issuer = values.str("certManager.issuerRef.name");
+        assertEquals(issuer, clientCert.str("spec.issuerRef.name"));
+        assertEquals(values.str("certManager.issuerRef.kind"), clientCert.str("spec.issuerRef.kind"));
+        load("tls-mtls/ca.yaml").get("ClusterIssuer", issuer);
+    }
+
+    @Test
+    void mtlsExampleValuesTurnOnMutualTlsForCollectorsAndKedaAndATokenForTheApi() {
+        Manifests m = Chart.asDocumented().valuesFile(Chart.examplesDir().resolve("tls-mtls/scaler-values.yaml")).render();
+        java.util.Map<String, String> env = DefaultRenderingTest.env(m);
+        assertTrue(env.containsKey("OTLP_TLS_CA_FILE") && env.containsKey("KEDA_TLS_CA_FILE"), env.toString());
+        assertEquals("true", env.get("KEDA_TLS_ENABLED"));
+        assertTrue(env.containsKey("REST_API_TLS_CERT_FILE") && !env.containsKey("REST_API_TLS_CA_FILE"), env.toString());
+        assertEquals("/etc/keda-otel-scaler/bearer-token/token", env.get("REST_API_BEARER_TOKEN_FILE"));
+        assertEquals("HTTPS", DefaultRenderingTest.container(m).str("readinessProbe.httpGet.scheme"));
+        assertTrue(m.one("Certificate").list("spec.dnsNames").stream().anyMatch(d -> "keda-otel-scaler.keda.svc".equals(d.str())));
+    }
+
+    @Test
+    void mtlsExampleCollectorExportsWithItsClientCertificate() {
+        Manifests m = load("tls-mtls/collector.yaml");
+        Node col = m.one("OpenTelemetryCollector");
+        Node otlp = col.at("spec.config.exporters.otlp");
+        assertEquals(OTLP_ENDPOINT, otlp.str("endpoint"));
+        assertFalse(otlp.has("tls.insecure"));
+        String dir = col.list("spec.volumeMounts").get(0).str("mountPath");
+        assertEquals(dir + "/ca.crt", otlp.str("tls.ca_file"));
+        assertEquals(dir + "/tls.crt", otlp.str("tls.cert_file"));
+        assertEquals(dir + "/tls.key", otlp.str("tls.key_file"));
+        assertEquals(m.one("Certificate").str("spec.secretName"), col.list("spec.volumes").get(0).str("secret.secretName"));
+    }
+
+    @Test
+    void mtlsExamplePrometheusTriggerUsesHttpsAndTheBearerToken() {
+        Manifests m = load("tls-mtls/prometheus-trigger.yaml");
+        Node trigger = m.one("ScaledObject").list("spec.triggers").get(0);
+        assertEquals("prometheus", trigger.str("type"));
+        assertEquals(PROMETHEUS_API_HTTPS, trigger.str("metadata.serverAddress"));
+        assertEquals("bearer", trigger.str("metadata.authModes"));
+        Node ta = m.get("TriggerAuthentication", trigger.str("authenticationRef.name"));
+        List<String> params = ta.list("spec.secretTargetRef").stream().map(r -> r.str("parameter")).sorted().collect(Collectors.toList());
+        assertEquals(List.of("bearerToken", "ca"), params);
+    }
+
+    private static String readExample(String relative) {
+        try {
+            return Files.readString(Chart.examplesDir().resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

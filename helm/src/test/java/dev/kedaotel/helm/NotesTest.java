@@ -14,7 +14,8 @@ class NotesTest {
         assertTrue(notes.contains("scalerAddress: keda-otel-scaler.keda.svc:4318"), notes);
         assertTrue(notes.contains("OTLP/gRPC:  keda-otel-scaler.keda.svc:4317"), notes);
         assertTrue(notes.contains("http://keda-otel-scaler.keda.svc:9090"), notes);
-        assertTrue(notes.contains("TLS is not supported yet"), notes);
+        assertTrue(notes.contains("TLS is off") && notes.contains("networkPolicy.enabled=true"), notes);
+        assertTrue(notes.contains("tls.insecure: true"), notes);
         assertFalse(notes.contains("WARNING"), notes);
     }
 
