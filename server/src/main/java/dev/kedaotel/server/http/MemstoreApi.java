@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * {@code GET /memstore/names}, {@code GET /memstore/data}, {@code POST /memstore/query},
  * {@code POST /memstore/reset}. {@code /memstore/query} evaluates exactly what a ScaledObject would
  * (the same compiled query), without clamps, as kedify does.
+ *
+ * <p>{@code POST /memstore/reset} deletes every series, so it answers 403 unless
+ * {@code MEMSTORE_RESET_ENABLED} is set (kedify always allowed it; a debug convenience should not be a
+ * one-request outage for anyone who can reach the port). It is this API's one state-changing endpoint
+ * ({@link #STATE_CHANGING_PATHS}); the composition root puts a {@link JsonOnlyGate} in front of it.
  */
 public final class MemstoreApi {
     private static final int MAX_BODY = 1 << 20;
@@ -39,13 +44,18 @@ public final class MemstoreApi {
     static final int MAX_DATA_LIMIT = 10_000;
     /** Not a valid metric name, so it cannot collide with one. */
     static final String NOTE_KEY = "#note";
+    /** Paths whose POST changes state: only JSON bodies are accepted there (see {@link JsonOnlyGate}). */
+    public static final Set<String> STATE_CHANGING_PATHS = Set.of("/memstore/reset");
     private final long windowMs;
+    private final boolean resetEnabled;
 
-    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
+    /** @param resetEnabled whether POST /memstore/reset may delete the store (MEMSTORE_RESET_ENABLED) */
+    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs, boolean resetEnabled) {
         this.store = store;
         this.engine = engine;
         this.time = time;
         this.windowMs = windowMs;
+        this.resetEnabled = resetEnabled;
     }
 
     /** @param lane where the routes run (the composition root's bounded query executor) */
@@ -192,6 +202,11 @@ public final class MemstoreApi {
     }
 
     private void reset(HttpRequest r) throws IOException {
+        if (!resetEnabled) {
+            HttpReplies.plainError(r, 403, "POST /memstore/reset is disabled: it deletes every series. Set MEMSTORE_RESET_ENABLED=true"
+                    + " (--memstore-reset-enabled) to allow it");
+            return;
+        }
         store.reset();
         JsonWriter w = new JsonWriter().beginObject().name("ok").value(true).name("operation").value("reset")
                 .name("error").value("").name("value").value(0).endObject();
