@@ -26,9 +26,12 @@ import dev.kedaotel.query.kedify.OperationOverTime;
  * @param lastEvaluatedMs epoch ms of the last evaluation, or 0
  * @param lastCallMs epoch ms of the last RPC about this ScaledObject
  * @param openStreams open StreamIsActive / StreamMetricSpec calls
+ * @param metadata the trigger metadata as last seen, secret values shown as
+ *     {@value ScalerMetadataSecrets#REDACTED} (see {@link ScalerMetadataSecrets}); sorted by key
  */
 public record ScaledObjectSnapshot(String namespace, String name, String metricQuery, String promql,
         boolean kedifySyntax, OperationOverTime operationOverTime, double targetValue,
         double activationTargetValue, double clampMin, double clampMax, boolean evaluated, boolean found,
-        double value, boolean active, String error, long lastEvaluatedMs, long lastCallMs, int openStreams) {
+        double value, boolean active, String error, long lastEvaluatedMs, long lastCallMs, int openStreams,
+        java.util.Map<String, String> metadata) {
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the standing-query handle it holds, when it was last asked about and how many streams it has open.
  * A ScaledObject whose metadata cannot be compiled is remembered too, as <i>invalid</i>: no query or
  * handle, only the status every GetMetrics/IsActive/StreamIsActive answers with (so it is logged once,
- * when the state is made, not on every call). Replaced as a whole when the metadata changes;
+ * when the state is made, not on every call). The metadata is kept {@linkplain ScalerMetadataSecrets#redacted
+ * redacted}: no secret value is held beyond the RPC that carried it. Replaced as a whole when the
+ * metadata's non-secret keys change;
  * {@code lastSeenMs} and {@code openStreams} are the only mutable parts (written by gRPC threads, read
  * by the idle sweep).
  */
@@ -58,6 +60,7 @@ final class ScaledObjectState {
         return key;
     }
 
+    /** The metadata as last seen, secret values {@linkplain ScalerMetadataSecrets#redacted redacted}. */
     Map<String, String> metadata() {
         return metadata;
     }

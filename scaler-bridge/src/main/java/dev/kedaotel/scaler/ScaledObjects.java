@@ -13,6 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The ScaledObjects KEDA has asked about, each with the standing query it holds, so the hot RPCs
  * (GetMetrics/IsActive every polling interval) cost a map lookup and a metadata-map equality check.
  *
+ * <p>Secrets: states keep only the {@linkplain ScalerMetadataSecrets#redacted redacted} metadata, the
+ * compile cache is keyed by the {@linkplain ScalerMetadataSecrets#withoutSecrets secret-free} map, and
+ * "the metadata changed" means a non-secret key changed ({@link ScalerMetadataSecrets#sameIgnoringSecrets}):
+ * secret values (KEDA's TLS client key, passwords) never outlive the RPC that carried them, and a
+ * rotated client certificate does not replace the ScaledObject's standing query.
+ *
  * <p>Concurrency: lookups are lock-free reads of a {@link ConcurrentHashMap}; creating or replacing a
  * state (new ScaledObject, edited metadata) and the idle sweep are serialised on this object so a
  * handle is acquired and released exactly once per state. A request racing the sweep may briefly use
@@ -29,7 +35,7 @@ final class ScaledObjects {
     private final ScalerConfig config;
     private final ScalerObserver observer;
     private final ConcurrentHashMap<ScaledObjectKey, ScaledObjectState> states = new ConcurrentHashMap<>();
-    /** Compiled metadata maps, failures included: a broken query is not re-parsed on every call. */
+    /** Compiled metadata maps (secret-free), failures included: a broken query is not re-parsed on every call. */
     private final ConcurrentHashMap<CompileKey, Compiled> compiledByMetadata = new ConcurrentHashMap<>();
 
     /** One metadata map's compilation: the query, or why there is none. */
@@ -57,18 +63,19 @@ final class ScaledObjects {
      * @throws StatusException why it cannot be compiled (INVALID_ARGUMENT, or INTERNAL if compiling failed unexpectedly)
      */
     ScalerQuery compile(String namespace, Map<String, String> metadata) throws StatusException {
-        CompileKey key = new CompileKey(config.tenancy() ? namespace : "", metadata);
+        Map<String, String> identity = ScalerMetadataSecrets.withoutSecrets(metadata);
+        CompileKey key = new CompileKey(config.tenancy() ? namespace : "", identity);
         Compiled compiled = compiledByMetadata.get(key);
         if (compiled == null) {
             try {
-                compiled = new Compiled(compiler.compile(ScalerMetadata.parse(metadata), namespace), null);
+                compiled = new Compiled(compiler.compile(ScalerMetadata.parse(identity), namespace), null);
             } catch (StatusException e) {
                 compiled = new Compiled(null, e.getStatus());
             }
             if (compiledByMetadata.size() >= MAX_COMPILED) {
                 compiledByMetadata.clear();
             }
-            compiledByMetadata.put(new CompileKey(key.namespace(), Map.copyOf(metadata)), compiled);
+            compiledByMetadata.put(key, compiled);
         }
         if (compiled.error() != null) {
             throw compiled.error().asException();
@@ -86,7 +93,7 @@ final class ScaledObjects {
         Map<String, String> metadata = ref.getScalerMetadataMap();
         long now = config.time().wallMillis();
         ScaledObjectState state = states.get(key);
-        if (state != null && state.metadata().equals(metadata)) {
+        if (state != null && ScalerMetadataSecrets.sameIgnoringSecrets(state.metadata(), metadata)) {
             state.touch(now);
             return state;
         }
@@ -100,12 +107,13 @@ final class ScaledObjects {
         }
         synchronized (this) {
             state = states.get(key);
-            if (state != null && state.metadata().equals(metadata)) {
+            if (state != null && ScalerMetadataSecrets.sameIgnoringSecrets(state.metadata(), metadata)) {
                 state.touch(now);
                 return state;
             }
-            ScaledObjectState fresh = invalid != null ? ScaledObjectState.invalid(key, Map.copyOf(metadata), invalid, now)
-                    : register(key, Map.copyOf(metadata), query, now);
+            Map<String, String> shown = ScalerMetadataSecrets.redacted(metadata);
+            ScaledObjectState fresh = invalid != null ? ScaledObjectState.invalid(key, shown, invalid, now)
+                    : register(key, shown, query, now);
             states.put(key, fresh);
             if (state != null) {
                 state.release();
@@ -193,7 +201,7 @@ final class ScaledObjects {
                     md.clampMin(), md.clampMax(), answer != null, value != null && !failed && value.found(),
                     value == null || failed ? Double.NaN : value.value(), value != null && !failed && value.active(),
                     failed ? value.error().getDescription() : null, answer == null ? 0 : answer.evaluatedAtMs(),
-                    state.lastSeenMs(), state.openStreams()));
+                    state.lastSeenMs(), state.openStreams(), state.metadata()));
         }
         out.sort(java.util.Comparator.comparing(ScaledObjectSnapshot::namespace).thenComparing(ScaledObjectSnapshot::name));
         return out;
@@ -210,6 +218,6 @@ final class ScaledObjects {
         return new ScaledObjectSnapshot(state.key().namespace(), state.key().name(),
                 state.metadata().get(ScalerMetadata.METRIC_QUERY), null, false, null, target, Double.NaN,
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false, Double.NaN, false,
-                state.invalid().getDescription(), 0, state.lastSeenMs(), state.openStreams());
+                state.invalid().getDescription(), 0, state.lastSeenMs(), state.openStreams(), state.metadata());
     }
 }

@@ -13,7 +13,10 @@ import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.scaler.ScalerConfig;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
+import dev.kedaotel.server.http.BearerAuthGate;
+import dev.kedaotel.server.http.BearerTokens;
 import dev.kedaotel.server.http.HttpApiServer;
+import dev.kedaotel.server.http.JsonOnlyGate;
 import dev.kedaotel.server.http.HttpReplies;
 import dev.kedaotel.server.http.MemstoreApi;
 import dev.kedaotel.server.http.OpsApi;
@@ -232,10 +235,19 @@ public final class KedaOtelScaler implements AutoCloseable {
                 r -> HttpReplies.text(r, 503, "OTLP/HTTP ingest is busy (OTLP_MAX_BYTES_IN_FLIGHT); retry later\n"));
         OtlpHttpHandler otlpHttp = new OtlpHttpHandler(ingestor);
         http = new HttpApiServer("api");
+        String tokenFile = config.get(Setting.REST_API_BEARER_TOKEN_FILE);
+        if (!tokenFile.isEmpty()) {
+            BearerAuthGate auth = new BearerAuthGate(BearerTokens.load(java.nio.file.Path.of(tokenFile),
+                    Setting.REST_API_BEARER_TOKEN_FILE.env(), time), Setting.REST_API_BEARER_TOKEN_FILE.env());
+            http.gate(auth); // first: nothing else is looked at for a caller without a token
+            selfMetrics.bindHttpAuth(auth);
+        }
+        http.gate(new JsonOnlyGate(MemstoreApi.STATE_CHANGING_PATHS));
         String namespaceLabel = config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL);
         new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version(), namespaceLabel)
                 .register(http, queries);
-        new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel).register(http, queries);
+        new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel, config.get(Setting.MEMSTORE_RESET_ENABLED))
+                .register(http, queries);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());

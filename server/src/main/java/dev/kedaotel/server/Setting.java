@@ -70,6 +70,14 @@ public final class Setting<T> {
     public static final Setting<Integer> QUERY_MAX_QUEUED = new Setting<>("QUERY_MAX_QUEUED", "32",
             "Queries that wait for a free slot; beyond that the HTTP API answers 503 with Prometheus' error envelope and Retry-After.",
             raw -> (int) wholeNumber(raw, 100_000));
+    public static final Setting<String> REST_API_BEARER_TOKEN_FILE = text("REST_API_BEARER_TOKEN_FILE",
+            "File of bearer tokens, one per non-empty line. When set, /api/v1/*, /memstore/* and /v1/metrics on REST_API_PORT"
+            + " need 'Authorization: Bearer <token>' (401 otherwise); /healthz, /readyz, /-/healthy, /-/ready, /info and / never do."
+            + " Re-read when it changes (looked at once a second at most): rotate by listing old and new token, then dropping the old."
+            + " Missing, unreadable or empty at startup stops the service; later, the last good tokens are kept.");
+    public static final Setting<Boolean> MEMSTORE_RESET_ENABLED = bool("MEMSTORE_RESET_ENABLED", "false",
+            "Allow POST /memstore/reset, which deletes every series (403 while false). Either way it accepts only"
+            + " Content-Type: application/json, so a form on another web site cannot trigger it.");
     public static final Setting<Long> STANDING_QUERY_AGEING_MS = positiveLong("STANDING_QUERY_AGEING_MS", "1000",
             "How often answers of streamed ScaledObject queries are re-checked as samples age out of the window.");
     public static final Setting<Long> SCALED_OBJECT_IDLE_SECONDS = positiveLong("SCALED_OBJECT_IDLE_SECONDS", "600",

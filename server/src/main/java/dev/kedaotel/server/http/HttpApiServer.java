@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +70,8 @@ public final class HttpApiServer implements AutoCloseable {
     private ScheduledFuture<?> headSweep;
 
     private final Map<String, Entry> exact = new LinkedHashMap<>();
+    /** Checked in order before routing; added before {@link #start} (Jetty's start publishes them). */
+    private final List<Gate> gates = new ArrayList<>();
     private final Map<String, Entry> prefixes = new LinkedHashMap<>();
     private final String name;
     private Server server;
@@ -107,6 +111,23 @@ public final class HttpApiServer implements AutoCloseable {
     public record Lane(String name, Executor executor, long maxBodyBytes, BytesInFlight budget, Route whenBusy) {
         /** Answered on Jetty's thread, never queued, no body: for routes that do not block. */
         public static final Lane INLINE = new Lane("inline", null, 0, null, null);
+    }
+
+    /**
+     * A check every request passes before routing (access control, content-type rules), run on Jetty's
+     * thread as soon as the request head is complete — before the body is read or the request is queued,
+     * so a refused request costs no body buffer and no worker. It must not block.
+     */
+    @FunctionalInterface
+    public interface Gate {
+        /** True to go on; false when the gate has answered the request itself (e.g. 401). */
+        boolean admit(HttpRequest request);
+    }
+
+    /** Adds a gate, checked after those added before; call before {@link #start}. */
+    public HttpApiServer gate(Gate gate) {
+        gates.add(gate);
+        return this;
     }
 
     public HttpApiServer(String name) {
@@ -253,6 +274,9 @@ public final class HttpApiServer implements AutoCloseable {
             }
             watchServing(request);
             HttpRequest r = new HttpRequest(request, response, callback);
+            if (!admitted(r)) {
+                return true;
+            }
             if (e == null) {
                 HttpReplies.promError(r, 404, "not_found", "no endpoint " + path);
                 return true;
@@ -295,6 +319,24 @@ public final class HttpApiServer implements AutoCloseable {
                             dispatch(lane, route, r, reserved);
                         }
                     });
+            return true;
+        }
+
+        /** Runs the gates; false when one answered. A gate that throws refuses with a 500, never admits. */
+        private boolean admitted(HttpRequest r) {
+            for (Gate g : gates) {
+                try {
+                    if (!g.admit(r)) {
+                        return false;
+                    }
+                } catch (RuntimeException failure) {
+                    LOG.log(Level.WARNING, "HTTP " + r.method() + " " + r.path() + ": request check failed", failure);
+                    if (!r.replied()) {
+                        HttpReplies.promError(r, 500, "internal", "request check failed: " + failure);
+                    }
+                    return false;
+                }
+            }
             return true;
         }
 

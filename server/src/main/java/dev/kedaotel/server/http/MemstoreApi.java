@@ -35,6 +35,11 @@ import java.util.TreeMap;
  * {@code /memstore/query} (its compiled query gets the matcher on every selector, as a ScaledObject's
  * does, and the answer's {@code promql} shows it), {@code /memstore/data} and {@code /memstore/names}
  * to that namespace's series; without it they are unscoped (see {@link NamespaceParameter}).
+ *
+ * <p>{@code POST /memstore/reset} deletes every series, so it answers 403 unless
+ * {@code MEMSTORE_RESET_ENABLED} is set (kedify always allowed it; a debug convenience should not be a
+ * one-request outage for anyone who can reach the port). It is this API's one state-changing endpoint
+ * ({@link #STATE_CHANGING_PATHS}); the composition root puts a {@link JsonOnlyGate} in front of it.
  */
 public final class MemstoreApi {
     private static final int MAX_BODY = 1 << 20;
@@ -46,21 +51,29 @@ public final class MemstoreApi {
     static final int MAX_DATA_LIMIT = 10_000;
     /** Not a valid metric name, so it cannot collide with one. */
     static final String NOTE_KEY = "#note";
+    /** Paths whose POST changes state: only JSON bodies are accepted there (see {@link JsonOnlyGate}). */
+    public static final Set<String> STATE_CHANGING_PATHS = Set.of("/memstore/reset");
     private final long windowMs;
     private final NamespaceParameter namespaces;
+    private final boolean resetEnabled;
 
-    /** Endpoints without tenancy. */
+    /** Endpoints without tenancy, reset disabled. */
     public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
-        this(store, engine, time, windowMs, "");
+        this(store, engine, time, windowMs, "", false);
     }
 
-    /** @param namespaceLabel {@code SCALED_OBJECT_NAMESPACE_LABEL}, or "" when tenancy is off */
-    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs, String namespaceLabel) {
+    /**
+     * @param namespaceLabel {@code SCALED_OBJECT_NAMESPACE_LABEL}, or "" when tenancy is off
+     * @param resetEnabled whether POST /memstore/reset may delete the store (MEMSTORE_RESET_ENABLED)
+     */
+    public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs, String namespaceLabel,
+            boolean resetEnabled) {
         this.store = store;
         this.engine = engine;
         this.time = time;
         this.windowMs = windowMs;
         this.namespaces = new NamespaceParameter(namespaceLabel);
+        this.resetEnabled = resetEnabled;
     }
 
     /** @param lane where the routes run (the composition root's bounded query executor) */
@@ -243,6 +256,11 @@ public final class MemstoreApi {
     }
 
     private void reset(HttpRequest r) throws IOException {
+        if (!resetEnabled) {
+            HttpReplies.plainError(r, 403, "POST /memstore/reset is disabled: it deletes every series. Set MEMSTORE_RESET_ENABLED=true"
+                    + " (--memstore-reset-enabled) to allow it");
+            return;
+        }
         store.reset();
         JsonWriter w = new JsonWriter().beginObject().name("ok").value(true).name("operation").value("reset")
                 .name("error").value("").name("value").value(0).endObject();

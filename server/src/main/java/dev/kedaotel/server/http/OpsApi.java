@@ -101,6 +101,12 @@ public final class OpsApi {
             if (s.error() != null) {
                 w.name("error").value(s.error());
             }
+            // secret values (KEDA's inline TLS keys, passwords, tokens) come redacted from the scaler
+            w.name("metadata").beginObject();
+            for (Map.Entry<String, String> m : s.metadata().entrySet()) {
+                w.name(m.getKey()).value(m.getValue());
+            }
+            w.endObject();
             w.name("lastEvaluatedMs").value(s.lastEvaluatedMs())
                     .name("lastCallMs").value(s.lastCallMs())
                     .name("openStreams").value(s.openStreams())
@@ -122,7 +128,7 @@ public final class OpsApi {
                 + "POST     /v1/metrics                      OTLP/HTTP (protobuf or JSON)\n"
                 + "GET      /memstore/names, /memstore/data   kedify debug views\n"
                 + "GET      /memstore/scaledobjects           ScaledObjects KEDA asked about, compiled queries, last answers\n"
-                + "POST     /memstore/query, /memstore/reset\n"
-                + "GET      /healthz, /readyz, /info\n");
+                + "POST     /memstore/query, /memstore/reset      (reset: MEMSTORE_RESET_ENABLED, Content-Type: application/json)\n"
+                + "GET      /healthz, /readyz, /info              never need a token (REST_API_BEARER_TOKEN_FILE)\n");
     }
 }

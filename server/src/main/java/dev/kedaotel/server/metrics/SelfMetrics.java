@@ -2,6 +2,7 @@ package dev.kedaotel.server.metrics;
 
 import dev.kedaotel.receiver.ReceiverStats;
 import dev.kedaotel.scaler.ExternalScalerService;
+import dev.kedaotel.server.http.BearerAuthGate;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.tsdb.AppendResult;
 import dev.kedaotel.tsdb.TimeSeriesStore;
@@ -64,6 +65,19 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("Series with a sample inside the retention window").register(registry);
         Gauge.builder(PREFIX + "ring_bytes_reserved", store, TimeSeriesStore::ringBytesReserved)
                 .baseUnit("bytes").description("Off-heap memory reserved for sample rings").register(registry);
+        return this;
+    }
+
+    /**
+     * {@code http_unauthorized_requests_total{reason="missing|invalid"}}: HTTP API requests refused for
+     * having no bearer token, or one that is not accepted (REST_API_BEARER_TOKEN_FILE).
+     */
+    public SelfMetrics bindHttpAuth(BearerAuthGate gate) {
+        // The gate is held by the HTTP server; Micrometer keeps only a weak reference to it.
+        FunctionCounter.builder(PREFIX + "http_unauthorized_requests", gate, BearerAuthGate::missing)
+                .tag("reason", "missing").description("HTTP API requests refused with 401, by reason").register(registry);
+        FunctionCounter.builder(PREFIX + "http_unauthorized_requests", gate, BearerAuthGate::invalid)
+                .tag("reason", "invalid").description("HTTP API requests refused with 401, by reason").register(registry);
         return this;
     }
 
