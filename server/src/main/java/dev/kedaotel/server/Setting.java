@@ -33,7 +33,7 @@ public final class Setting<T> {
     public static final Setting<Integer> REST_API_PORT = port("REST_API_PORT", "9090",
             "HTTP port: Prometheus API (/api/v1/*), kedify's /memstore/* endpoints, OTLP/HTTP POST /v1/metrics, health.");
     public static final Setting<Integer> INTERNAL_METRICS_PORT = port("INTERNAL_METRICS_PORT", "8080",
-            "Self-metrics port (Prometheus text on /metrics).");
+            "Self-metrics port (Prometheus text on /metrics); also answers the probes /healthz and /readyz.");
     public static final Setting<InetAddress> BIND_ADDRESS = new Setting<>("BIND_ADDRESS", "0.0.0.0",
             "Address all four ports listen on (0.0.0.0: every IPv4 interface; :: every interface; 127.0.0.1: this host only).",
             Setting::address);
@@ -99,7 +99,7 @@ public final class Setting<T> {
     public static final Setting<Boolean> OTLP_PROMOTE_JOB_INSTANCE = bool("OTLP_PROMOTE_JOB_INSTANCE", "true",
             "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels.");
     public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE",
-            "PEM certificate (chain) of the OTLP/gRPC port; with OTLP_TLS_KEY_FILE it turns TLS on for that port (TLS 1.2+, see README).");
+            "PEM certificate (chain) of the OTLP/gRPC port; with OTLP_TLS_KEY_FILE it turns TLS on for that port (TLS 1.2+; see the README's TLS section).");
     public static final Setting<String> OTLP_TLS_KEY_FILE = text("OTLP_TLS_KEY_FILE",
             "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) of OTLP_TLS_CERT_FILE.");
     public static final Setting<String> OTLP_TLS_CA_FILE = text("OTLP_TLS_CA_FILE",
@@ -109,7 +109,7 @@ public final class Setting<T> {
                     + " changed files are checked and take effect for new connections, open ones keep working.",
             raw -> positive(Durations.parseGo(raw)));
     public static final Setting<Boolean> KEDA_TLS_ENABLED = bool("KEDA_TLS_ENABLED", "false",
-            "TLS on the KEDA scaler port; needs KEDA_TLS_CERT_FILE and KEDA_TLS_KEY_FILE.");
+            "TLS on the KEDA scaler port; needs KEDA_TLS_CERT_FILE and KEDA_TLS_KEY_FILE (KEDA_TLS_* files given while this is false stop startup rather than be ignored).");
     public static final Setting<String> KEDA_TLS_CERT_FILE = text("KEDA_TLS_CERT_FILE",
             "PEM certificate (chain) of the KEDA scaler port (with KEDA_TLS_ENABLED=true).");
     public static final Setting<String> KEDA_TLS_KEY_FILE = text("KEDA_TLS_KEY_FILE",

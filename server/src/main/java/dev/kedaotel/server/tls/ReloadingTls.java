@@ -44,9 +44,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * and JDK servers refuse client-initiated renegotiation), so open gRPC streams such as KEDA's
  * {@code StreamIsActive} and HTTP keep-alive connections continue undisturbed on the old session.
  *
- * <p>Thread safety: {@link #reload()} runs on one thread at a time (the maintenance thread); handshakes
- * read the managers concurrently (their fields are volatile); the getters read volatile fields and
- * {@link LongAdder}s.
+ * <p>Thread safety: {@link #reload()} is synchronized (the maintenance thread runs it; tests may call it
+ * too); handshakes read the managers concurrently (their content is published through volatile fields);
+ * the getters read a volatile field and {@link LongAdder}s.
  */
 public final class ReloadingTls {
     private static final System.Logger LOG = System.getLogger(ReloadingTls.class.getName());
@@ -60,7 +60,7 @@ public final class ReloadingTls {
     private final LongAdder reloadsOk = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
     private final LongAdder expired = new LongAdder();
-    /** The certificate whose expiry was last logged (maintenance thread only): log once per certificate. */
+    /** The certificate whose expiry was last logged (guarded by this): log once per certificate. */
     private X509Certificate expiryLogged;
 
     private ReloadingTls(TlsFiles files, TimeSource time, TlsMaterial material) throws TlsFileException {
@@ -100,7 +100,7 @@ public final class ReloadingTls {
      * One reload tick: re-read the files, install them if they changed and pass the checks, and report an
      * expired certificate. Never throws.
      */
-    public void reload() {
+    public synchronized void reload() {
         try {
             TlsFiles.Contents contents = files.read();
             if (Arrays.equals(TlsMaterial.digest(contents), current.digest)) {
