@@ -16,6 +16,7 @@ module dev.kedaotel.server {
     requires com.sun.jna;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;
+    requires io.grpc.util;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires io.prometheus.metrics.model;

@@ -112,10 +112,45 @@ public final class Config {
 
     /** Rules across settings; each setting's own value was validated when it was parsed. */
     private void validate() {
-        if (!get(Setting.OTLP_TLS_CA_FILE).isEmpty() || !get(Setting.OTLP_TLS_CERT_FILE).isEmpty()
-                || !get(Setting.OTLP_TLS_KEY_FILE).isEmpty() || get(Setting.KEDA_TLS_ENABLED)) {
-            throw new ConfigException("TLS (OTLP_TLS_* / KEDA_TLS_ENABLED) is not supported by this version yet; "
-                    + "refusing to start rather than serve plaintext where TLS was asked for. Unset those settings or terminate TLS in front of the service.");
+        checkTlsFiles(Setting.OTLP_TLS_CERT_FILE, Setting.OTLP_TLS_KEY_FILE, Setting.OTLP_TLS_CA_FILE, null);
+        checkTlsFiles(Setting.KEDA_TLS_CERT_FILE, Setting.KEDA_TLS_KEY_FILE, Setting.KEDA_TLS_CA_FILE, Setting.KEDA_TLS_ENABLED);
+        checkTlsFiles(Setting.REST_API_TLS_CERT_FILE, Setting.REST_API_TLS_KEY_FILE, Setting.REST_API_TLS_CA_FILE, null);
+        checkTlsFiles(Setting.INTERNAL_METRICS_TLS_CERT_FILE, Setting.INTERNAL_METRICS_TLS_KEY_FILE,
+                Setting.INTERNAL_METRICS_TLS_CA_FILE, null);
+    }
+
+    /**
+     * One port's TLS settings must describe TLS completely or not at all, so the service never serves
+     * plaintext where TLS was asked for: a certificate needs its key and the reverse, a CA needs both,
+     * and for the KEDA port (kedify's switch) {@code KEDA_TLS_ENABLED=true} needs both while files without
+     * it are refused rather than ignored. The files themselves are read and checked at startup
+     * ({@link KedaOtelScaler}), against the service's clock.
+     */
+    private void checkTlsFiles(Setting<String> cert, Setting<String> key, Setting<String> ca, Setting<Boolean> enabled) {
+        boolean hasCert = !get(cert).isEmpty();
+        boolean hasKey = !get(key).isEmpty();
+        boolean hasCa = !get(ca).isEmpty();
+        if (enabled != null && !get(enabled)) {
+            if (hasCert || hasKey || hasCa) {
+                Setting<String> given = hasCert ? cert : hasKey ? key : ca;
+                throw new ConfigException(given.env() + " is set but " + enabled.env() + " is false; set " + enabled.env()
+                        + "=true to serve TLS on that port, or unset " + given.env());
+            }
+            return;
+        }
+        boolean asked = enabled != null || hasCert || hasKey || hasCa;
+        if (!asked) {
+            return;
+        }
+        String why = enabled != null ? enabled.env() + "=true" : hasCa && !hasCert && !hasKey ? ca.env() + " is set"
+                : (hasCert ? cert.env() : key.env()) + " is set";
+        if (!hasCert) {
+            throw new ConfigException(cert.env() + " must name the PEM certificate file: " + why
+                    + " (TLS needs both " + cert.env() + " and " + key.env() + ")");
+        }
+        if (!hasKey) {
+            throw new ConfigException(key.env() + " must name the PEM private key file: " + why
+                    + " (TLS needs both " + cert.env() + " and " + key.env() + ")");
         }
     }
 

@@ -23,6 +23,10 @@ import dev.kedaotel.server.http.OpsApi;
 import dev.kedaotel.server.http.PrometheusApi;
 import dev.kedaotel.server.metrics.ScalerMetrics;
 import dev.kedaotel.server.metrics.SelfMetrics;
+import dev.kedaotel.server.tls.GrpcTls;
+import dev.kedaotel.server.tls.ReloadingTls;
+import dev.kedaotel.server.tls.TlsFileException;
+import dev.kedaotel.server.tls.TlsFiles;
 import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import io.grpc.Server;
@@ -42,8 +46,11 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -73,13 +80,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       bounded queues);</li>
  *   <li>{@code api-http-N}, {@code metrics-http-N} (Jetty's): HTTP I/O, and the health and readiness
  *       routes, which are answered there at once;</li>
- *   <li>{@code maintenance}: one scheduled thread for the store's retention pass and the scaler's idle sweep
- *       and stream re-sends;</li>
+ *   <li>{@code maintenance}: one scheduled thread for the store's retention pass, the scaler's idle sweep
+ *       and stream re-sends, the HTTP request-head deadline, and the TLS certificate reload of every TLS port
+ *       ({@link #reloadCertificates()}, every {@code OTLP_CERTIFICATE_RELOAD_INTERVAL});</li>
  *   <li>{@code standing-query-evaluator}: the one thread that re-evaluates streamed queries;</li>
  *   <li>{@code grpc-boss-N}, {@code grpc-io-N}: gRPC's Netty event loops (accept, and transport I/O for both
  *       gRPC ports), shut down with the servers.</li>
  * </ul>
  * Jetty's selector and acceptor threads belong to each HTTP port's small pool ({@code HttpApiServer}).
+ *
+ * <p>TLS: each port with certificate settings gets one {@link ReloadingTls} (checked at startup: an unusable
+ * file stops the service with a message naming the setting), whose key and trust managers the port's
+ * server is built around (Netty through {@link GrpcTls}, Jetty through {@code HttpApiServer}); the reload
+ * tick swaps their content in place, so nothing is rebuilt and open connections are not touched. All four
+ * ports bind to {@code BIND_ADDRESS}.
  */
 public final class KedaOtelScaler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KedaOtelScaler.class.getName());
@@ -117,6 +131,12 @@ public final class KedaOtelScaler implements AutoCloseable {
     private Server scalerServer;
     private HttpApiServer http;
     private HttpApiServer metricsHttp;
+    /** The TLS ports' material (null: plaintext), and all of them for the reload tick and the self-metrics. */
+    private ReloadingTls otlpTls;
+    private ReloadingTls kedaTls;
+    private ReloadingTls restTls;
+    private ReloadingTls metricsTls;
+    private final List<ReloadingTls> tlsPorts = new ArrayList<>();
     private volatile boolean ready;
 
     private KedaOtelScaler(Config config, TimeSource time) {
@@ -153,6 +173,20 @@ public final class KedaOtelScaler implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
+        // Certificates first: a file that cannot be used stops startup before anything is bound.
+        otlpTls = loadTls("otlp", Setting.OTLP_TLS_CERT_FILE, Setting.OTLP_TLS_KEY_FILE, Setting.OTLP_TLS_CA_FILE);
+        if (config.get(Setting.KEDA_TLS_ENABLED)) {
+            kedaTls = loadTls("keda", Setting.KEDA_TLS_CERT_FILE, Setting.KEDA_TLS_KEY_FILE, Setting.KEDA_TLS_CA_FILE);
+        }
+        restTls = loadTls("rest_api", Setting.REST_API_TLS_CERT_FILE, Setting.REST_API_TLS_KEY_FILE, Setting.REST_API_TLS_CA_FILE);
+        metricsTls = loadTls("internal_metrics", Setting.INTERNAL_METRICS_TLS_CERT_FILE, Setting.INTERNAL_METRICS_TLS_KEY_FILE,
+                Setting.INTERNAL_METRICS_TLS_CA_FILE);
+        if (!tlsPorts.isEmpty()) {
+            long every = config.get(Setting.OTLP_CERTIFICATE_RELOAD_INTERVAL);
+            maintenance.scheduleWithFixedDelay(this::reloadCertificates, every, every, TimeUnit.MILLISECONDS);
+        }
+        InetAddress bindAddress = config.get(Setting.BIND_ADDRESS);
+
         store = new TimeSeriesStore(StoreConfig.builder()
                 .retentionMs(config.retentionMs())
                 .maxSeries(config.get(Setting.METRIC_STORE_MAX_SERIES))
@@ -175,7 +209,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .time(time)
                 .build());
 
-        selfMetrics = new SelfMetrics().bindJvm().bindStore(store);
+        selfMetrics = new SelfMetrics().bindJvm().bindStore(store).bindTls(tlsPorts);
 
         ReceiverStats receiverStats = new ReceiverStats();
         int maxMessage = config.get(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
@@ -206,7 +240,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(LIVENESS, HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
-        Server otlp = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.OTLP_RECEIVER_PORT)))
+        Server otlp = grpcServer(bindAddress, Setting.OTLP_RECEIVER_PORT, otlpTls)
                 .addService(OtlpGrpcService.definition(ingestor))
                 .addService(health.getHealthService())
                 .bossEventLoopGroup(grpcBoss).workerEventLoopGroup(grpcWorkers).channelType(grpcChannelType)
@@ -214,7 +248,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .executor(otlpExecutor)
                 .build();
         otlpServer = bind(Setting.OTLP_RECEIVER_PORT, otlp::start);
-        Server keda = NettyServerBuilder.forAddress(new InetSocketAddress(config.get(Setting.KEDA_EXTERNAL_SCALER_PORT)))
+        Server keda = grpcServer(bindAddress, Setting.KEDA_EXTERNAL_SCALER_PORT, kedaTls)
                 .addService(scaler)
                 .addService(health.getHealthService())
                 .bossEventLoopGroup(grpcBoss).workerEventLoopGroup(grpcWorkers).channelType(grpcChannelType)
@@ -252,9 +286,10 @@ public final class KedaOtelScaler implements AutoCloseable {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
         });
-        new OpsApi(store, standing, scaler, () -> ready, version(), this::ports, config.retentionMs()).register(http);
+        OpsApi ops = new OpsApi(store, standing, scaler, () -> ready, version(), this::ports, config.retentionMs());
+        ops.register(http);
         bind(Setting.REST_API_PORT, () -> {
-            http.start("0.0.0.0", config.get(Setting.REST_API_PORT));
+            http.start(bindAddress.getHostAddress(), config.get(Setting.REST_API_PORT), restTls);
             return http;
         });
         http.enforceRequestHeadDeadline(maintenance, time);
@@ -263,22 +298,71 @@ public final class KedaOtelScaler implements AutoCloseable {
         metricsHttp.route("/metrics", Set.of("GET"), new HttpApiServer.Lane("metrics", metricsHttpExecutor, 0, null,
                 r -> HttpReplies.text(r, 503, "busy\n")), r -> HttpReplies.send(r, 200,
                 "text/plain; version=0.0.4; charset=utf-8", selfMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        ops.registerProbes(metricsHttp); // probes that work when the HTTP port requires client certificates
         bind(Setting.INTERNAL_METRICS_PORT, () -> {
-            metricsHttp.start("0.0.0.0", config.get(Setting.INTERNAL_METRICS_PORT));
+            metricsHttp.start(bindAddress.getHostAddress(), config.get(Setting.INTERNAL_METRICS_PORT), metricsTls);
             return metricsHttp;
         });
         metricsHttp.enforceRequestHeadDeadline(maintenance, time);
 
         ready = true;
         health.setStatus(READINESS, HealthCheckResponse.ServingStatus.SERVING);
-        LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}, KEDA scaler :{1}, HTTP :{2} (Prometheus API, OTLP/HTTP /v1/metrics), self-metrics :{3}; retention {4}s",
+        LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}{6}, KEDA scaler :{1}{7}, HTTP :{2}{8} (Prometheus API, OTLP/HTTP /v1/metrics),"
+                        + " self-metrics :{3}{9}, on {5}; retention {4}s",
                 Integer.toString(otlpPort()), Integer.toString(scalerPort()), Integer.toString(httpPort()),
-                Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000));
+                Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000), bindAddress.getHostAddress(),
+                tlsLabel(otlpTls), tlsLabel(kedaTls), tlsLabel(restTls), tlsLabel(metricsTls));
         if (!namespaceLabel.isEmpty()) {
             LOG.log(Level.INFO, "tenancy on: every ScaledObject query sees only series whose {0} label equals the ScaledObject''s"
                     + " namespace; HTTP API requests are scoped when they carry a namespace parameter"
                     + " (SCALED_OBJECT_NAMESPACE_LABEL)", namespaceLabel);
         }
+    }
+
+    private static String tlsLabel(ReloadingTls tls) {
+        return tls == null ? "" : tls.clientAuth() ? " (mTLS)" : " (TLS)";
+    }
+
+    /**
+     * The port's TLS material, checked now against the service's clock, or null when its certificate
+     * setting is empty ({@link Config} has made sure the settings are complete).
+     *
+     * @throws Config.ConfigException naming the setting and file that cannot be used
+     */
+    private ReloadingTls loadTls(String port, Setting<String> cert, Setting<String> key, Setting<String> ca) {
+        if (config.get(cert).isEmpty()) {
+            return null;
+        }
+        TlsFiles files = new TlsFiles(port, cert.env(), config.get(cert), key.env(), config.get(key), ca.env(), config.get(ca));
+        try {
+            ReloadingTls tls = ReloadingTls.load(files, time);
+            tlsPorts.add(tls);
+            LOG.log(Level.INFO, "TLS on the {0} port: {1}, serial {2}, valid until {3}{4}", port, files.certFile(),
+                    tls.serial().toString(16), java.time.Instant.ofEpochSecond((long) tls.expiryEpochSeconds()),
+                    tls.clientAuth() ? "; client certificates required, CA " + files.caFile() : "");
+            return tls;
+        } catch (TlsFileException e) {
+            throw new Config.ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * One certificate reload tick for every TLS port (the maintenance thread runs it every
+     * {@code OTLP_CERTIFICATE_RELOAD_INTERVAL}; tests call it directly). Never throws.
+     */
+    void reloadCertificates() {
+        for (ReloadingTls tls : tlsPorts) {
+            tls.reload();
+        }
+    }
+
+    /** A gRPC server builder on {@code address}:{@code port}, over TLS when {@code tls} is given. */
+    private NettyServerBuilder grpcServer(InetAddress address, Setting<Integer> port, ReloadingTls tls) throws IOException {
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(address, config.get(port)));
+        if (tls != null) {
+            b.sslContext(GrpcTls.serverContext(tls));
+        }
+        return b;
     }
 
     /** Something that binds a port. */
@@ -299,7 +383,8 @@ public final class KedaOtelScaler implements AutoCloseable {
                 throw e;
             }
             throw new IOException("port " + config.get(port) + " (" + port.env() + " / " + port.flag()
-                    + ") cannot be bound: " + cause.getMessage() + "; choose another port with that setting", e);
+                    + ") cannot be bound on " + config.raw(Setting.BIND_ADDRESS) + " (BIND_ADDRESS): " + cause.getMessage()
+                    + "; choose another port with that setting, or an address of this host", e);
         }
     }
 
@@ -340,6 +425,12 @@ public final class KedaOtelScaler implements AutoCloseable {
 
     public int metricsPort() {
         return metricsHttp.port();
+    }
+
+    /** The listening addresses of the four ports, in the order OTLP, KEDA, HTTP, self-metrics. */
+    List<InetSocketAddress> boundAddresses() throws IOException {
+        return List.of((InetSocketAddress) otlpServer.getListenSockets().get(0),
+                (InetSocketAddress) scalerServer.getListenSockets().get(0), http.boundAddress(), metricsHttp.boundAddress());
     }
 
     public TimeSeriesStore store() {

@@ -38,6 +38,11 @@ public final class Main {
             System.err.println("keda-otel-scaler: cannot start: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (Config.ConfigException e) {
+            // Settings that parse but name unusable files or addresses (e.g. an expired TLS certificate).
+            System.err.println("keda-otel-scaler: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         MemoryGuard.install(app::markNotReady);
         Demo demo = null;

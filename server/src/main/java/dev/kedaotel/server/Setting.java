@@ -2,6 +2,8 @@ package dev.kedaotel.server;
 
 import dev.kedaotel.model.Durations;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +33,10 @@ public final class Setting<T> {
     public static final Setting<Integer> REST_API_PORT = port("REST_API_PORT", "9090",
             "HTTP port: Prometheus API (/api/v1/*), kedify's /memstore/* endpoints, OTLP/HTTP POST /v1/metrics, health.");
     public static final Setting<Integer> INTERNAL_METRICS_PORT = port("INTERNAL_METRICS_PORT", "8080",
-            "Self-metrics port (Prometheus text on /metrics).");
+            "Self-metrics port (Prometheus text on /metrics); also answers the probes /healthz and /readyz.");
+    public static final Setting<InetAddress> BIND_ADDRESS = new Setting<>("BIND_ADDRESS", "0.0.0.0",
+            "Address all four ports listen on (0.0.0.0: every IPv4 interface; :: every interface; 127.0.0.1: this host only).",
+            Setting::address);
     public static final Setting<Long> METRIC_STORE_RETENTION_SECONDS = positiveLong("METRIC_STORE_RETENTION_SECONDS", "120",
             "Window kept in memory; series with no sample inside it are removed. Also the window of operationOverTime.");
     public static final Setting<Integer> METRIC_STORE_MAX_SERIES = positiveInt("METRIC_STORE_MAX_SERIES", "1000000",
@@ -109,16 +114,37 @@ public final class Setting<T> {
             });
     public static final Setting<Boolean> OTLP_PROMOTE_JOB_INSTANCE = bool("OTLP_PROMOTE_JOB_INSTANCE", "true",
             "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels.");
+    public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE",
+            "PEM certificate (chain) of the OTLP/gRPC port; with OTLP_TLS_KEY_FILE it turns TLS on for that port (TLS 1.2+; see the README's TLS section).");
+    public static final Setting<String> OTLP_TLS_KEY_FILE = text("OTLP_TLS_KEY_FILE",
+            "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) of OTLP_TLS_CERT_FILE.");
     public static final Setting<String> OTLP_TLS_CA_FILE = text("OTLP_TLS_CA_FILE",
-            "TLS for the OTLP receiver: not supported yet; setting it stops startup with an error rather than serving plaintext.");
-    public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE", "See OTLP_TLS_CA_FILE.");
-    public static final Setting<String> OTLP_TLS_KEY_FILE = text("OTLP_TLS_KEY_FILE", "See OTLP_TLS_CA_FILE.");
+            "PEM CA certificate(s); when set, OTLP clients must present a certificate signed by one of them (mTLS). Needs OTLP_TLS_CERT_FILE.");
     public static final Setting<Long> OTLP_CERTIFICATE_RELOAD_INTERVAL = new Setting<>("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m",
-            "Accepted for compatibility (a Go duration such as 5m or 1h30m); used once TLS is supported.", Durations::parseGo);
+            "How often every port's certificate, key and CA files are re-read (a Go duration such as 5m or 1h30m);"
+                    + " changed files are checked and take effect for new connections, open ones keep working.",
+            raw -> positive(Durations.parseGo(raw)));
     public static final Setting<Boolean> KEDA_TLS_ENABLED = bool("KEDA_TLS_ENABLED", "false",
-            "TLS for the KEDA scaler port: not supported yet; true stops startup with an error.");
-    public static final Setting<String> KEDA_TLS_CERT_FILE = text("KEDA_TLS_CERT_FILE", "See KEDA_TLS_ENABLED.");
-    public static final Setting<String> KEDA_TLS_KEY_FILE = text("KEDA_TLS_KEY_FILE", "See KEDA_TLS_ENABLED.");
+            "TLS on the KEDA scaler port; needs KEDA_TLS_CERT_FILE and KEDA_TLS_KEY_FILE (KEDA_TLS_* files given while this is false stop startup rather than be ignored).");
+    public static final Setting<String> KEDA_TLS_CERT_FILE = text("KEDA_TLS_CERT_FILE",
+            "PEM certificate (chain) of the KEDA scaler port (with KEDA_TLS_ENABLED=true).");
+    public static final Setting<String> KEDA_TLS_KEY_FILE = text("KEDA_TLS_KEY_FILE",
+            "PEM private key of KEDA_TLS_CERT_FILE.");
+    public static final Setting<String> KEDA_TLS_CA_FILE = text("KEDA_TLS_CA_FILE",
+            "PEM CA certificate(s); when set, KEDA must present a client certificate signed by one of them (mTLS;"
+                    + " the trigger's TriggerAuthentication gives KEDA tlsClientCert and tlsClientKey).");
+    public static final Setting<String> REST_API_TLS_CERT_FILE = text("REST_API_TLS_CERT_FILE",
+            "PEM certificate (chain) of the HTTP port (Prometheus API, OTLP/HTTP, /memstore); with REST_API_TLS_KEY_FILE it turns HTTPS on.");
+    public static final Setting<String> REST_API_TLS_KEY_FILE = text("REST_API_TLS_KEY_FILE",
+            "PEM private key of REST_API_TLS_CERT_FILE.");
+    public static final Setting<String> REST_API_TLS_CA_FILE = text("REST_API_TLS_CA_FILE",
+            "PEM CA certificate(s); when set, HTTP clients must present a certificate signed by one of them (mTLS).");
+    public static final Setting<String> INTERNAL_METRICS_TLS_CERT_FILE = text("INTERNAL_METRICS_TLS_CERT_FILE",
+            "PEM certificate (chain) of the self-metrics port; with INTERNAL_METRICS_TLS_KEY_FILE it turns HTTPS on.");
+    public static final Setting<String> INTERNAL_METRICS_TLS_KEY_FILE = text("INTERNAL_METRICS_TLS_KEY_FILE",
+            "PEM private key of INTERNAL_METRICS_TLS_CERT_FILE.");
+    public static final Setting<String> INTERNAL_METRICS_TLS_CA_FILE = text("INTERNAL_METRICS_TLS_CA_FILE",
+            "PEM CA certificate(s); when set, scrapers and probes of the self-metrics port must present a client certificate signed by one of them.");
     public static final Setting<java.util.logging.Level> LOG_LEVEL = new Setting<>("LOG_LEVEL", "info",
             "debug, info, warn or error. kedify's --zap-log-level flag sets it too.", Setting::logLevel);
     public static final Setting<Boolean> NO_COLOR = bool("NO_COLOR", "false",
@@ -302,6 +328,17 @@ public final class Setting<T> {
             case "warn": case "warning": return java.util.logging.Level.WARNING;
             case "error": case "panic": case "fatal": case "dpanic": return java.util.logging.Level.SEVERE;
             default: throw new IllegalArgumentException("must be one of debug, info, warn, error");
+        }
+    }
+
+    private static InetAddress address(String raw) {
+        if (raw.isEmpty()) {
+            throw new IllegalArgumentException("must be an IP address or host name");
+        }
+        try {
+            return InetAddress.getByName(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("is neither an IP address nor a host name that resolves");
         }
     }
 

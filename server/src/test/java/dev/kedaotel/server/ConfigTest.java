@@ -2,6 +2,8 @@ package dev.kedaotel.server;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,9 +57,54 @@ class ConfigTest {
     }
 
     @Test
-    void tlsIsRefusedRatherThanServedInPlaintext() {
-        assertMessage("TLS", () -> load(Map.of("OTLP_TLS_CERT_FILE", "/certs/tls.crt")));
-        assertMessage("TLS", () -> load(Map.of("KEDA_TLS_ENABLED", "true")));
+    void tlsSettingsMustBeCompleteSoNothingIsServedInPlaintextByMistake() {
+        assertMessage("OTLP_TLS_KEY_FILE must name the PEM private key file: OTLP_TLS_CERT_FILE is set",
+                () -> load(Map.of("OTLP_TLS_CERT_FILE", "/certs/tls.crt")));
+        assertMessage("OTLP_TLS_CERT_FILE must name the PEM certificate file: OTLP_TLS_KEY_FILE is set",
+                () -> load(Map.of("OTLP_TLS_KEY_FILE", "/certs/tls.key")));
+        assertMessage("OTLP_TLS_CERT_FILE must name the PEM certificate file: OTLP_TLS_CA_FILE is set",
+                () -> load(Map.of("OTLP_TLS_CA_FILE", "/certs/ca.crt")));
+        assertMessage("KEDA_TLS_CERT_FILE must name the PEM certificate file: KEDA_TLS_ENABLED=true",
+                () -> load(Map.of("KEDA_TLS_ENABLED", "true")));
+        assertMessage("KEDA_TLS_KEY_FILE must name the PEM private key file: KEDA_TLS_ENABLED=true",
+                () -> load(Map.of("KEDA_TLS_ENABLED", "true", "KEDA_TLS_CERT_FILE", "/certs/tls.crt")));
+        assertMessage("KEDA_TLS_CERT_FILE is set but KEDA_TLS_ENABLED is false",
+                () -> load(Map.of("KEDA_TLS_CERT_FILE", "/certs/tls.crt", "KEDA_TLS_KEY_FILE", "/certs/tls.key")));
+        assertMessage("KEDA_TLS_CA_FILE is set but KEDA_TLS_ENABLED is false", () -> load(Map.of("KEDA_TLS_CA_FILE", "/certs/ca.crt")));
+        assertMessage("REST_API_TLS_CERT_FILE must name the PEM certificate file: REST_API_TLS_CA_FILE is set",
+                () -> load(Map.of(), "--rest-api-tls-ca-file=/certs/ca.crt"));
+        assertMessage("INTERNAL_METRICS_TLS_KEY_FILE must name",
+                () -> load(Map.of("INTERNAL_METRICS_TLS_CERT_FILE", "/certs/tls.crt")));
+        assertMessage("OTLP_CERTIFICATE_RELOAD_INTERVAL must be greater than 0, got '0s'",
+                () -> load(Map.of("OTLP_CERTIFICATE_RELOAD_INTERVAL", "0s")));
+
+        // Complete settings pass; the files themselves are checked when the service starts (TlsStartupTest).
+        Config c = load(Map.of("KEDA_TLS_ENABLED", "true", "KEDA_TLS_CERT_FILE", "/certs/tls.crt", "KEDA_TLS_KEY_FILE", "/certs/tls.key",
+                "KEDA_TLS_CA_FILE", "/certs/ca.crt"), "--otlp-tls-cert-file=/a.crt", "--otlp-tls-key-file=/a.key");
+        assertEquals("/certs/ca.crt", c.get(Setting.KEDA_TLS_CA_FILE));
+        assertEquals("/a.key", c.get(Setting.OTLP_TLS_KEY_FILE));
+        assertEquals(300_000L, c.get(Setting.OTLP_CERTIFICATE_RELOAD_INTERVAL), "kedify's default reload interval, 5m");
+    }
+
+    @Test
+    void bindAddressIsAnAddressOfThisHostAndAllFourPortsUseIt() throws Exception {
+        assertEquals("0.0.0.0", Config.defaults().get(Setting.BIND_ADDRESS).getHostAddress());
+        assertEquals("::1", load(Map.of("BIND_ADDRESS", "::1")).get(Setting.BIND_ADDRESS).getHostAddress()
+                .replace("0:0:0:0:0:0:0:1", "::1"));
+        assertMessage("BIND_ADDRESS is neither an IP address nor a host name that resolves, got 'no-such-host.invalid'",
+                () -> load(Map.of("BIND_ADDRESS", "no-such-host.invalid")));
+        assertMessage("BIND_ADDRESS is neither an IP address nor a host name that resolves, got '300.1.2.3'",
+                () -> load(Map.of(), "--bind-address=300.1.2.3"));
+
+        String[] args = {"--bind-address=127.0.0.1", "--otlp-receiver-port=0", "--keda-external-scaler-port=0", "--rest-api-port=0",
+                "--internal-metrics-port=0", "--no-banner"};
+        try (KedaOtelScaler app = KedaOtelScaler.start(load(Map.of(), args))) {
+            List<InetSocketAddress> bound = app.boundAddresses();
+            assertEquals(4, bound.size());
+            for (InetSocketAddress a : bound) {
+                assertEquals("127.0.0.1", a.getAddress().getHostAddress(), bound.toString());
+            }
+        }
     }
 
     @Test

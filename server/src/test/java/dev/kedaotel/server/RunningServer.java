@@ -23,7 +23,7 @@ final class RunningServer implements AutoCloseable {
     final HttpClient http = HttpClient.newHttpClient();
 
     RunningServer(String... extraArgs) throws Exception {
-        String[] base = {"--otlp-receiver-port=0", "--keda-external-scaler-port=0", "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner"};
+        String[] base = {"--bind-address=127.0.0.1", "--otlp-receiver-port=0", "--keda-external-scaler-port=0", "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner"};
         String[] args = new String[base.length + extraArgs.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extraArgs, 0, args, base.length, extraArgs.length);

@@ -7,15 +7,22 @@ import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import dev.kedaotel.model.TimeSource;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import dev.kedaotel.server.tls.ReloadingTls;
+import dev.kedaotel.server.tls.TlsPolicy;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -43,8 +50,8 @@ import java.util.concurrent.TimeUnit;
  * probes included. Jetty reads and parses on non-blocking I/O and calls a handler only once a request's
  * headers are complete, so a slow client holds a connection, never a thread; it enforces header and URI
  * sizes (431, 414), idle timeouts and a connection limit; and it carries what the next issues need
- * (TLS with certificate reload through its {@code SslContextFactory}, HTTP/2 — cleartext h2c is on
- * already). Netty would give the same I/O model but leaves HTTP semantics (parsing limits, keep-alive,
+ * (TLS with certificate reload through its {@code SslContextFactory}, see {@link #start(String, int, ReloadingTls)};
+ * HTTP/2 — cleartext h2c). Netty would give the same I/O model but leaves HTTP semantics (parsing limits, keep-alive,
  * chunking, h2 upgrade) to us. Once a request is complete, its route's lane decides where it runs:
  * {@link Lane#INLINE} on Jetty's thread at once (health, readiness: they never queue behind work), or
  * a bounded executor of the composition root's (queries, ingest), whose refusal becomes a 503 with
@@ -145,11 +152,22 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving.
+     * Binds and starts serving plaintext HTTP/1.1 and h2c.
      *
      * @throws BindException naming the address when the port is taken
      */
     public void start(String host, int port) throws IOException {
+        start(host, port, null);
+    }
+
+    /**
+     * Binds and starts serving, over TLS when {@code tls} is given (HTTP/1.1 inside TLS; a plaintext
+     * request on a TLS port fails its handshake, there is no fallback), else plaintext HTTP/1.1 and h2c.
+     *
+     * @param tls the port's reloading key and trust managers, or null for plaintext
+     * @throws BindException naming the address when the port is taken
+     */
+    public void start(String host, int port, ReloadingTls tls) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName(name + "-http");
         threads.setDaemon(true);
@@ -158,13 +176,16 @@ public final class HttpApiServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        connector = new ServerConnector(server, 1, 1, connectionFactories(http, tls));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         connector.addEventListener(new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
+                if (connection instanceof SslConnection) {
+                    return; // TLS records, not requests: the HTTP connection inside it is watched
+                }
                 watches.put(connection, new HeadWatch());
             }
 
@@ -186,6 +207,31 @@ public final class HttpApiServer implements AutoCloseable {
             stopQuietly();
             throw new IOException("cannot start HTTP server " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Plaintext: HTTP/1.1 and h2c (prior knowledge or upgrade). TLS: the JDK engine over the port's
+     * {@link ReloadingTls} managers, so a certificate reload changes the next handshake without touching
+     * Jetty, and open connections keep their session; client certificates are required when the port
+     * has a CA; protocols and cipher suites are {@link TlsPolicy}'s. Inside TLS only HTTP/1.1 is spoken:
+     * HTTP/2 over TLS needs ALPN negotiation in Jetty (another module), and the clients of these ports
+     * (Grafana, Prometheus tooling, KEDA's prometheus trigger, scrapers) all speak HTTP/1.1.
+     */
+    private static ConnectionFactory[] connectionFactories(HttpConfiguration http, ReloadingTls tls) {
+        if (tls == null) {
+            return new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)};
+        }
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls.sslContext());
+        ssl.setIncludeProtocols(TlsPolicy.protocols());
+        ssl.setIncludeCipherSuites(TlsPolicy.cipherSuites());
+        ssl.setNeedClientAuth(tls.clientAuth());
+        ssl.setRenegotiationAllowed(false);
+        HttpConfiguration https = new HttpConfiguration(http);
+        // Marks requests secure; no SNI host check: clients reach the service by Service name, IP or port-forward.
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        HttpConnectionFactory http1 = new HttpConnectionFactory(https);
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, http1.getProtocol()), http1};
     }
 
     /**
@@ -256,6 +302,11 @@ public final class HttpApiServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The address and port the connector listens on (e.g. {@code 0.0.0.0/0.0.0.0:9090}). */
+    public java.net.InetSocketAddress boundAddress() throws IOException {
+        return (java.net.InetSocketAddress) ((java.nio.channels.ServerSocketChannel) connector.getTransport()).getLocalAddress();
     }
 
     /** Finds the route, checks the method, and runs the route on its lane. */

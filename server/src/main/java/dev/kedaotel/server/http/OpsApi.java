@@ -44,6 +44,18 @@ public final class OpsApi {
     /** All inline: these routes read counters and snapshots and never wait for work. */
     public void register(HttpApiServer http) {
         Set<String> get = Set.of("GET");
+        registerProbes(http);
+        http.route("/info", get, HttpApiServer.Lane.INLINE, this::info);
+        http.route("/memstore/scaledobjects", get, HttpApiServer.Lane.INLINE, this::scaledObjects);
+        http.route("/", get, HttpApiServer.Lane.INLINE, this::index);
+    }
+
+    /**
+     * Liveness and readiness only, inline. Also registered on the self-metrics port, so a probe can use that
+     * port when the HTTP port requires client certificates.
+     */
+    public void registerProbes(HttpApiServer http) {
+        Set<String> get = Set.of("GET");
         for (String path : new String[] {"/healthz", "/-/healthy"}) {
             http.route(path, get, HttpApiServer.Lane.INLINE, r -> HttpReplies.text(r, 200, "ok\n"));
         }
@@ -53,9 +65,6 @@ public final class OpsApi {
                 HttpReplies.text(r, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
             });
         }
-        http.route("/info", get, HttpApiServer.Lane.INLINE, this::info);
-        http.route("/memstore/scaledobjects", get, HttpApiServer.Lane.INLINE, this::scaledObjects);
-        http.route("/", get, HttpApiServer.Lane.INLINE, this::index);
     }
 
     private void info(HttpRequest r) throws IOException {

@@ -3,6 +3,7 @@ package dev.kedaotel.server.metrics;
 import dev.kedaotel.receiver.ReceiverStats;
 import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.server.http.BearerAuthGate;
+import dev.kedaotel.server.tls.ReloadingTls;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.tsdb.AppendResult;
 import dev.kedaotel.tsdb.TimeSeriesStore;
@@ -107,6 +108,31 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("ScaledObjects KEDA asked about within the idle timeout").register(registry);
         Gauge.builder(PREFIX + "is_active_streams", scaler, ExternalScalerService::openIsActiveStreams)
                 .description("Open StreamIsActive streams").register(registry);
+        return this;
+    }
+
+    /**
+     * Per TLS port ({@code port} = otlp, keda, rest_api, internal_metrics): certificate reloads by result,
+     * the installed certificate's expiry, and how often an installed certificate was found expired.
+     */
+    public SelfMetrics bindTls(java.util.List<ReloadingTls> ports) {
+        for (ReloadingTls tls : ports) {
+            FunctionCounter.builder(PREFIX + "tls_certificate_reloads", tls, ReloadingTls::reloadsSucceeded)
+                    .tag("port", tls.port()).tag("result", "ok")
+                    .description("Certificate reloads: changed files installed (ok) or refused, keeping the previous certificate (error)")
+                    .register(registry);
+            FunctionCounter.builder(PREFIX + "tls_certificate_reloads", tls, ReloadingTls::reloadsFailed)
+                    .tag("port", tls.port()).tag("result", "error")
+                    .description("Certificate reloads: changed files installed (ok) or refused, keeping the previous certificate (error)")
+                    .register(registry);
+            Gauge.builder(PREFIX + "tls_certificate_expiry_timestamp_seconds", tls, ReloadingTls::expiryEpochSeconds)
+                    .tag("port", tls.port())
+                    .description("When the certificate the port presents expires (notAfter), in Unix seconds").register(registry);
+            FunctionCounter.builder(PREFIX + "tls_certificate_expired", tls, ReloadingTls::expiredCount)
+                    .tag("port", tls.port())
+                    .description("Times the certificate the port presents was found expired at a reload tick (once per certificate)")
+                    .register(registry);
+        }
         return this;
     }
 
