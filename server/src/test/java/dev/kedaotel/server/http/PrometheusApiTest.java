@@ -110,6 +110,25 @@ class PrometheusApiTest {
     }
 
     @Test
+    void kedaPrometheusTriggerFullRequestWithNamespaceAndCustomQueryParameters() throws Exception {
+        // KEDA's prometheus scaler builds "<serverAddress>/api/v1/query?query=<url.QueryEscape>&time=<RFC 3339, UTC, whole
+        // seconds>", appends "&namespace=<ns>" when its namespace metadata is set, then every queryParameters pair, and
+        // sends customHeaders. Tenancy is off here: namespace and the custom parameters are ignored, never an error.
+        String time = Instant.ofEpochSecond(NOW_S).toString(); // e.g. 2026-12-03T07:30:00Z, Go's time.RFC3339 in UTC
+        String url = "/api/v1/query?query=" + enc("sum(rate(http_requests_total{namespace=\"x\"}[1m]))") + "&time=" + time
+                + "&namespace=x&dedup=false&partial_response=true";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + url))
+                .header("X-Scope-OrgID", "team-a").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":["
+                + NOW_S + ",\"2\"]}]}}", r.body());
+        // KEDA errors on more than one element; with no data at all "or vector(0)" keeps it at exactly one.
+        HttpResponse<String> none = get("/api/v1/query?query=" + enc("sum(rate(no_such_metric[1m])) or vector(0)") + "&time=" + time);
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":["
+                + NOW_S + ",\"0\"]}]}}", none.body());
+    }
+
+    @Test
     void timeAcceptsRfc3339AndUnixSecondsAlike() throws Exception {
         String q = "query=" + enc("http_requests_total{namespace=\"x\",pod=\"a\"}");
         String unix = get("/api/v1/query?" + q + "&time=" + (NOW_S - 95)).body();
