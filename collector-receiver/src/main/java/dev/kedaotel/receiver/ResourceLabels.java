@@ -40,8 +40,6 @@ final class ResourceLabels {
     private final int maxLabels;
     private final int maxNameBytes;
     private final ResourceAttributes attributes = new ResourceAttributes();
-    /** For each promote-all pair (by pair index / 2): the attribute it came from, to settle name collisions. */
-    private int[] pairSource = new int[16];
     private final byte[][] promotedKeys;
     private final int[] promotedNames;
     private final int[] promotedValues;
@@ -57,10 +55,15 @@ final class ResourceLabels {
     private boolean hasHostName;
     private int pod;
 
-    /** {@code AppendResult.LABEL_VALUE_TOO_LONG} when a promoted value was too long to intern, else 0. */
+    /**
+     * 0, or the {@code AppendResult} rejecting every point of the resource: a promoted value too long to
+     * intern, or with promote-all too many promoted attributes or a key too long.
+     */
     private int rejection;
     private int[] pairs = new int[32];
     private int pairCount;
+    /** For each promote-all pair (by pair index / 2): the attribute it came from, to settle name collisions. */
+    private int[] pairSource = new int[16];
 
     ResourceLabels(ReceiverConfig config, IngestSink sink, AttributeValues values, NameSymbols names) {
         this.sink = sink;
@@ -127,7 +130,7 @@ final class ResourceLabels {
         return serviceInstanceId;
     }
 
-    /** 0, or the rejection code of every point of this resource (a promoted value over the length limit). */
+    /** 0, or the rejection code of every point of this resource (see the field). */
     int rejection() {
         return rejection;
     }
