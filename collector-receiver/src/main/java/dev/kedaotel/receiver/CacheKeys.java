@@ -17,6 +17,9 @@ import java.nio.ByteOrder;
  *   0      1                     5        9            13            context length (9 or 17)
  *   kind 0: no extra label (extra name and value -1, not stored); kind 1: an extra label ({@code le}, {@code quantile})
  * </pre>
+ * {@link TargetInfo} keys a resource's {@code target_info} as kind 1 with metric {@code target_info}, extra
+ * label {@code __name__=target_info} (which no data point writes) and the resource's attribute fields as
+ * the attribute bytes.
  * The resource context id names the promoted resource labels of the point's {@code ResourceMetrics} in
  * the cache's {@link ResourceContexts}. Hash: {@link #attributeHash} once per data point, then
  * {@link #seriesHash} per series it writes. Never 0.

@@ -16,7 +16,7 @@ import dev.kedaotel.tsdb.AppendResult;
  * hands each metric's data points to the {@link DataPointWalker}, which writes them as Prometheus-style
  * series into an {@link IngestSink}, straight from the wire bytes. This class owns the request's
  * structure: each {@code ResourceMetrics}' labels ({@link ResourceLabels}, taken into the series cache
- * key by {@link PointWriter}), each metric's name and the type in its {@code data} oneof, which picks
+ * key by {@link PointWriter}) and, after its points, its {@code target_info} ({@link TargetInfo}), each metric's name and the type in its {@code data} oneof, which picks
  * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type, with
  * an empty name or with a name longer than the sink's label value limit is rejected whole.
  *
@@ -30,6 +30,7 @@ final class MetricMapper {
     private final ResourceLabels resource;
     private final NameSymbols names;
     private final PointWriter writer;
+    private final TargetInfo targetInfo;
     private final DataPointWalker walker;
     private final PointKind gauge = new PointKind.Numbers(Gauge.DATA_POINTS_TAG, 0);
     private final PointKind sum = new PointKind.Numbers(Sum.DATA_POINTS_TAG, Sum.AGGREGATION_TEMPORALITY_TAG);
@@ -57,10 +58,11 @@ final class MetricMapper {
     /** @param cache shared by the ingestor's workers; null when disabled */
     MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
         this.values = new AttributeValues(sink);
-        this.resource = new ResourceLabels(config, sink, values);
         this.names = new NameSymbols(sink);
-        this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names),
-                cache == null ? null : cache.client());
+        this.resource = new ResourceLabels(config, sink, values, names);
+        SeriesCacheClient client = cache == null ? null : cache.client();
+        this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names), client);
+        this.targetInfo = new TargetInfo(config, sink, resource, new PointAttributes(sink, values, names), client);
         this.walker = new DataPointWalker(c, writer);
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);
@@ -119,10 +121,11 @@ final class MetricMapper {
         int start = c.pos;
         resource.begin();
         forEach(ResourceMetrics.RESOURCE_TAG, resourceReader);
-        resource.finish();
+        resource.finish(c.buf);
         writer.resourceChanged();
         c.pos = start;
         forEach(ResourceMetrics.SCOPE_METRICS_TAG, scopeMetrics);
+        targetInfo.write(c.buf, writer.resourceEarliestMs(), writer.resourceLatestMs(), tally);
     }
 
     private void resource() throws MalformedOtlpException {

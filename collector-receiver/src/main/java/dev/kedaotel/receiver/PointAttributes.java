@@ -47,21 +47,34 @@ final class PointAttributes {
                 continue;
             }
             kv.read(c);
-            if (kv.keyLength == 0) {
-                continue; // no valid label name can come from an empty key
+            int rejection = add(c.buf, kv.keyOffset, kv.keyLength, kv.valueStart, kv.valueEnd);
+            if (rejection != 0) {
+                return rejection;
             }
-            if (kv.keyLength > maxNameBytes) {
-                size = 0;
-                return AppendResult.LABEL_NAME_TOO_LONG;
-            }
-            int value = kv.valueSymbol(c.buf, attributeValues);
-            if (value == AttributeValues.TOO_LONG) {
-                size = 0;
-                return AppendResult.LABEL_VALUE_TOO_LONG;
-            }
-            add(labelNames.label(c.buf, kv.keyOffset, kv.keyLength), value, kv.keyOffset, kv.keyLength);
         }
         joinCollisions(c.buf);
+        return 0;
+    }
+
+    /**
+     * Adds one attribute given by its key and {@code AnyValue} ranges in {@code buf} (value -1, -1:
+     * absent), as {@link #read} does for each; call {@link #joinCollisions} after the last. Returns 0, or
+     * the rejection of a key or value over the length limits (then the pairs are cleared).
+     */
+    int add(byte[] buf, int keyOff, int keyLen, int valueStart, int valueEnd) throws MalformedOtlpException {
+        if (keyLen == 0) {
+            return 0; // no valid label name can come from an empty key
+        }
+        if (keyLen > maxNameBytes) {
+            size = 0;
+            return AppendResult.LABEL_NAME_TOO_LONG;
+        }
+        int value = valueStart < 0 ? attributeValues.emptySymbol() : attributeValues.symbol(buf, valueStart, valueEnd);
+        if (value == AttributeValues.TOO_LONG) {
+            size = 0;
+            return AppendResult.LABEL_VALUE_TOO_LONG;
+        }
+        add(labelNames.label(buf, keyOff, keyLen), value, keyOff, keyLen);
         return 0;
     }
 
@@ -89,7 +102,7 @@ final class PointAttributes {
     }
 
     /** Merges pairs whose names collide; {@code buf} holds the original keys. */
-    private void joinCollisions(byte[] buf) {
+    void joinCollisions(byte[] buf) {
         for (int i = 0; i < size; i++) {
             int name = names[i];
             if (name < 0) {

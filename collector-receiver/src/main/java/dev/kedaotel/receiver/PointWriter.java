@@ -51,6 +51,9 @@ final class PointWriter {
     private boolean pointCacheable;
     private long pointHash;
     private int outcome;
+    /** The earliest and latest timestamp the current resource's points stored (or resent) a sample at; MAX/MIN: none. */
+    private long resourceEarliestMs = Long.MAX_VALUE;
+    private long resourceLatestMs = Long.MIN_VALUE;
 
     PointWriter(ProtoCursor c, IngestSink sink, ResourceLabels resource, PointAttributes attrs,
                 SeriesCacheClient cache) {
@@ -65,6 +68,8 @@ final class PointWriter {
 
     /** Takes the labels of the resource just read (see {@link ResourceLabels#finish}) into the cache key. */
     void resourceChanged() {
+        resourceEarliestMs = Long.MAX_VALUE;
+        resourceLatestMs = Long.MIN_VALUE;
         if (cache == null) {
             return;
         }
@@ -141,9 +146,24 @@ final class PointWriter {
         } else {
             result = appendByLabels(metric, extraName, extraValue, ts, value, mode);
         }
-        if (outcome == AppendResult.APPENDED && AppendResult.isRejection(result)) {
-            outcome = result;
+        if (AppendResult.isRejection(result)) {
+            if (outcome == AppendResult.APPENDED) {
+                outcome = result;
+            }
+        } else {
+            resourceEarliestMs = Math.min(resourceEarliestMs, ts);
+            resourceLatestMs = Math.max(resourceLatestMs, ts);
         }
+    }
+
+    /** Earliest timestamp of a sample the current resource's points stored (or resent); {@code Long.MAX_VALUE} when none. */
+    long resourceEarliestMs() {
+        return resourceEarliestMs;
+    }
+
+    /** Latest timestamp of a sample the current resource's points stored (or resent); {@code Long.MIN_VALUE} when none. */
+    long resourceLatestMs() {
+        return resourceLatestMs;
     }
 
     /** Parses the point's attributes (once, on the first series that missed the cache). */

@@ -6,10 +6,22 @@ import java.util.List;
  * Settings of the OTLP receiver. Immutable; build with {@link #builder()}.
  */
 public final class ReceiverConfig {
-    /** Resource attributes copied onto every series by default (stored under sanitised names). */
+    /**
+     * Resource attributes copied onto every series by default (stored under sanitised names): the set
+     * Prometheus' OTLP guide recommends promoting ("Promoting resource attributes"), in its order, plus
+     * this service's earlier defaults that are not in it ({@code k8s.node.name}, {@code host.name}).
+     */
     public static final List<String> DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES = List.of(
-            "k8s.pod.name", "k8s.namespace.name", "k8s.deployment.name", "k8s.statefulset.name", "k8s.node.name",
-            "service.name", "service.namespace", "service.instance.id", "host.name");
+            "service.instance.id", "service.name", "service.namespace", "service.version",
+            "cloud.availability_zone", "cloud.region", "container.name",
+            "deployment.environment", "deployment.environment.name",
+            "k8s.cluster.name", "k8s.container.name", "k8s.cronjob.name", "k8s.daemonset.name",
+            "k8s.deployment.name", "k8s.job.name", "k8s.namespace.name", "k8s.pod.name",
+            "k8s.replicaset.name", "k8s.statefulset.name",
+            "k8s.node.name", "host.name");
+
+    /** Prometheus' default lookback delta (5 minutes) halved: its spacing of {@code target_info} samples. */
+    public static final long DEFAULT_TARGET_INFO_INTERVAL_MS = 150_000;
 
     /** 4 MiB, gRPC's customary default receive limit. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -26,9 +38,17 @@ public final class ReceiverConfig {
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
     private final long maxBytesInFlight;
+    private final boolean promoteAllResourceAttributes;
+    private final List<String> ignoredResourceAttributes;
+    private final boolean targetInfoEnabled;
+    private final long targetInfoIntervalMs;
 
     private ReceiverConfig(Builder b) {
         this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
+        this.promoteAllResourceAttributes = b.promoteAllResourceAttributes;
+        this.ignoredResourceAttributes = List.copyOf(b.ignoredResourceAttributes);
+        this.targetInfoEnabled = b.targetInfoEnabled;
+        this.targetInfoIntervalMs = b.targetInfoIntervalMs;
         this.promoteJobAndInstance = b.promoteJobAndInstance;
         this.maxMessageBytes = b.maxMessageBytes;
         this.seriesCacheSlots = b.seriesCacheSlots;
@@ -46,6 +66,33 @@ public final class ReceiverConfig {
     /** Resource attribute keys (OTLP spelling) promoted to series labels. */
     public List<String> promotedResourceAttributes() {
         return promotedResourceAttributes;
+    }
+
+    /**
+     * Whether every resource attribute (except {@link #ignoredResourceAttributes()}) is copied onto the
+     * series, Prometheus' {@code promote_all_resource_attributes}; {@link #promotedResourceAttributes()}
+     * is then not used.
+     */
+    public boolean promoteAllResourceAttributes() {
+        return promoteAllResourceAttributes;
+    }
+
+    /** Resource attribute keys (OTLP spelling) not promoted under {@link #promoteAllResourceAttributes()}. */
+    public List<String> ignoredResourceAttributes() {
+        return ignoredResourceAttributes;
+    }
+
+    /** Whether a {@code target_info} series is written per resource (Prometheus' OTLP receiver does). */
+    public boolean targetInfoEnabled() {
+        return targetInfoEnabled;
+    }
+
+    /**
+     * Spacing of the {@code target_info} samples written between the earliest and the latest sample of
+     * a resource in one export (Prometheus: half its lookback delta), so a join finds one at every step.
+     */
+    public long targetInfoIntervalMs() {
+        return targetInfoIntervalMs;
     }
 
     /** Whether Prometheus' {@code job} / {@code instance} labels are derived from service attributes. */
@@ -74,6 +121,40 @@ public final class ReceiverConfig {
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int seriesCacheSlots = DEFAULT_SERIES_CACHE_SLOTS;
         private long maxBytesInFlight = 256L << 20;
+        private boolean promoteAllResourceAttributes;
+        private List<String> ignoredResourceAttributes = List.of();
+        private boolean targetInfoEnabled = true;
+        private long targetInfoIntervalMs = DEFAULT_TARGET_INFO_INTERVAL_MS;
+
+        /** Prometheus' {@code promote_all_resource_attributes}. */
+        public Builder promoteAllResourceAttributes(boolean v) {
+            promoteAllResourceAttributes = v;
+            return this;
+        }
+
+        /** Prometheus' {@code ignore_resource_attributes}: only valid with {@link #promoteAllResourceAttributes}. */
+        public Builder ignoredResourceAttributes(List<String> keys) {
+            for (String k : keys) {
+                if (k == null || k.isEmpty()) {
+                    throw new IllegalArgumentException("ignored resource attribute keys must be non-empty, got " + keys);
+                }
+            }
+            ignoredResourceAttributes = keys;
+            return this;
+        }
+
+        public Builder targetInfoEnabled(boolean v) {
+            targetInfoEnabled = v;
+            return this;
+        }
+
+        public Builder targetInfoIntervalMs(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("targetInfoIntervalMs must be positive, got " + v);
+            }
+            targetInfoIntervalMs = v;
+            return this;
+        }
 
         public Builder promotedResourceAttributes(List<String> keys) {
             for (String k : keys) {
@@ -116,6 +197,11 @@ public final class ReceiverConfig {
         }
 
         public ReceiverConfig build() {
+            if (!promoteAllResourceAttributes && !ignoredResourceAttributes.isEmpty()) {
+                // As Prometheus: the ignore list only qualifies promote-all.
+                throw new IllegalArgumentException("ignored resource attributes " + ignoredResourceAttributes
+                        + " need promoteAllResourceAttributes (they only exclude attributes from promote-all)");
+            }
             return new ReceiverConfig(this);
         }
     }

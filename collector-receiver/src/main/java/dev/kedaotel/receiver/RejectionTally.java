@@ -13,10 +13,16 @@ final class RejectionTally {
     private long rejectedTotal;
     private final long[] rejected = new long[RejectReason.COUNT];
     private final String[] examples = new String[RejectReason.COUNT];
+    /** target_info series not stored (not data points: reported in the message only), the first reason and resource. */
+    private long targetInfoRejected;
+    private int targetInfoReason;
+    private String targetInfoExample;
 
     void reset() {
         received = 0;
         rejectedTotal = 0;
+        targetInfoRejected = 0;
+        targetInfoExample = null;
         Arrays.fill(rejected, 0);
         Arrays.fill(examples, null);
     }
@@ -34,6 +40,22 @@ final class RejectionTally {
         }
     }
 
+    /**
+     * A resource's {@code target_info} could not be stored for {@code reason} (a label limit): the
+     * resource's points were, so the export reports it as a warning (partial success with no rejected
+     * data points, or added to the rejections' message). {@code resource} describes it, e.g. its job.
+     */
+    void rejectTargetInfo(int reason, String resource) {
+        if (targetInfoRejected++ == 0) {
+            targetInfoReason = reason;
+            targetInfoExample = resource;
+        }
+    }
+
+    long targetInfoRejected() {
+        return targetInfoRejected;
+    }
+
     long received() {
         return received;
     }
@@ -46,12 +68,29 @@ final class RejectionTally {
         return rejected[reason];
     }
 
-    /** English summary, e.g. {@code 2 data points rejected: 2 out_of_order (e.g. metric "foo")}; "" when none. */
+    /**
+     * English summary, e.g. {@code 2 data points rejected: 2 out_of_order (e.g. metric "foo")}, then any
+     * {@code target_info} not stored; "" when none.
+     */
     String message() {
-        if (rejectedTotal == 0) {
+        if (rejectedTotal == 0 && targetInfoRejected == 0) {
             return "";
         }
         StringBuilder sb = new StringBuilder();
+        if (rejectedTotal != 0) {
+            appendRejections(sb);
+        }
+        if (targetInfoRejected != 0) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(targetInfoRejected).append(" target_info series not stored: ")
+                    .append(RejectReason.describe(targetInfoReason)).append(" (e.g. ").append(targetInfoExample).append(')');
+        }
+        return sb.toString();
+    }
+
+    private void appendRejections(StringBuilder sb) {
         sb.append(rejectedTotal).append(rejectedTotal == 1 ? " data point rejected: " : " data points rejected: ");
         boolean first = true;
         for (int r = 0; r < RejectReason.COUNT; r++) {
@@ -65,6 +104,5 @@ final class RejectionTally {
             sb.append(rejected[r]).append(' ').append(RejectReason.describe(r))
                     .append(" (e.g. metric \"").append(examples[r]).append("\")");
         }
-        return sb.toString();
     }
 }

@@ -40,10 +40,10 @@ class DataPointWalkerTest {
     private final RejectionTally tally = new RejectionTally();
     private final FloatLabels floats = new FloatLabels();
 
-    DataPointWalkerTest() {
-        ResourceLabels resource = new ResourceLabels(ReceiverConfig.defaults(), sink, values);
+    DataPointWalkerTest() throws MalformedOtlpException {
+        ResourceLabels resource = new ResourceLabels(ReceiverConfig.defaults(), sink, values, names);
         resource.begin();
-        resource.finish();
+        resource.finish(new byte[0]);
         writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names), null);
         writer.resourceChanged();
         walker = new DataPointWalker(c, writer);

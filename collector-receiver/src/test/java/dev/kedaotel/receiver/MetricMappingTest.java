@@ -189,7 +189,7 @@ class MetricMappingTest {
                         "service.namespace", "shop", "service.instance.id", "i-1", "cloud.region", "eu"),
                 gauge("g", doublePoint(T0_MS, 1, "k8s_pod_name", "override"))));
         assertEquals(1, sink.last("__name__", "g", "k8s_pod_name", "override", "k8s_namespace_name", "ns",
-                "service_name", "api", "service_namespace", "shop", "service_instance_id", "i-1",
+                "service_name", "api", "service_namespace", "shop", "service_instance_id", "i-1", "cloud_region", "eu",
                 "job", "shop/api", "instance", "i-1"));
     }
 

@@ -97,6 +97,23 @@ class SeriesCacheIngestTest {
     }
 
     @Test
+    void targetInfoOfAnUnchangedResourceIsAppendedByHandle() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            export(request(resource("service.name", "api", "k8s.pod.name", "p1", "os.type", "linux"),
+                    gauge("temp", doublePoint(T0_MS + i, 10 + i, "room", "a"))));
+            assertEquals(i == 0 ? 0 : 2, sink.byHandle, "request " + i + ": the point and target_info");
+            assertEquals(i == 0 ? 2 : 0, sink.byLabels, "request " + i);
+        }
+        assertEquals(List.of(1.0, 1.0, 1.0), values("target_info", "job", "api", "k8s_pod_name", "p1", "os_type", "linux"));
+        // Another resource with the same promoted labels but other attributes: its own target_info.
+        export(request(resource("service.name", "api", "k8s.pod.name", "p1", "os.type", "windows"),
+                gauge("temp", doublePoint(T0_MS + 3, 13, "room", "a"))));
+        assertEquals(List.of(1.0), values("target_info", "job", "api", "os_type", "windows"));
+        assertEquals(List.of(10.0, 11.0, 12.0, 13.0), values("temp", "room", "a", "k8s_pod_name", "p1"));
+        assertEquals(3, store.seriesCount());
+    }
+
+    @Test
     void anotherAttributeOrderMissesButNamesTheSameSeries() throws Exception {
         export(request(gauge("temp", doublePoint(T0_MS, 1, "room", "a", "floor", "1"))));
         export(request(gauge("temp", doublePoint(T0_MS + 1, 2, "floor", "1", "room", "a"))));

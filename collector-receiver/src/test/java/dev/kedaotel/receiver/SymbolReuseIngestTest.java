@@ -53,7 +53,7 @@ class SymbolReuseIngestTest {
         for (int round = 0; round < 3; round++) {
             ExportResult r = ingestor.export(histogram("p" + (round % 2)).toByteArray(), ReceiverStats.Transport.GRPC);
             assertTrue(r.isFullSuccess(), "round " + round + ": " + r);
-            assertEquals(5, store.seriesCount(), "_sum, _count and three buckets");
+            assertEquals(6, store.seriesCount(), "_sum, _count, three buckets and the resource's target_info");
             IntList refs = new IntList();
             store.select(List.of(LabelMatcher.eq("le", "0.25")), refs);
             assertEquals(1, refs.size());

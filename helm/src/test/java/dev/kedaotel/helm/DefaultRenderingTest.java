@@ -144,9 +144,13 @@ class DefaultRenderingTest {
         expected.put("STANDING_QUERY_AGEING_MS", "1000");
         expected.put("SCALED_OBJECT_IDLE_SECONDS", "600");
         expected.put("OTLP_MAX_RECV_MSG_SIZE_BYTES", "67108864");
-        expected.put("OTLP_PROMOTE_RESOURCE_ATTRIBUTES", "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,"
-                + "k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name");
+        expected.put("OTLP_PROMOTE_RESOURCE_ATTRIBUTES", "service.instance.id,service.name,service.namespace,service.version,"
+                + "cloud.availability_zone,cloud.region,container.name,deployment.environment,deployment.environment.name,"
+                + "k8s.cluster.name,k8s.container.name,k8s.cronjob.name,k8s.daemonset.name,k8s.deployment.name,k8s.job.name,"
+                + "k8s.namespace.name,k8s.pod.name,k8s.replicaset.name,k8s.statefulset.name,k8s.node.name,host.name");
         expected.put("OTLP_PROMOTE_JOB_INSTANCE", "true");
+        expected.put("OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES", "false");
+        expected.put("OTLP_TARGET_INFO_ENABLED", "true");
         expected.put("OTLP_SERIES_CACHE_SLOTS", "262144");
         expected.put("OTLP_MAX_BYTES_IN_FLIGHT", "268435456");
         expected.put("BIND_ADDRESS", "0.0.0.0");

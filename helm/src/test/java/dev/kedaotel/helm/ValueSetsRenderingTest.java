@@ -123,8 +123,19 @@ class ValueSetsRenderingTest {
         assertEquals("8388608", env.get("OTLP_MAX_RECV_MSG_SIZE_BYTES"));
         assertEquals("k8s.pod.name,k8s.namespace.name", env.get("OTLP_PROMOTE_RESOURCE_ATTRIBUTES"));
         assertEquals("false", env.get("OTLP_PROMOTE_JOB_INSTANCE"));
+        assertEquals("false", env.get("OTLP_TARGET_INFO_ENABLED"));
         assertEquals("true", env.get("DEMO"));
         assertEquals("service_namespace", env.get("SCALED_OBJECT_NAMESPACE_LABEL"));
+    }
+
+    /** Promote-all renders with its ignore list, and the promote list stays the server's default (no startup error). */
+    @Test
+    void promoteAllWithAnIgnoreList() {
+        Map<String, String> env = env(Chart.asDocumented().values("promote-all.yaml").render());
+        assertEquals("true", env.get("OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES"));
+        assertEquals("process.pid,host.arch", env.get("OTLP_IGNORE_RESOURCE_ATTRIBUTES"));
+        assertEquals(env(Chart.asDocumented().render()).get("OTLP_PROMOTE_RESOURCE_ATTRIBUTES"),
+                env.get("OTLP_PROMOTE_RESOURCE_ATTRIBUTES"));
     }
 
     /**
@@ -152,6 +163,7 @@ class ValueSetsRenderingTest {
 
         Set<String> rendered = new TreeSet<>();
         rendered.addAll(env(Chart.asDocumented().values("extras.yaml").render()).keySet());
+        rendered.addAll(env(Chart.asDocumented().values("promote-all.yaml").render()).keySet());
         rendered.addAll(env(Chart.asDocumented().values("tls-per-port.yaml").render()).keySet());
         rendered.addAll(env(Chart.asDocumented().values("cert-manager.yaml").render()).keySet());
         rendered.addAll(env(Chart.asDocumented().set("settings.tls.internalMetrics.certFile", "/c/tls.crt")

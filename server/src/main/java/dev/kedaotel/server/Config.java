@@ -112,11 +112,33 @@ public final class Config {
 
     /** Rules across settings; each setting's own value was validated when it was parsed. */
     private void validate() {
+        checkResourceAttributePromotion();
         checkTlsFiles(Setting.OTLP_TLS_CERT_FILE, Setting.OTLP_TLS_KEY_FILE, Setting.OTLP_TLS_CA_FILE, null);
         checkTlsFiles(Setting.KEDA_TLS_CERT_FILE, Setting.KEDA_TLS_KEY_FILE, Setting.KEDA_TLS_CA_FILE, Setting.KEDA_TLS_ENABLED);
         checkTlsFiles(Setting.REST_API_TLS_CERT_FILE, Setting.REST_API_TLS_KEY_FILE, Setting.REST_API_TLS_CA_FILE, null);
         checkTlsFiles(Setting.INTERNAL_METRICS_TLS_CERT_FILE, Setting.INTERNAL_METRICS_TLS_KEY_FILE,
                 Setting.INTERNAL_METRICS_TLS_CA_FILE, null);
+    }
+
+    /**
+     * Prometheus' rules for its {@code otlp:} block: {@code promote_all_resource_attributes} cannot be combined
+     * with a {@code promote_resource_attributes} list, and {@code ignore_resource_attributes} only qualifies
+     * promote-all. The promote list has a default here (Prometheus' is empty), so only a list given other
+     * than the default conflicts with promote-all.
+     */
+    private void checkResourceAttributePromotion() {
+        boolean all = get(Setting.OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES);
+        Setting<List<String>> list = Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES;
+        if (all && !get(list).equals(list.parse(list.defaultValue()))) {
+            throw new ConfigException(list.env() + " cannot be changed when " + Setting.OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES.env()
+                    + "=true (every resource attribute is promoted then); list the attributes not to promote in "
+                    + Setting.OTLP_IGNORE_RESOURCE_ATTRIBUTES.env() + " instead, or unset " + list.env());
+        }
+        if (!all && !get(Setting.OTLP_IGNORE_RESOURCE_ATTRIBUTES).isEmpty()) {
+            throw new ConfigException(Setting.OTLP_IGNORE_RESOURCE_ATTRIBUTES.env() + " needs "
+                    + Setting.OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES.env() + "=true (it only excludes attributes from promote-all;"
+                    + " without it, promotion is the list in " + list.env() + ")");
+        }
     }
 
     /**

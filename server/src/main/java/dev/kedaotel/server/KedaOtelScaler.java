@@ -216,6 +216,11 @@ public final class KedaOtelScaler implements AutoCloseable {
         OtlpIngestor ingestor = OtlpIngestor.forStore(store, ReceiverConfig.builder()
                 .promotedResourceAttributes(config.get(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
                 .promoteJobAndInstance(config.get(Setting.OTLP_PROMOTE_JOB_INSTANCE))
+                .promoteAllResourceAttributes(config.get(Setting.OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES))
+                .ignoredResourceAttributes(config.get(Setting.OTLP_IGNORE_RESOURCE_ATTRIBUTES))
+                .targetInfoEnabled(config.get(Setting.OTLP_TARGET_INFO_ENABLED))
+                // Prometheus spaces target_info samples by half its lookback delta; so do we, with ours.
+                .targetInfoIntervalMs(Math.max(1, config.lookbackDeltaMs() / 2))
                 .maxMessageBytes(maxMessage)
                 .seriesCacheSlots(config.get(Setting.OTLP_SERIES_CACHE_SLOTS))
                 .maxBytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT))

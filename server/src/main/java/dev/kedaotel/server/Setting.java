@@ -100,8 +100,20 @@ public final class Setting<T> {
     public static final Setting<Long> OTLP_MAX_BYTES_IN_FLIGHT = positiveLong("OTLP_MAX_BYTES_IN_FLIGHT", "268435456",
             "OTLP request bytes held in memory at once (gRPC and HTTP); beyond it exports are refused as busy (gRPC UNAVAILABLE, HTTP 503 with Retry-After) and exporters back off and retry.");
     public static final Setting<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = list("OTLP_PROMOTE_RESOURCE_ATTRIBUTES",
-            "k8s.pod.name,k8s.namespace.name,k8s.deployment.name,k8s.statefulset.name,k8s.node.name,service.name,service.namespace,service.instance.id,host.name",
-            "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name).");
+            String.join(",", dev.kedaotel.receiver.ReceiverConfig.DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES),
+            "Resource attributes copied onto every series as labels (sanitised: k8s.pod.name -> k8s_pod_name); a data point"
+                    + " attribute of the same name wins. Default: the set Prometheus' OTLP guide recommends, plus k8s.node.name"
+                    + " and host.name. Prometheus' promote_resource_attributes.");
+    public static final Setting<Boolean> OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES = bool("OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES", "false",
+            "Copy every resource attribute onto the series except those in OTLP_IGNORE_RESOURCE_ATTRIBUTES (Prometheus'"
+                    + " promote_all_resource_attributes; mind the series churn). Cannot be combined with a changed"
+                    + " OTLP_PROMOTE_RESOURCE_ATTRIBUTES, whose list it replaces.");
+    public static final Setting<List<String>> OTLP_IGNORE_RESOURCE_ATTRIBUTES = list("OTLP_IGNORE_RESOURCE_ATTRIBUTES", "",
+            "Resource attributes not promoted by OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES (Prometheus' ignore_resource_attributes;"
+                    + " only valid with it). They still go to target_info.");
+    public static final Setting<Boolean> OTLP_TARGET_INFO_ENABLED = bool("OTLP_TARGET_INFO_ENABLED", "true",
+            "Write Prometheus' target_info series per resource that has service.name or service.instance.id: job, instance"
+                    + " and the other resource attributes as labels, value 1, for '* on (job, instance) group_left (...) target_info' joins.");
     public static final Setting<Integer> OTLP_SERIES_CACHE_SLOTS = new Setting<>("OTLP_SERIES_CACHE_SLOTS", "262144",
             "Slots of the receiver's cache from a data point's raw attribute bytes to its series"
                     + " (skips label building for series seen before; ~75 B of heap per cached series, bounded by this; 0 turns it off).",
