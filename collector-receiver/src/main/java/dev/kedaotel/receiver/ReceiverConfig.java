@@ -21,7 +21,17 @@ public final class ReceiverConfig {
      */
     public static final int DEFAULT_SERIES_CACHE_SLOTS = 1 << 18;
 
+    /**
+     * Default most {@code le} series (with {@code +Inf}) of one exponential histogram series: at the
+     * starting scale 3 (boundaries 9.05% apart) that covers a 196-fold range of values, at scale 2
+     * (18.9%) a 38,000-fold one (100 µs to 3.8 s), at scale 1 (41%) a 1.5e9-fold one; see the README.
+     */
+    public static final int DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = 64;
+    /** Fewest allowed: room for both signs and the zero bucket at the coarsest scale. */
+    public static final int MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = 16;
+
     private final List<String> promotedResourceAttributes;
+    private final int exponentialHistogramMaxBuckets;
     private final int seriesCacheSlots;
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
@@ -33,6 +43,12 @@ public final class ReceiverConfig {
         this.maxMessageBytes = b.maxMessageBytes;
         this.seriesCacheSlots = b.seriesCacheSlots;
         this.maxBytesInFlight = b.maxBytesInFlight;
+        this.exponentialHistogramMaxBuckets = b.exponentialHistogramMaxBuckets;
+    }
+
+    /** Most {@code _bucket} series (with {@code +Inf}) an exponential histogram series is written as. */
+    public int exponentialHistogramMaxBuckets() {
+        return exponentialHistogramMaxBuckets;
     }
 
     public static Builder builder() {
@@ -74,6 +90,16 @@ public final class ReceiverConfig {
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int seriesCacheSlots = DEFAULT_SERIES_CACHE_SLOTS;
         private long maxBytesInFlight = 256L << 20;
+        private int exponentialHistogramMaxBuckets = DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS;
+
+        public Builder exponentialHistogramMaxBuckets(int v) {
+            if (v < MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS) {
+                throw new IllegalArgumentException("exponentialHistogramMaxBuckets must be at least "
+                        + MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS + ", got " + v);
+            }
+            exponentialHistogramMaxBuckets = v;
+            return this;
+        }
 
         public Builder promotedResourceAttributes(List<String> keys) {
             for (String k : keys) {
