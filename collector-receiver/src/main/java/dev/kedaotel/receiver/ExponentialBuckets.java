@@ -132,9 +132,8 @@ final class ExponentialBuckets {
     }
 
     /**
-     * Writes the point's {@code _bucket} series at {@code ts}: {@code series} is the series' identity
-     * for its grid, {@code count} the point's count. Returns 0, or the {@link RejectReason} of a malformed
-     * point, of which nothing was written.
+     * Checks the point just read, whose count is {@code count}: 0 when it can be written, else the
+     * {@link RejectReason} it is rejected for (before any of its series is written).
      */
     int check(long count) {
         if (scale < ExponentialBoundaries.MIN_SCALE || scale > ExponentialBoundaries.MAX_SCALE) {

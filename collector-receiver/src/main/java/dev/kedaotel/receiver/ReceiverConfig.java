@@ -23,8 +23,8 @@ public final class ReceiverConfig {
 
     /**
      * Default most {@code le} series (with {@code +Inf}) of one exponential histogram series: at the
-     * starting scale 3 (boundaries 9.05% apart) that covers a 196-fold range of values, at scale 2
-     * (18.9%) a 38,000-fold one (100 µs to 3.8 s), at scale 1 (41%) a 1.5e9-fold one; see the README.
+     * starting scale 3 (boundaries 9.05% apart) that covers a 197-fold range of values, at scale 2
+     * (18.9%) a 38,968-fold one (100 µs to 3.8 s), at scale 1 (41%) a 1.5e9-fold one; see the README.
      */
     public static final int DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = 64;
     /** Fewest allowed: room for both signs and the zero bucket at the coarsest scale. */

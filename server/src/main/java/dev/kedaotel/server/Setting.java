@@ -116,7 +116,7 @@ public final class Setting<T> {
             "OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS", "64",
             "Most _bucket series (with +Inf) one exponential histogram series is written as; its scale is lowered"
                     + " (pairs of buckets merged, exactly) until it fits. 64 keeps boundaries at most 18.9% apart for"
-                    + " values spanning up to 38,000x (9.05% up to 197x); see the README for the accuracy. At least 16.",
+                    + " values spanning up to 38,968x (9.05% up to 197x); see the README for the accuracy. At least 16.",
             raw -> {
                 int n = Integer.parseInt(raw);
                 if (n < 16) {
