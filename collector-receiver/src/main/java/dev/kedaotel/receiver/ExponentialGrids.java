@@ -29,8 +29,8 @@ package dev.kedaotel.receiver;
  * counts of the earlier points that are below it, which this table keeps per series (negative, zero and
  * all bucket counts so far), so its accumulated series equals the cumulative count from the first point.
  *
- * <p><b>Bounded.</b> A table of {@value #SLOTS} series in groups of {@value #WAYS}, allocated on the first
- * exponential histogram; when a group is full the least recently written series of it is forgotten,
+ * <p><b>Bounded.</b> A table of {@value #SLOTS} series in groups of {@value #WAYS} (58 bytes each, ~1.9 MiB),
+ * allocated on the first exponential histogram; when a group is full the least recently written series of it is forgotten,
  * and starts over like a new one if it comes back (possibly finer: its coarse boundaries go on as
  * before, finer ones are added). Two series share an entry only if their 64-bit hashes are equal.
  * Thread-safe: each group is guarded by one of {@value #LOCKS} locks, held only to plan one point;
