@@ -138,7 +138,7 @@ final class ExponentialGrids {
     void plan(long key, long ts, int scale, long posLo, long posHi, long negLo, long negHi, boolean zero,
               boolean delta, long negCount, long zeroCount, long bucketCount, Plan plan) {
         Table t = table();
-        int group = (int) (mix(key) & (SLOTS / WAYS - 1));
+        int group = group(key);
         synchronized (locks[group & (LOCKS - 1)]) {
             int slot = slot(t, key, group);
             boolean existed = t.keys[slot] == key;
@@ -227,7 +227,7 @@ final class ExponentialGrids {
         if (t == null) {
             return false;
         }
-        int group = (int) (mix(key) & (SLOTS / WAYS - 1));
+        int group = group(key);
         synchronized (locks[group & (LOCKS - 1)]) {
             int base = group * WAYS;
             for (int i = base; i < base + WAYS; i++) {
@@ -274,7 +274,8 @@ final class ExponentialGrids {
         return x ^ (x >>> 29);
     }
 
-    private static long mix(long key) {
-        return mix(0x9E3779B97F4A7C15L, key);
+    /** The group of {@value #WAYS} slots {@code key} may occupy. */
+    static int group(long key) {
+        return (int) (mix(0x9E3779B97F4A7C15L, key) & (SLOTS / WAYS - 1));
     }
 }

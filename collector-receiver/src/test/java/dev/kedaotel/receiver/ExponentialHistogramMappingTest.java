@@ -216,6 +216,25 @@ class ExponentialHistogramMappingTest {
     }
 
     @Test
+    void attributesSplitByOtherFieldsStillNameTheSameGrid() throws Exception {
+        // Protobuf concatenation merges: attribute, the point's other fields, another attribute.
+        for (int[] p : new int[][] {{3, 0}, {1, 10_000}}) {
+            byte[] point = concat(concat(
+                    ExponentialHistogramDataPoint.newBuilder().addAttributes(attr("a", "1")).build().toByteArray(),
+                    point(T0_MS + p[1], p[0], 0, 0, 2, 2).build().toByteArray()),
+                    ExponentialHistogramDataPoint.newBuilder().addAttributes(attr("b", "2")).build().toByteArray());
+            // Sent as these bytes (re-encoding the message would put the attributes side by side).
+            byte[] metric = concat(field(Metric.NAME_FIELD_NUMBER, "split".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    field(Metric.EXPONENTIAL_HISTOGRAM_FIELD_NUMBER, field(ExponentialHistogram.DATA_POINTS_FIELD_NUMBER, point)));
+            assertTrue(ingestor.export(field(1, field(2, field(2, metric))), ReceiverStats.Transport.GRPC).isFullSuccess());
+        }
+        assertEquals(2, sink.samples("__name__", "split_bucket", "a", "1", "b", "2", "le", "1").size());
+        // Had the second point another identity, its grid would be new and 2^(1/8) would not be marked stale.
+        assertTrue(StaleMarker.isStale(sink.last("__name__", "split_bucket", "a", "1", "b", "2", "le",
+                FloatLabels.format(Math.pow(2, 1.0 / 8)))));
+    }
+
+    @Test
     void deltaPointsAccumulatePerBoundaryAndNewBoundariesStartFromEarlierCounts() throws Exception {
         AggregationTemporality delta = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         // scale 0: 3 values in (2,4], then 2 values in (8,16] and 1 in (1,2], then 1 zero.
