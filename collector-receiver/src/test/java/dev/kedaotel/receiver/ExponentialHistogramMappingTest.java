@@ -291,6 +291,19 @@ class ExponentialHistogramMappingTest {
         assertEquals(Map.of(2.0, 0.0, 4.0, 5.0, 8.0, 12.0, Double.POSITIVE_INFINITY, 12.0), buckets("unpacked"));
     }
 
+    @Test
+    void aTruncatedPackedBucketCountRejectsTheWholeRequest() {
+        byte[] buckets = {0x12, 0x02, 0x05, (byte) 0x80}; // bucket_counts: 5, then a varint cut off by the field's end
+        byte[] point = concat(ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(nanos(T0_MS)).setCount(5)
+                .build().toByteArray(), field(ExponentialHistogramDataPoint.POSITIVE_FIELD_NUMBER, buckets));
+        byte[] metric = concat(field(Metric.NAME_FIELD_NUMBER, "cut".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                field(Metric.EXPONENTIAL_HISTOGRAM_FIELD_NUMBER, field(ExponentialHistogram.DATA_POINTS_FIELD_NUMBER, point)));
+        MalformedOtlpException e = org.junit.jupiter.api.Assertions.assertThrows(MalformedOtlpException.class,
+                () -> ingestor.export(field(1, field(2, field(2, metric))), ReceiverStats.Transport.GRPC));
+        assertTrue(e.getMessage().contains("truncated varint"), e.getMessage());
+        assertTrue(sink.series().isEmpty());
+    }
+
     private static byte[] field(int number, byte[] payload) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write(number << 3 | 2);
