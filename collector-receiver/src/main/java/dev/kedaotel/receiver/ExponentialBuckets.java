@@ -34,6 +34,7 @@ final class ExponentialBuckets {
     private final ExponentialGrids.Plan plan = new ExponentialGrids.Plan();
     private final int leLabel;
     private final int infSym;
+    private final long retentionMs;
 
     // The point as read.
     private int scale;
@@ -56,6 +57,7 @@ final class ExponentialBuckets {
         this.grids = grids;
         this.leLabel = sink.internPermanent("le");
         this.infSym = sink.internPermanent("+Inf");
+        this.retentionMs = sink.retentionMs();
     }
 
     void clear() {
@@ -215,7 +217,8 @@ final class ExponentialBuckets {
         for (int i = 0; i < posSize; i++) {
             posTotal += pos[i];
         }
-        grids.plan(key, ts, scale,
+        long expiredBefore = ts - retentionMs > ts ? Long.MIN_VALUE : ts - retentionMs;
+        grids.plan(key, ts, expiredBefore, scale,
                 pf < 0 ? ExponentialGrids.EMPTY_LO : (long) posOffset + pf, pf < 0 ? ExponentialGrids.EMPTY_HI : (long) posOffset + pl,
                 nf < 0 ? ExponentialGrids.EMPTY_LO : (long) negOffset + nf, nf < 0 ? ExponentialGrids.EMPTY_HI : (long) negOffset + nl,
                 zeroCount != 0 || nf >= 0, delta, negTotal, zeroCount, negTotal + zeroCount + posTotal, plan);

@@ -29,6 +29,9 @@ package dev.kedaotel.receiver;
  * counts of the earlier points that are below it, which this table keeps per series (negative, zero and
  * all bucket counts so far), so its accumulated series equals the cumulative count from the first point.
  *
+ * <p>A grid not written for the store's retention starts over with the next point, like the series it
+ * describes, which the store has removed by then.
+ *
  * <p><b>Bounded.</b> A table of {@value #SLOTS} series in groups of {@value #WAYS} (58 bytes each, ~1.9 MiB),
  * allocated on the first exponential histogram; when a group is full the least recently written series of it is forgotten,
  * and starts over like a new one if it comes back (possibly finer: its coarse boundaries go on as
@@ -134,14 +137,16 @@ final class ExponentialGrids {
      * index ranges {@code [posLo, posHi]} and {@code [negLo, negHi]} (empty: lo > hi): merges them into
      * the series' grid, coarsening it to at most {@code maxBuckets} {@code le} series, and fills {@code plan}.
      * With {@code delta}, the point's counts are added to the series' prior counts after they were copied.
+     * A grid last written before {@code expiredBefore} starts over: its series were removed by retention,
+     * so they (and a delta series' counts) start over too.
      */
-    void plan(long key, long ts, int scale, long posLo, long posHi, long negLo, long negHi, boolean zero,
-              boolean delta, long negCount, long zeroCount, long bucketCount, Plan plan) {
+    void plan(long key, long ts, long expiredBefore, int scale, long posLo, long posHi, long negLo, long negHi,
+              boolean zero, boolean delta, long negCount, long zeroCount, long bucketCount, Plan plan) {
         Table t = table();
         int group = group(key);
         synchronized (locks[group & (LOCKS - 1)]) {
             int slot = slot(t, key, group);
-            boolean existed = t.keys[slot] == key;
+            boolean existed = t.keys[slot] == key && t.used[slot] >= expiredBefore;
             plan.existed = existed;
             int g = Math.min(scale, MAX_GRID_SCALE);
             long pl = EMPTY_LO;
