@@ -83,6 +83,15 @@ public interface IngestSink {
     }
 
     /**
+     * How long the sink keeps a series that gets no samples (the store's retention): state a caller keeps
+     * per series across points (the exponential histograms' grids) starts over after such a gap, as the
+     * series does. Unbounded by default.
+     */
+    default long retentionMs() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Interns a constant of the caller (a label name like {@code le}, a value like {@code +Inf}) that
      * stays valid for the sink's lifetime, however long no series uses it.
      */

@@ -35,8 +35,7 @@ final class MetricMapper {
     private final PointKind gauge = new PointKind.Numbers(Gauge.DATA_POINTS_TAG, 0);
     private final PointKind sum = new PointKind.Numbers(Sum.DATA_POINTS_TAG, Sum.AGGREGATION_TEMPORALITY_TAG);
     private final PointKind histogram;
-    private final PointKind exponentialHistogram = new PointKind.ExponentialHistograms(
-            ExponentialHistogram.DATA_POINTS_TAG, ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG);
+    private final PointKind exponentialHistogram;
     private final PointKind summary;
     /** The sink's label value limit, which the metric name (the {@code __name__} value) must keep to. */
     private final int maxValueBytes;
@@ -57,6 +56,11 @@ final class MetricMapper {
 
     /** @param cache shared by the ingestor's workers; null when disabled */
     MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
+        this(config, sink, cache, new ExponentialGrids(config.exponentialHistogramMaxBuckets()));
+    }
+
+    /** @param grids the exponential histograms' grids, shared by the ingestor's workers */
+    MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids) {
         this.values = new AttributeValues(sink);
         this.names = new NameSymbols(sink);
         this.resource = new ResourceLabels(config, sink, values, names);
@@ -66,6 +70,8 @@ final class MetricMapper {
         this.walker = new DataPointWalker(c, writer);
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);
+        this.exponentialHistogram = new PointKind.ExponentialHistograms(ExponentialHistogram.DATA_POINTS_TAG,
+                ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG, sink, floats, grids);
         this.summary = new PointKind.Summaries(Summary.DATA_POINTS_TAG, sink, floats);
         this.maxValueBytes = sink.maxLabelValueLength();
         this.sink = sink;

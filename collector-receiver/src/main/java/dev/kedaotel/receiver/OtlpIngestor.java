@@ -42,7 +42,9 @@ public final class OtlpIngestor {
         // their memory once per thread.
         SeriesCache cache = config.seriesCacheSlots() > 0 ? new SeriesCache(config.seriesCacheSlots()) : null;
         this.seriesCache = cache;
-        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache));
+        // Likewise one table of exponential histogram grids: a series' points may reach any worker.
+        ExponentialGrids grids = new ExponentialGrids(config.exponentialHistogramMaxBuckets());
+        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache, grids));
     }
 
     /** An ingestor writing into {@code store}, using the store's clock for arrival time. */
@@ -110,9 +112,9 @@ public final class OtlpIngestor {
         final MetricMapper mapper;
         final RejectionTally tally = new RejectionTally();
 
-        Worker(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
+        Worker(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids) {
             this.sink = sink;
-            this.mapper = new MetricMapper(config, sink, cache);
+            this.mapper = new MetricMapper(config, sink, cache, grids);
         }
     }
 }

@@ -180,6 +180,20 @@ final class OtlpSchema {
         int COUNT_TAG = COUNT << 3 | FIXED64;
         int SUM_TAG = SUM << 3 | FIXED64;
         int FLAGS_TAG = FLAGS << 3 | VARINT;
+        int SCALE_TAG = SCALE << 3 | VARINT;
+        int ZERO_COUNT_TAG = ZERO_COUNT << 3 | FIXED64;
+        int POSITIVE_TAG = POSITIVE << 3 | LEN;
+        int NEGATIVE_TAG = NEGATIVE << 3 | LEN;
+        int ZERO_THRESHOLD_TAG = ZERO_THRESHOLD << 3 | FIXED64;
+    }
+
+    /** {@code ExponentialHistogramDataPoint.Buckets}: {@code offset} is a zigzag {@code sint32}, the counts varints. */
+    interface Buckets {
+        int OFFSET = 1;
+        int BUCKET_COUNTS = 2;
+        int OFFSET_TAG = OFFSET << 3 | VARINT;
+        int BUCKET_COUNTS_TAG = BUCKET_COUNTS << 3 | LEN;
+        int BUCKET_COUNTS_UNPACKED_TAG = BUCKET_COUNTS << 3 | VARINT;
     }
 
     interface SummaryDataPoint {

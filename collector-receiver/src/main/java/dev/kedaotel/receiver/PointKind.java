@@ -16,7 +16,8 @@ import java.util.Arrays;
  *   <li>gauge, sum ({@link Numbers}) → {@code <name>};</li>
  *   <li>histogram → {@code <name>_sum} (when present), {@code <name>_count}, {@code <name>_bucket{le}}
  *       (cumulative counts, last {@code +Inf} = count);</li>
- *   <li>exponential histogram → {@code <name>_sum} (when present), {@code <name>_count};</li>
+ *   <li>exponential histogram → {@code <name>_sum} (when present), {@code <name>_count}, {@code <name>_bucket{le}}
+ *       (cumulative counts at the boundaries of the series' grid, see {@link ExponentialBuckets});</li>
  *   <li>summary → {@code <name>_sum}, {@code <name>_count}, {@code <name>{quantile}}.</li>
  * </ul>
  * An instance holds the scratch state of the point being read, so it is one per ingest worker and
@@ -245,22 +246,51 @@ abstract sealed class PointKind {
         }
     }
 
-    /** Exponential histogram points: only count and sum are stored (the buckets have no Prometheus series). */
+    /**
+     * Exponential histogram points: count, sum and the buckets ({@link ExponentialBuckets}), written as
+     * classic {@code _bucket{le}} series on the series' fixed grid ({@link ExponentialGrids}). A malformed
+     * point is rejected whole, before any of its series is written.
+     */
     static final class ExponentialHistograms extends CountAndSum {
-        ExponentialHistograms(int dataPointsTag, int temporalityTag) {
+        private final ExponentialBuckets buckets;
+        private int bucketName;
+
+        ExponentialHistograms(int dataPointsTag, int temporalityTag, IngestSink sink, FloatLabels floats,
+                              ExponentialGrids grids) {
             super(dataPointsTag, temporalityTag, ExponentialHistogramDataPoint.ATTRIBUTES_TAG,
                     ExponentialHistogramDataPoint.START_TIME_UNIX_NANO_TAG, ExponentialHistogramDataPoint.TIME_UNIX_NANO_TAG, ExponentialHistogramDataPoint.FLAGS_TAG,
                     ExponentialHistogramDataPoint.COUNT_TAG, ExponentialHistogramDataPoint.SUM_TAG, false);
+            this.buckets = new ExponentialBuckets(sink, floats, grids);
         }
 
         @Override
-        boolean readOwn(int tag, ProtoCursor c) {
-            return false;
+        void names(NameSymbols names) {
+            super.names(names);
+            bucketName = names.metric("_bucket");
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            buckets.clear();
+        }
+
+        @Override
+        boolean readOwn(int tag, ProtoCursor c) throws MalformedOtlpException {
+            return buckets.read(tag, c);
         }
 
         @Override
         void write(PointWriter out, long ts, int mode) throws MalformedOtlpException {
+            if (mode != PointWriter.MODE_STALE) {
+                int rejection = buckets.check(count);
+                if (rejection != 0) {
+                    out.reject(rejection);
+                    return;
+                }
+            }
             writeSumAndCount(out, ts, mode);
+            buckets.write(out, bucketName, out.identity(bucketName), ts, count, mode);
         }
     }
 

@@ -115,6 +115,45 @@ final class PointWriter {
         }
     }
 
+    /** Rejects the point for {@code reason} (a {@link RejectReason}), unless one of its series was rejected before. */
+    void reject(int reason) {
+        if (outcome == AppendResult.APPENDED) {
+            outcome = reason;
+        }
+    }
+
+    /**
+     * A 64-bit identity of the series the current point writes under {@code metric}: its resource's
+     * promoted labels, the metric symbol and its attributes' wire bytes (the same attributes in another
+     * order are another identity). Never 0. For state kept per series across points ({@link ExponentialGrids}).
+     */
+    long identity(int metric) throws MalformedOtlpException {
+        long h = ExponentialGrids.mix(0x2545F4914F6CDD1DL, metric);
+        int n = resource.pairInts();
+        for (int i = 0; i < n; i++) {
+            h = ExponentialGrids.mix(h, resource.pairInt(i));
+        }
+        if (attrContiguous) {
+            h = ExponentialGrids.mix(h, CacheKeys.attributeHash(c.buf, attrStart, attrEnd - attrStart));
+        } else {
+            int savedPos = c.pos;
+            int savedLimit = c.limit;
+            c.pos = pointStart;
+            c.limit = pointEnd;
+            while (c.hasMore()) {
+                int at = c.pos;
+                int t = c.readTag();
+                c.skip(OtlpSchema.wireType(t));
+                if (t == attrTag) {
+                    h = ExponentialGrids.mix(h, CacheKeys.attributeHash(c.buf, at, c.pos - at));
+                }
+            }
+            c.pos = savedPos;
+            c.limit = savedLimit;
+        }
+        return h == 0 ? 1 : h;
+    }
+
     /** The point's outcome: {@link AppendResult#APPENDED} or the first rejection one of its series got. */
     int outcome() {
         return outcome;

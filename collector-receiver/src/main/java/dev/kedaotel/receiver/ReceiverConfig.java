@@ -33,7 +33,17 @@ public final class ReceiverConfig {
      */
     public static final int DEFAULT_SERIES_CACHE_SLOTS = 1 << 18;
 
+    /**
+     * Default most {@code le} series (with {@code +Inf}) of one exponential histogram series: at the
+     * starting scale 3 (boundaries 9.05% apart) that covers a 197-fold range of values, at scale 2
+     * (18.9%) a 38,968-fold one (100 µs to 3.8 s), at scale 1 (41%) a 1.5e9-fold one; see the README.
+     */
+    public static final int DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = 64;
+    /** Fewest allowed: room for both signs and the zero bucket at the coarsest scale. */
+    public static final int MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = 16;
+
     private final List<String> promotedResourceAttributes;
+    private final int exponentialHistogramMaxBuckets;
     private final int seriesCacheSlots;
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
@@ -53,6 +63,12 @@ public final class ReceiverConfig {
         this.maxMessageBytes = b.maxMessageBytes;
         this.seriesCacheSlots = b.seriesCacheSlots;
         this.maxBytesInFlight = b.maxBytesInFlight;
+        this.exponentialHistogramMaxBuckets = b.exponentialHistogramMaxBuckets;
+    }
+
+    /** Most {@code _bucket} series (with {@code +Inf}) an exponential histogram series is written as. */
+    public int exponentialHistogramMaxBuckets() {
+        return exponentialHistogramMaxBuckets;
     }
 
     public static Builder builder() {
@@ -125,6 +141,7 @@ public final class ReceiverConfig {
         private List<String> ignoredResourceAttributes = List.of();
         private boolean targetInfoEnabled = true;
         private long targetInfoIntervalMs = DEFAULT_TARGET_INFO_INTERVAL_MS;
+        private int exponentialHistogramMaxBuckets = DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS;
 
         /** Prometheus' {@code promote_all_resource_attributes}. */
         public Builder promoteAllResourceAttributes(boolean v) {
@@ -153,6 +170,15 @@ public final class ReceiverConfig {
                 throw new IllegalArgumentException("targetInfoIntervalMs must be positive, got " + v);
             }
             targetInfoIntervalMs = v;
+            return this;
+        }
+
+        public Builder exponentialHistogramMaxBuckets(int v) {
+            if (v < MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS) {
+                throw new IllegalArgumentException("exponentialHistogramMaxBuckets must be at least "
+                        + MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS + ", got " + v);
+            }
+            exponentialHistogramMaxBuckets = v;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.kedaotel.receiver;
 
 import dev.kedaotel.receiver.OtlpSchema.AnyValue;
 import dev.kedaotel.receiver.OtlpSchema.ArrayValue;
+import dev.kedaotel.receiver.OtlpSchema.Buckets;
 import dev.kedaotel.receiver.OtlpSchema.ExponentialHistogram;
 import dev.kedaotel.receiver.OtlpSchema.ExponentialHistogramDataPoint;
 import dev.kedaotel.receiver.OtlpSchema.ExportMetricsServiceRequest;
@@ -55,14 +56,15 @@ final class RequestValidator {
     private static final int ANY_VALUE = 16;
     private static final int ARRAY_VALUE = 17;
     private static final int KEY_VALUE_LIST = 18;
-    private static final int MESSAGE_COUNT = 19;
+    private static final int BUCKETS = 19;
+    private static final int MESSAGE_COUNT = 20;
     private static final int MAX_FIELD = 16;
 
     private static final String[] MESSAGE_NAMES = {
         "ExportMetricsServiceRequest", "ResourceMetrics", "Resource", "ScopeMetrics", "Metric", "Gauge", "Sum",
         "Histogram", "ExponentialHistogram", "Summary", "NumberDataPoint", "HistogramDataPoint",
         "ExponentialHistogramDataPoint", "SummaryDataPoint", "ValueAtQuantile", "KeyValue", "AnyValue",
-        "ArrayValue", "KeyValueList"};
+        "ArrayValue", "KeyValueList", "ExponentialHistogramDataPoint.Buckets"};
 
     // Expected encodings; 0 means "unknown field, skip".
     private static final int E_VARINT = 1;
@@ -73,6 +75,8 @@ final class RequestValidator {
     private static final int E_PACKED64 = 4;
     /** Length-delimited message of the type in the upper bits. */
     private static final int E_MESSAGE = 5;
+    /** Repeated varint: packed (a run of terminated varints) or one value per tag. */
+    private static final int E_PACKED_VARINT = 6;
 
     private static final int[][] SCHEMA = new int[MESSAGE_COUNT][MAX_FIELD + 1];
 
@@ -121,8 +125,11 @@ final class RequestValidator {
                 ExponentialHistogramDataPoint.SUM, ExponentialHistogramDataPoint.ZERO_COUNT,
                 ExponentialHistogramDataPoint.MIN, ExponentialHistogramDataPoint.MAX,
                 ExponentialHistogramDataPoint.ZERO_THRESHOLD);
-        fields(EXP_HISTOGRAM_POINT, E_BYTES, ExponentialHistogramDataPoint.POSITIVE,
-                ExponentialHistogramDataPoint.NEGATIVE, ExponentialHistogramDataPoint.EXEMPLARS);
+        msg(EXP_HISTOGRAM_POINT, ExponentialHistogramDataPoint.POSITIVE, BUCKETS);
+        msg(EXP_HISTOGRAM_POINT, ExponentialHistogramDataPoint.NEGATIVE, BUCKETS);
+        fields(EXP_HISTOGRAM_POINT, E_BYTES, ExponentialHistogramDataPoint.EXEMPLARS);
+        fields(BUCKETS, E_VARINT, Buckets.OFFSET);
+        fields(BUCKETS, E_PACKED_VARINT, Buckets.BUCKET_COUNTS);
         fields(EXP_HISTOGRAM_POINT, E_VARINT, ExponentialHistogramDataPoint.SCALE, ExponentialHistogramDataPoint.FLAGS);
 
         msg(SUMMARY_POINT, SummaryDataPoint.ATTRIBUTES, KEY_VALUE);
@@ -205,6 +212,20 @@ final class RequestValidator {
                                     + (end - c.pos) + ", not a multiple of 8", lenAt);
                         }
                         c.pos = end;
+                    }
+                    break;
+                case E_PACKED_VARINT:
+                    if (wireType == ProtoCursor.VARINT) {
+                        c.readVarint();
+                    } else {
+                        require(type, field, wireType, ProtoCursor.LEN, at);
+                        int end = c.readLengthEnd();
+                        int saved = c.limit;
+                        c.limit = end;
+                        while (c.hasMore()) {
+                            c.readVarint(); // throws on a varint cut off by the field's end
+                        }
+                        c.limit = saved;
                     }
                     break;
                 case E_MESSAGE:

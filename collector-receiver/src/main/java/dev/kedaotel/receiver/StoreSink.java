@@ -99,6 +99,11 @@ final class StoreSink implements IngestSink {
     }
 
     @Override
+    public long retentionMs() {
+        return config.retentionMs();
+    }
+
+    @Override
     public int maxLabelsPerSeries() {
         return config.maxLabelsPerSeries();
     }

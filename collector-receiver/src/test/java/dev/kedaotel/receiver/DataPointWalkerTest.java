@@ -121,7 +121,7 @@ class DataPointWalkerTest {
     @Test
     void noRecordedValueMarksEverySeriesThePointWouldWriteStale() throws Exception {
         PointKind kind = new PointKind.ExponentialHistograms(OtlpSchema.ExponentialHistogram.DATA_POINTS_TAG,
-                OtlpSchema.ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG);
+                OtlpSchema.ExponentialHistogram.AGGREGATION_TEMPORALITY_TAG, sink, floats, new ExponentialGrids(64));
         walk(kind, ExponentialHistogram.newBuilder().addDataPoints(ExponentialHistogramDataPoint.newBuilder()
                 .setTimeUnixNano(nanos(T0_MS)).setCount(2).setSum(3)).build().toByteArray());
         walk(kind, ExponentialHistogram.newBuilder().addDataPoints(ExponentialHistogramDataPoint.newBuilder()
@@ -129,6 +129,7 @@ class DataPointWalkerTest {
                 .build().toByteArray());
         assertTrue(StaleMarker.isStale(sink.last("__name__", "m_sum")));
         assertTrue(StaleMarker.isStale(sink.last("__name__", "m_count")));
+        assertTrue(StaleMarker.isStale(sink.last("__name__", "m_bucket", "le", "+Inf")));
     }
 
     @Test

@@ -129,7 +129,7 @@ class MetricMappingTest {
     }
 
     @Test
-    void exponentialHistogramWritesSumAndCount() throws Exception {
+    void exponentialHistogramWritesSumCountAndBuckets() throws Exception {
         Metric m = Metric.newBuilder().setName("eh").setExponentialHistogram(ExponentialHistogram.newBuilder()
                 .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
                 .addDataPoints(ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(nanos(T0_MS))
@@ -137,7 +137,9 @@ class MetricMappingTest {
         export(request(m));
         assertEquals(7, sink.last("__name__", "eh_count"));
         assertEquals(3.5, sink.last("__name__", "eh_sum"));
-        assertEquals(2, sink.series().size());
+        assertEquals(1, sink.last("__name__", "eh_bucket", "le", "0"));
+        assertEquals(7, sink.last("__name__", "eh_bucket", "le", "+Inf"));
+        assertEquals(4, sink.series().size());
     }
 
     @Test

@@ -26,7 +26,7 @@ class OtlpSchemaTest {
     private static final String[] PACKAGES = {
         "io.opentelemetry.proto.collector.metrics.v1.", "io.opentelemetry.proto.metrics.v1.",
         "io.opentelemetry.proto.resource.v1.", "io.opentelemetry.proto.common.v1.",
-        "io.opentelemetry.proto.metrics.v1.SummaryDataPoint$"};
+        "io.opentelemetry.proto.metrics.v1.SummaryDataPoint$", "io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint$"};
 
     private static Class<?> generated(Class<?> schemaClass) {
         for (String p : PACKAGES) {

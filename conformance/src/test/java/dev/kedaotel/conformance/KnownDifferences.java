@@ -10,8 +10,8 @@ final class KnownDifferences {
     private KnownDifferences() {
     }
 
-    private static final String NATIVE = "Native histograms are not stored (OTLP exponential histograms become _sum and _count "
-            + "series), so native-histogram functions answer with an explicit error instead of Prometheus' empty result, "
+    private static final String NATIVE = "Native histograms are not stored (OTLP exponential histograms become classic _bucket, "
+            + "_sum and _count series), so native-histogram functions answer with an explicit error instead of Prometheus' empty result, "
             + "which would look like 'no traffic'.";
 
     static final Map<String, String> QUERIES = Map.of(

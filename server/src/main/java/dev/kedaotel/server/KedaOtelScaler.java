@@ -224,6 +224,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .maxMessageBytes(maxMessage)
                 .seriesCacheSlots(config.get(Setting.OTLP_SERIES_CACHE_SLOTS))
                 .maxBytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT))
+                .exponentialHistogramMaxBuckets(config.get(Setting.OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS))
                 .build(), receiverStats);
         selfMetrics.bindReceiver(receiverStats);
 

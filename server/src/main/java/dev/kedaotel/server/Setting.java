@@ -124,6 +124,18 @@ public final class Setting<T> {
                 }
                 return slots;
             });
+    public static final Setting<Integer> OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS = new Setting<>(
+            "OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS", "64",
+            "Most _bucket series (with +Inf) one exponential histogram series is written as; its scale is lowered"
+                    + " (pairs of buckets merged, exactly) until it fits. 64 keeps boundaries at most 18.9% apart for"
+                    + " values spanning up to 38,968x (9.05% up to 197x); see the README for the accuracy. At least 16.",
+            raw -> {
+                int n = Integer.parseInt(raw);
+                if (n < 16) {
+                    throw new IllegalArgumentException("must be at least 16");
+                }
+                return n;
+            });
     public static final Setting<Boolean> OTLP_PROMOTE_JOB_INSTANCE = bool("OTLP_PROMOTE_JOB_INSTANCE", "true",
             "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels.");
     public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE",

@@ -123,7 +123,7 @@ final class FunctionTable {
     private static final Map<String, Entry> BY_NAME = new LinkedHashMap<>();
 
     private static final String NATIVE_HISTOGRAMS = " is not supported: native histograms are not stored "
-            + "(OTLP exponential histograms become _sum and _count series); use histogram_quantile over _bucket series";
+            + "(OTLP exponential histograms become classic _bucket, _sum and _count series); use histogram_quantile over _bucket series";
 
     static {
         // ---- element-wise math (Go's math semantics where Java differs) ----
