@@ -196,6 +196,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .maxLabelValueLength(config.get(Setting.METRIC_STORE_MAX_LABEL_VALUE_LENGTH))
                 .maxSeriesPerMetric(config.get(Setting.METRIC_STORE_MAX_SERIES_PER_METRIC))
                 .maxFutureMs(config.get(Setting.METRIC_STORE_MAX_FUTURE_SECONDS) * 1000L)
+                .outOfOrderWindowMs(config.get(Setting.METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS) * 1000L)
                 // Lazily decoded labels of a running query must stay readable: outlast the query timeout.
                 .symbolGraceMs(config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L + 10_000L)
                 .time(time)

@@ -53,6 +53,9 @@ public final class Setting<T> {
             "Most live series of one metric name (0 = only METRIC_STORE_MAX_SERIES applies); more are rejected as series_per_metric_limit.");
     public static final Setting<Long> METRIC_STORE_MAX_FUTURE_SECONDS = nonNegativeLong("METRIC_STORE_MAX_FUTURE_SECONDS", "300",
             "How far ahead of this server's clock a sample's timestamp may be; later ones are rejected as too_far_in_future.");
+    public static final Setting<Long> METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS = nonNegativeLong("METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS", "60",
+            "How far behind its series' newest sample a sample may arrive and still be stored (queries see it in timestamp order);"
+            + " older ones are rejected as out_of_order. 0 = reject every sample older than its series' newest.");
     public static final Setting<Boolean> METRIC_STORE_ERROR_IF_NOT_FOUND = bool("METRIC_STORE_ERROR_IF_NOT_FOUND", "false",
             "When no fresh series matches a ScaledObject's query, answer GetMetrics/IsActive with gRPC NOT_FOUND (lets KEDA's fallback act).");
     public static final Setting<Double> METRIC_STORE_VALUE_IF_NOT_FOUND = number("METRIC_STORE_VALUE_IF_NOT_FOUND", "0",

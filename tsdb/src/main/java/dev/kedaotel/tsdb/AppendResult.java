@@ -7,9 +7,16 @@ package dev.kedaotel.tsdb;
 public final class AppendResult {
     /** Stored. */
     public static final int APPENDED = 0;
-    /** Same timestamp as the series' latest sample (exporter retry): ignored, not an error. */
+    /**
+     * Same timestamp as a sample the series holds, its latest or (within the out-of-order window) an older
+     * one (exporter retry): ignored, not an error, whatever the value; the first sample stored wins.
+     */
     public static final int DUPLICATE = 1;
-    /** Older than the series' latest sample: counted and dropped. */
+    /**
+     * Older than the series' latest sample by more than {@link StoreConfig#outOfOrderWindowMs()} (any older
+     * sample when the window is 0, and any older delta sample): counted and dropped. A sample older by at
+     * most the window is stored ({@link #APPENDED}).
+     */
     public static final int OUT_OF_ORDER = 2;
     /** Older than now minus the retention window: dropped. */
     public static final int TOO_OLD = 3;
@@ -31,11 +38,18 @@ public final class AppendResult {
      */
     public static final int STALE_SYMBOL = 10;
 
-    public static final int COUNT = 11;
+    /**
+     * Within the out-of-order window, but the series' out-of-order buffer holds
+     * {@link StoreConfig#outOfOrderMaxSamplesPerSeries()} samples, or the store's buffers hold
+     * {@link StoreConfig#outOfOrderMaxSamples()}: dropped.
+     */
+    public static final int OUT_OF_ORDER_FULL = 11;
+
+    public static final int COUNT = 12;
 
     private static final String[] REASONS = {"appended", "duplicate", "out_of_order", "too_old", "series_limit",
             "too_many_labels", "label_name_too_long", "label_value_too_long", "series_per_metric_limit",
-            "too_far_in_future", "stale_symbol"};
+            "too_far_in_future", "stale_symbol", "out_of_order_buffer_full"};
 
     private AppendResult() {
     }

@@ -11,6 +11,9 @@ public final class SampleBuffer {
     private long[] timestamps;
     private double[] values;
     private int size;
+    /** Scratch of {@link #mergeRuns}, grown on demand and kept (so merging allocates nothing once warm). */
+    private long[] mergeTimestamps;
+    private double[] mergeValues;
 
     public SampleBuffer() {
         this(64);
@@ -67,6 +70,40 @@ public final class SampleBuffer {
     /** Truncates to the first {@code n} samples. */
     public void truncate(int n) {
         size = Math.min(size, Math.max(0, n));
+    }
+
+    /**
+     * Merges the two adjacent runs {@code [start, mid)} and {@code [mid, size())}, each sorted by timestamp,
+     * into one sorted run in place (the store's read of a series' compressed chain followed by its
+     * out-of-order samples). Timestamps are distinct across the runs; on a tie the first run's sample
+     * comes first. Linear; copies only the second run, which is the short one there.
+     */
+    void mergeRuns(int start, int mid) {
+        int n2 = size - mid;
+        if (start >= mid || n2 <= 0 || timestamps[mid - 1] < timestamps[mid]) {
+            return; // one run empty, or already in order
+        }
+        if (mergeTimestamps == null || mergeTimestamps.length < n2) {
+            mergeTimestamps = new long[Math.max(n2, 16)];
+            mergeValues = new double[mergeTimestamps.length];
+        }
+        System.arraycopy(timestamps, mid, mergeTimestamps, 0, n2);
+        System.arraycopy(values, mid, mergeValues, 0, n2);
+        int i = mid - 1; // last of the first run
+        int j = n2 - 1;  // last of the second (in scratch)
+        int w = size - 1;
+        while (j >= 0) {
+            if (i >= start && timestamps[i] > mergeTimestamps[j]) {
+                timestamps[w] = timestamps[i];
+                values[w] = values[i];
+                i--;
+            } else {
+                timestamps[w] = mergeTimestamps[j];
+                values[w] = mergeValues[j];
+                j--;
+            }
+            w--;
+        }
     }
 
     /** Direct access for tight loops; valid up to {@link #size()}. */

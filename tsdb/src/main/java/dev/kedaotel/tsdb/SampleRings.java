@@ -83,6 +83,23 @@ import org.agrona.concurrent.UnsafeBuffer;
  * was reused under a very slow reader are range-checked, so such a read ends in a retry, not a failure.
  * (Timestamps are stored in full 64 bits, so unlike the former per-slot 32-bit offsets there is no
  * ±24.8-day range to rebase.)
+ *
+ * <h2>Out-of-order samples</h2>
+ * A chain only ever grows at its new end, which is what keeps it compressed and lock-free to read. A sample
+ * older than <b>last ts</b> by at most {@link StoreConfig#outOfOrderWindowMs()} therefore does not go into
+ * the chain but into the series' {@link OutOfOrderBuffer} (created on the first such sample, see
+ * {@link OutOfOrderBuffers} for slots and bounds): under the same writer lock, after the generation check,
+ * the writer refuses it if it is a delta append, beyond the window or retention, or if the chain (one
+ * block decoded) or the buffer already holds its timestamp ({@link AppendResult#DUPLICATE}); otherwise it
+ * inserts it in timestamp order with the buffer's seqlock protocol. <b>last ts</b> and the encoder state
+ * do not change, so the in-order path is untouched: it only takes the {@code timestampMs < last} branch
+ * it took before to refuse the sample. A reader, after its chain snapshot (steps 1-4), loads the buffer
+ * slot (acquire), copies the buffer's samples in range (seqlock-validated) and merges the two sorted runs
+ * in its own {@link SampleBuffer}. Both sources only gain samples between retention passes and no
+ * timestamp is in both, so the result is sorted and duplicate-free; like any read racing appends, it may or
+ * may not include a sample appended meanwhile. Retention ({@link #expireOutOfOrder}) drops buffered
+ * samples older than {@code now - retention} under each series' lock, and the buffer once empty; removal of
+ * the series drops its buffer before clearing the generation.
  */
 final class SampleRings implements AutoCloseable {
     static final int LOCK_OFFSET = 0;
@@ -104,11 +121,15 @@ final class SampleRings implements AutoCloseable {
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
     private static final int NO_BLOCK = BlockPool.NO_BLOCK;
+    /** Per writer thread: the one-block decode of {@link #chainHolds} (out-of-order path only). */
+    private static final ThreadLocal<SampleBuffer> CHAIN_PROBE = ThreadLocal.withInitial(() -> new SampleBuffer(4));
 
     private final BlockPool pool;
     private final OffHeapMemory headerMemory = new OffHeapMemory();
     private final long retentionMs;
     private final int maxSamples;
+    private final long outOfOrderWindowMs;
+    private final OutOfOrderBuffers outOfOrder;
     private volatile UnsafeBuffer[] headerPages = new UnsafeBuffer[16];
     private boolean closed;
 
@@ -116,10 +137,16 @@ final class SampleRings implements AutoCloseable {
         this.pool = new BlockPool(config.reuseGraceMs());
         this.retentionMs = config.retentionMs();
         this.maxSamples = config.maxSamplesPerSeries();
+        this.outOfOrderWindowMs = config.outOfOrderWindowMs();
+        this.outOfOrder = new OutOfOrderBuffers(config.outOfOrderMaxSamplesPerSeries(), config.outOfOrderMaxSamples());
     }
 
     BlockPool pool() {
         return pool;
+    }
+
+    OutOfOrderBuffers outOfOrder() {
+        return outOfOrder;
     }
 
     // ---- headers (created by the store under its write lock) ------------------------------------------
@@ -189,7 +216,7 @@ final class SampleRings implements AutoCloseable {
                 return AppendResult.DUPLICATE;
             }
             if (timestampMs < last) {
-                return AppendResult.OUT_OF_ORDER;
+                return appendOutOfOrder(h, o, ref, generation, last, timestampMs, value, mode, nowMs);
             }
             long minValid = nowMs - retentionMs;
             if (timestampMs < minValid) {
@@ -251,6 +278,75 @@ final class SampleRings implements AutoCloseable {
         }
     }
 
+    /**
+     * A sample older than the series' newest one (the caller holds the series lock and checked the
+     * generation): into the series' out-of-order buffer if it is within the window behind the newest
+     * sample, inside retention, and neither in the chain nor in the buffer already. Delta appends are never
+     * buffered: their value is the newest value plus the delta, which an older sample cannot be.
+     */
+    private int appendOutOfOrder(UnsafeBuffer h, int o, int ref, int generation, long last, long timestampMs,
+                                 double value, int mode, long nowMs) {
+        long behind = last - timestampMs; // > 0; negative only on overflow, i.e. far beyond any window
+        if (outOfOrderWindowMs == 0 || mode == MODE_DELTA || behind < 0 || behind > outOfOrderWindowMs) {
+            return AppendResult.OUT_OF_ORDER;
+        }
+        long minValid = nowMs - retentionMs;
+        if (timestampMs < minValid) {
+            return AppendResult.TOO_OLD;
+        }
+        if (chainHolds(h, o, timestampMs)) {
+            return AppendResult.DUPLICATE; // typically a retried export that had been stored after all
+        }
+        return outOfOrder.insert(ref, generation, timestampMs, Double.doubleToRawLongBits(value), minValid);
+    }
+
+    /**
+     * Whether the series' compressed chain holds a sample at exactly {@code timestampMs} (writer side,
+     * under the series lock, so the chain does not change meanwhile): decodes only the one block whose
+     * range can contain it.
+     */
+    private boolean chainHolds(UnsafeBuffer h, int o, long timestampMs) {
+        int b = (int) h.getLong(o + OLDEST_OFFSET);
+        while (b != NO_BLOCK) {
+            UnsafeBuffer buf = pool.chunk(b);
+            int at = BlockPool.offset(b);
+            int next = buf.getInt(at + SampleCodec.NEXT_OFFSET);
+            if (next != NO_BLOCK && firstTimestamp(next) <= timestampMs) {
+                b = next;
+                continue;
+            }
+            if (buf.getLong(at + SampleCodec.FIRST_TS_OFFSET) > timestampMs) {
+                return false;
+            }
+            SampleBuffer scratch = CHAIN_PROBE.get();
+            scratch.clear();
+            SampleCodec.decode(buf, at, buf.getInt(at + SampleCodec.COUNT_OFFSET), 0, timestampMs, timestampMs, scratch);
+            return scratch.size() > 0;
+        }
+        return false;
+    }
+
+    /**
+     * Drops out-of-order samples older than {@code minValidMs} from every series that buffers some, and
+     * empty buffers (retention; each series under its writer lock). Returns how many samples were dropped.
+     */
+    long expireOutOfOrder(long minValidMs) {
+        long[] dropped = new long[1];
+        outOfOrder.forEach((ref, generation) -> {
+            UnsafeBuffer h = header(ref);
+            int o = headerOffset(ref);
+            lock(h, o);
+            try {
+                if (h.getInt(o + GENERATION_OFFSET) == generation) {
+                    dropped[0] += outOfOrder.expire(ref, generation, minValidMs);
+                }
+            } finally {
+                h.putIntRelease(o + LOCK_OFFSET, 0);
+            }
+        });
+        return dropped[0];
+    }
+
     /** A zeroed block holding one sample, not yet reachable by readers. */
     private int newBlock(long timestampMs, long valueBits, long nowMs) {
         int id = pool.allocate(nowMs);
@@ -307,6 +403,7 @@ final class SampleRings implements AutoCloseable {
                 return false;
             }
             block = (int) h.getLong(o + OLDEST_OFFSET);
+            outOfOrder.remove(ref, generation);
             h.putIntRelease(o + GENERATION_OFFSET, 0);
         } finally {
             h.putIntRelease(o + LOCK_OFFSET, 0);
@@ -429,8 +526,17 @@ final class SampleRings implements AutoCloseable {
                 out.truncate(start);
                 continue;
             }
-            return out.size() - start;
+            break;
         }
+        // The out-of-order samples (all older than the chain's newest; none at a chain timestamp) merged in.
+        OutOfOrderBuffer ooo = outOfOrder.get(ref, generation);
+        if (ooo != null) {
+            int mid = out.size();
+            if (ooo.read(minTs, maxTs, out) > 0) {
+                out.mergeRuns(start, mid);
+            }
+        }
+        return out.size() - start;
     }
 
     private long firstTimestamp(int block) {

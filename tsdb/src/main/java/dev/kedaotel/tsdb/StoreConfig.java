@@ -14,6 +14,13 @@ public final class StoreConfig {
     public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 2048;
     /** Default of {@link #maxFutureMs()}: 5 minutes of clock skew. */
     public static final long DEFAULT_MAX_FUTURE_MS = 300_000;
+    /**
+     * Default of {@link #outOfOrderMaxSamplesPerSeries()}: 2 KiB of buffer per series at most; a series
+     * exported every second whose every other sample arrives late fills 60 in a 2-minute retention.
+     */
+    public static final int DEFAULT_OUT_OF_ORDER_MAX_SAMPLES_PER_SERIES = 128;
+    /** Default of {@link #outOfOrderMaxSamples()}: 1 Mi samples, 16 MiB of buffer arrays in the whole store. */
+    public static final long DEFAULT_OUT_OF_ORDER_MAX_SAMPLES = 1L << 20;
 
     private final long retentionMs;
     private final int maxSeries;
@@ -26,8 +33,14 @@ public final class StoreConfig {
     private final int maxLabelValueLength;
     private final int maxSeriesPerMetric;
     private final long maxFutureMs;
+    private final long outOfOrderWindowMs;
+    private final int outOfOrderMaxSamplesPerSeries;
+    private final long outOfOrderMaxSamples;
 
     private StoreConfig(Builder b) {
+        this.outOfOrderWindowMs = b.outOfOrderWindowMs;
+        this.outOfOrderMaxSamplesPerSeries = b.outOfOrderMaxSamplesPerSeries;
+        this.outOfOrderMaxSamples = b.outOfOrderMaxSamples;
         this.maxLabelsPerSeries = b.maxLabelsPerSeries;
         this.maxLabelNameLength = b.maxLabelNameLength;
         this.maxLabelValueLength = b.maxLabelValueLength;
@@ -107,7 +120,31 @@ public final class StoreConfig {
         return maxFutureMs;
     }
 
+    /**
+     * How far behind its series' newest sample a sample may be and still be stored (in the series'
+     * out-of-order buffer, merged into reads in timestamp order); 0 = none, every older sample is
+     * {@link AppendResult#OUT_OF_ORDER}. Relative to the series' own newest sample, not to the newest
+     * sample of the whole store (Prometheus' head max time): one exporter with a fast clock cannot shrink
+     * every other series' window. Default 0 here; the server's default is its setting's.
+     */
+    public long outOfOrderWindowMs() {
+        return outOfOrderWindowMs;
+    }
+
+    /** Most out-of-order samples one series buffers; more → {@link AppendResult#OUT_OF_ORDER_FULL}. */
+    public int outOfOrderMaxSamplesPerSeries() {
+        return outOfOrderMaxSamplesPerSeries;
+    }
+
+    /** Most out-of-order samples all series buffer together; more → {@link AppendResult#OUT_OF_ORDER_FULL}. */
+    public long outOfOrderMaxSamples() {
+        return outOfOrderMaxSamples;
+    }
+
     public static final class Builder {
+        private long outOfOrderWindowMs = 0;
+        private int outOfOrderMaxSamplesPerSeries = DEFAULT_OUT_OF_ORDER_MAX_SAMPLES_PER_SERIES;
+        private long outOfOrderMaxSamples = DEFAULT_OUT_OF_ORDER_MAX_SAMPLES;
         private int maxLabelsPerSeries = DEFAULT_MAX_LABELS_PER_SERIES;
         private int maxLabelNameLength = DEFAULT_MAX_LABEL_NAME_LENGTH;
         private int maxLabelValueLength = DEFAULT_MAX_LABEL_VALUE_LENGTH;
@@ -180,6 +217,28 @@ public final class StoreConfig {
                 throw new IllegalArgumentException("maxFutureMs must not be negative, got " + v);
             }
             maxFutureMs = v;
+            return this;
+        }
+
+        /** 0 = out-of-order samples are rejected. */
+        public Builder outOfOrderWindowMs(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("outOfOrderWindowMs must not be negative, got " + v);
+            }
+            outOfOrderWindowMs = v;
+            return this;
+        }
+
+        public Builder outOfOrderMaxSamplesPerSeries(int v) {
+            outOfOrderMaxSamplesPerSeries = positive("outOfOrderMaxSamplesPerSeries", v);
+            return this;
+        }
+
+        public Builder outOfOrderMaxSamples(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("outOfOrderMaxSamples must be positive, got " + v);
+            }
+            outOfOrderMaxSamples = v;
             return this;
         }
 

@@ -139,7 +139,8 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /**
      * Copies the series' samples with {@code minTs <= t <= maxTs} into {@code out} (appending, oldest
-     * first) and returns how many were copied. Never blocks writers; never returns a torn sample.
+     * first, samples that arrived out of order merged in at their timestamps) and returns how many were
+     * copied. Never blocks writers; never returns a torn sample.
      * Staleness markers are included (see {@link StaleMarker}).
      */
     public int read(int seriesRef, long minTs, long maxTs, SampleBuffer out) {
@@ -203,17 +204,49 @@ public final class TimeSeriesStore implements AutoCloseable {
         return rings.pool().bytesReserved();
     }
 
+    /** Out-of-order samples held in the series' out-of-order buffers now (self-metrics). */
+    public long outOfOrderSamples() {
+        return rings.outOfOrder().samples();
+    }
+
+    /** Heap bytes of the out-of-order buffers now, arrays at capacity plus headers (self-metrics). */
+    public long outOfOrderBytes() {
+        return rings.outOfOrder().bytes();
+    }
+
+    /** Samples stored out of order since start, within the window (also counted as appended). */
+    public long outOfOrderAppended() {
+        return rings.outOfOrder().appended();
+    }
+
     // ---- retention -------------------------------------------------------------------------------
 
     /**
-     * Removes series with no sample newer than now minus retention, notifies listeners, and frees the
-     * symbols no series has held for the reuse grace period; returns how many series it removed.
+     * Removes series with no sample newer than now minus retention, notifies listeners, drops expired
+     * out-of-order samples (and emptied buffers), and frees the symbols no series has held for the reuse
+     * grace period; returns how many series it removed.
      */
     public int expire() {
         long now = time.wallMillis();
         int removed = removeSeries(now - config.retentionMs(), false, now);
+        expireOutOfOrder(now - config.retentionMs());
         reclaimSymbols(now);
         return removed;
+    }
+
+    /** Under the write lock only so that {@link #close()} cannot free the headers meanwhile; skipped when nothing is buffered. */
+    private void expireOutOfOrder(long minValidMs) {
+        if (rings.outOfOrder().bytes() == 0) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            if (!closed) {
+                rings.expireOutOfOrder(minValidMs);
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Drops everything (kedify's POST /memstore/reset). */

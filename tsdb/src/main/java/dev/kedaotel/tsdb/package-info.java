@@ -9,7 +9,9 @@
  *
  * <p>Everything else is package-private: {@code SampleRings} (per-series off-heap block chains and the
  * lock-free read protocol), {@code BlockPool} (fixed-size sample blocks), {@code SampleCodec} (compressed
- * sample encoding and block layout), the registry and the label index. Their Javadoc documents memory
+ * sample encoding and block layout), {@code OutOfOrderBuffers}/{@code OutOfOrderBuffer} (per-series sorted
+ * buffers of samples that arrived late, within {@code StoreConfig#outOfOrderWindowMs()}, merged into
+ * reads), the registry and the label index. Their Javadoc documents memory
  * layouts and who writes, who reads, and how each write is published.
  *
  * <p>Threads: none of its own. Appends run on the caller's (ingest) threads, reads on the caller's

@@ -66,6 +66,13 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("Series with a sample inside the retention window").register(registry);
         Gauge.builder(PREFIX + "ring_bytes_reserved", store, TimeSeriesStore::ringBytesReserved)
                 .baseUnit("bytes").description("Off-heap memory reserved for sample rings").register(registry);
+        FunctionCounter.builder(PREFIX + "points_out_of_order_stored", store, TimeSeriesStore::outOfOrderAppended)
+                .description("Samples stored although older than their series' newest (within METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS; also in points_stored)")
+                .register(registry);
+        Gauge.builder(PREFIX + "out_of_order_buffered_samples", store, TimeSeriesStore::outOfOrderSamples)
+                .description("Out-of-order samples held in per-series out-of-order buffers").register(registry);
+        Gauge.builder(PREFIX + "out_of_order_buffer_bytes", store, TimeSeriesStore::outOfOrderBytes)
+                .baseUnit("bytes").description("Heap memory of the per-series out-of-order buffers").register(registry);
         return this;
     }
 
