@@ -111,9 +111,10 @@ class OutOfOrderEndToEndTest {
             slowClock.advanceMs(-71_000);    // t = base - 61 s: 81 s behind the newest, beyond the window
             double before = selfMetric("keda_otel_scaler_points_rejected_total{reason=\"out_of_order\"}");
             export(slow, 100);
-            assertEquals(before + 1, selfMetric("keda_otel_scaler_points_rejected_total{reason=\"out_of_order\"}"));
+            // Two samples each time: the point and its resource's target_info sample, stamped with the same time.
+            assertEquals(before + 2, selfMetric("keda_otel_scaler_points_rejected_total{reason=\"out_of_order\"}"));
             assertEquals("2", valueOf("count_over_time(ooo_queue_depth[2m])", at));
-            assertEquals(1.0, selfMetric("keda_otel_scaler_points_out_of_order_stored_total"));
+            assertEquals(2.0, selfMetric("keda_otel_scaler_points_out_of_order_stored_total"));
         }
     }
 }
