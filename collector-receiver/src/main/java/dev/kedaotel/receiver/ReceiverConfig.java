@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.OtlpTranslationStrategy;
+
 import java.util.List;
 
 /**
@@ -26,8 +28,10 @@ public final class ReceiverConfig {
     private final boolean promoteJobAndInstance;
     private final int maxMessageBytes;
     private final long maxBytesInFlight;
+    private final OtlpTranslationStrategy translationStrategy;
 
     private ReceiverConfig(Builder b) {
+        this.translationStrategy = b.translationStrategy;
         this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
         this.promoteJobAndInstance = b.promoteJobAndInstance;
         this.maxMessageBytes = b.maxMessageBytes;
@@ -68,12 +72,23 @@ public final class ReceiverConfig {
         return seriesCacheSlots;
     }
 
+    /** How metric and attribute names become Prometheus names ({@code OTLP_TRANSLATION_STRATEGY}). */
+    public OtlpTranslationStrategy translationStrategy() {
+        return translationStrategy;
+    }
+
     public static final class Builder {
         private List<String> promotedResourceAttributes = DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES;
         private boolean promoteJobAndInstance = true;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int seriesCacheSlots = DEFAULT_SERIES_CACHE_SLOTS;
         private long maxBytesInFlight = 256L << 20;
+        private OtlpTranslationStrategy translationStrategy = OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
+
+        public Builder translationStrategy(OtlpTranslationStrategy v) {
+            translationStrategy = java.util.Objects.requireNonNull(v, "translationStrategy");
+            return this;
+        }
 
         public Builder promotedResourceAttributes(List<String> keys) {
             for (String k : keys) {

@@ -79,13 +79,18 @@ public final class PrometheusNames {
      * hold at least {@code len + 4} bytes) and returns the number of bytes written.
      */
     public static int sanitizeUtf8(byte[] src, int off, int len, byte[] dst, boolean metric) {
-        int w = 0;
+        return sanitizeUtf8(src, off, len, dst, 0, metric);
+    }
+
+    /** {@link #sanitizeUtf8(byte[], int, int, byte[], boolean)} writing from {@code dst[dstOff]} (room: {@code len + 4}). */
+    public static int sanitizeUtf8(byte[] src, int off, int len, byte[] dst, int dstOff, boolean metric) {
+        int w = dstOff;
         if (len > 0 && isDigit((char) src[off])) {
             if (metric) {
                 dst[w++] = '_';
             } else {
-                System.arraycopy(KEY_PREFIX, 0, dst, 0, KEY_PREFIX.length);
-                w = KEY_PREFIX.length;
+                System.arraycopy(KEY_PREFIX, 0, dst, dstOff, KEY_PREFIX.length);
+                w = dstOff + KEY_PREFIX.length;
             }
         }
         int end = off + len;
@@ -99,7 +104,7 @@ public final class PrometheusNames {
                 dst[w++] = '_'; // lead byte of a multi-byte character; its continuation bytes are skipped
             }
         }
-        return w;
+        return w - dstOff;
     }
 
     /** Whether the bytes are already valid (so callers can skip the copy). */
