@@ -1,8 +1,10 @@
 package dev.kedaotel.model;
 
 /**
- * The one place that turns OpenTelemetry names into Prometheus names, used on both sides: the
- * receiver when storing, the query engine when compiling kedify queries. Because both sides apply
+ * kedify's rule for turning OpenTelemetry names into Prometheus names: the default
+ * {@code OTLP_TRANSLATION_STRATEGY} ({@link OtlpTranslationStrategy#KEDIFY_COMPATIBLE}; {@link OtlpNames}
+ * has the others and dispatches here), used on both sides: the receiver when storing, the query engine
+ * when compiling kedify queries. Because both sides apply
  * the same function, a kedify query for {@code http.server.duration} finds the series stored from
  * the OTLP metric {@code http.server.duration}, and PromQL users write {@code http_server_duration}.
  *

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TranslationStrategyEndToEndTest {
     private static final AttributeKey<String> DEPLOYMENT = AttributeKey.stringKey("deployment");
+    private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -59,7 +60,7 @@ class TranslationStrategyEndToEndTest {
                     .build()) {
                 Meter meter = p.get("e2e");
                 meter.counterBuilder("http.server.requests").setDescription("Requests served.").build()
-                        .add(3, Attributes.of(DEPLOYMENT, "web"));
+                        .add(3, Attributes.of(DEPLOYMENT, "web", ROUTE, "/a"));
                 // Another OTLP metric whose name starts like the counter's: never part of its kedify query.
                 meter.gaugeBuilder("http.server.requests.active").build().set(1000, Attributes.of(DEPLOYMENT, "web"));
                 meter.gaugeBuilder("memory.usage").setUnit("By").setDescription("Memory in use.").build()
@@ -76,6 +77,8 @@ class TranslationStrategyEndToEndTest {
             for (int i = 0; i < spellings.size(); i++) {
                 assertEquals(3.0, getMetrics(server, "req-" + i, "sum(" + spellings.get(i) + "{deployment=\"web\"})"), spellings.get(i));
             }
+            // A dotted attribute key in a kedify query is named as the strategy names attribute keys.
+            assertEquals(3.0, getMetrics(server, "route", "sum(http.server.requests{http.route=\"/a\"})"));
             assertEquals(1024.0, getMetrics(server, "mem", "sum(memory.usage)"));
             // kedify's REST query names the metric the same way.
             HttpResponse<String> memstore = server.postJson("/memstore/query",
@@ -86,6 +89,8 @@ class TranslationStrategyEndToEndTest {
             boolean legacy = counter.indexOf('.') < 0;
             assertEquals("3", value(server, legacy ? "sum(" + counter + ")" : "sum({\"" + counter + "\"})"));
             assertEquals("3", value(server, "sum({__name__=\"" + counter + "\"})"));
+            assertEquals("3", value(server, legacy ? "sum(" + counter + "{http_route=\"/a\"})"
+                    : "sum({\"" + counter + "\", \"http.route\"=\"/a\"})"));
 
             assertEquals("{\"status\":\"success\",\"data\":{\"" + gauge + "\":[{\"type\":\"gauge\",\"help\":\"Memory in use.\","
                     + "\"unit\":\"bytes\"}]}}", server.get("/api/v1/metadata?metric=" + RunningServer.enc(gauge)).body());
