@@ -109,6 +109,55 @@ class TranslationStrategyEndToEndTest {
         }
     }
 
+    /** With tenancy, a request carrying KEDA's namespace parameter lists only families that namespace has series of. */
+    @org.junit.jupiter.api.Test
+    void metadataIsScopedByTheNamespaceParameterUnderTenancy() throws Exception {
+        try (RunningServer server = new RunningServer("--scaled-object-namespace-label=k8s_namespace_name", "--log-level=warn",
+                "--otlp-translation-strategy=UnderscoreEscapingWithSuffixes")) {
+            for (String ns : new String[] {"a", "b"}) {
+                FakeOtelClock clock = new FakeOtelClock(System.currentTimeMillis() - 5_000);
+                try (SdkMeterProvider p = SdkMeterProvider.builder().setClock(clock)
+                        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("k8s.namespace.name"), ns)))
+                        .registerMetricReader(PeriodicMetricReader.builder(OtlpGrpcMetricExporter.builder()
+                                .setEndpoint(server.otlpEndpoint()).build()).setInterval(Duration.ofDays(1)).build())
+                        .build()) {
+                    p.get("e2e").histogramBuilder("only." + ns).setUnit("s").build().record(1);
+                    assertTrue(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess(), "OTLP export failed");
+                }
+            }
+            String all = server.get("/api/v1/metadata").body();
+            assertTrue(all.contains("\"only_a_seconds\"") && all.contains("\"only_b_seconds\""), all);
+            // (The SDK's own otel_sdk_* self-metrics carry the same resource, so they are in namespace a too.)
+            String scoped = server.get("/api/v1/metadata?namespace=a").body();
+            assertTrue(scoped.contains("\"only_a_seconds\":[{\"type\":\"histogram\",\"help\":\"\",\"unit\":\"seconds\"}]")
+                    && !scoped.contains("only_b"), scoped);
+        }
+    }
+
+    /** POST /memstore/reset forgets the metadata with the series; the next export records it again. */
+    @org.junit.jupiter.api.Test
+    void resetForgetsTheMetadataAndTheNextExportRecordsItAgain() throws Exception {
+        try (RunningServer server = new RunningServer("--memstore-reset-enabled=true", "--log-level=warn")) {
+            Runnable export = () -> {
+                FakeOtelClock clock = new FakeOtelClock(System.currentTimeMillis() - 5_000);
+                try (SdkMeterProvider p = SdkMeterProvider.builder().setClock(clock)
+                        .registerMetricReader(PeriodicMetricReader.builder(OtlpGrpcMetricExporter.builder()
+                                .setEndpoint(server.otlpEndpoint()).build()).setInterval(Duration.ofDays(1)).build())
+                        .build()) {
+                    p.get("e2e").gaugeBuilder("queue.depth").setDescription("Jobs waiting.").build().set(4);
+                    assertTrue(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess(), "OTLP export failed");
+                }
+            };
+            String expected = "{\"status\":\"success\",\"data\":{\"queue_depth\":[{\"type\":\"gauge\",\"help\":\"Jobs waiting.\",\"unit\":\"\"}]}}";
+            export.run();
+            assertEquals(expected, server.get("/api/v1/metadata?metric=queue_depth").body());
+            assertEquals(200, server.postJson("/memstore/reset", "{}").statusCode());
+            assertEquals("{\"status\":\"success\",\"data\":{}}", server.get("/api/v1/metadata").body());
+            export.run();
+            assertEquals(expected, server.get("/api/v1/metadata?metric=queue_depth").body());
+        }
+    }
+
     private static double getMetrics(RunningServer server, String name, String query) {
         ScaledObjectRef ref = ScaledObjectRef.newBuilder().setName(name).setNamespace("ns")
                 .putAllScalerMetadata(Map.of("metricQuery", query, "targetValue", "1")).build();

@@ -450,14 +450,17 @@ public final class PrometheusApi {
      * Prometheus' {@code /api/v1/metadata}: {@code {"<family>":[{"type","help","unit"}…]}}, families by
      * name; {@code metric} keeps one family, {@code limit} caps the families (negative: no cap; 0 gives
      * none, as in Prometheus) and {@code limit_per_metric} the entries per family (0 or negative: no cap).
-     * A value that is not an integer is bad_data {@code "limit must be a number"}, Prometheus' text.
+     * A value that is not an integer is bad_data {@code "limit must be a number"}, Prometheus' text. With
+     * tenancy and a {@code namespace} parameter only families with a series in that namespace are listed.
      */
     private void metadata(HttpRequest r) throws IOException {
         int limit;
         int perMetric;
+        SelectorScope scope;
         try {
             limit = metadataLimit(r, "limit");
             perMetric = metadataLimit(r, "limit_per_metric");
+            scope = namespaces.scope(r);
         } catch (IllegalArgumentException e) {
             badData(r, e.getMessage());
             return;
@@ -468,6 +471,9 @@ public final class PrometheusApi {
             for (MetricMetadataRegistry.Entry e : metadata.list()) {
                 if (only != null && !only.isEmpty() && !only.equals(e.family())) {
                     continue;
+                }
+                if (scope != null && !familyHasSeries(e.family(), scope)) {
+                    continue; // tenancy: only the families the namespace has series of
                 }
                 List<MetricMetadataRegistry.Entry> list = families.get(e.family());
                 if (list == null) {
@@ -494,6 +500,27 @@ public final class PrometheusApi {
             }
             w.endObject();
         });
+    }
+
+    /** Whether the family has a live series ({@code f}, {@code f_bucket}, {@code f_sum}, {@code f_count}) in the scope's namespace. */
+    private boolean familyHasSeries(String family, SelectorScope scope) {
+        StringBuilder re = new StringBuilder();
+        for (String suffix : new String[] {"", "_bucket", "_sum", "_count"}) {
+            if (re.length() > 0) {
+                re.append('|');
+            }
+            String n = family + suffix;
+            for (int i = 0; i < n.length(); i++) {
+                char c = n.charAt(i);
+                if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                    re.append('\\');
+                }
+                re.append(c);
+            }
+        }
+        IntList refs = new IntList();
+        store.select(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, re.toString()), scope.matcher()), refs);
+        return refs.size() > 0;
     }
 
     /** A metadata limit: an integer (Go's Atoi), -1 when absent. */
