@@ -9,16 +9,21 @@ import dev.kedaotel.receiver.OtlpSchema.ResourceMetrics;
 import dev.kedaotel.receiver.OtlpSchema.ScopeMetrics;
 import dev.kedaotel.receiver.OtlpSchema.Sum;
 import dev.kedaotel.receiver.OtlpSchema.Summary;
+import dev.kedaotel.model.OtlpMetricType;
 import dev.kedaotel.tsdb.AppendResult;
+import dev.kedaotel.tsdb.MetricMetadataRegistry;
 
 /**
  * The storing pass: walks a request that {@link RequestValidator} accepted down to its metrics and
  * hands each metric's data points to the {@link DataPointWalker}, which writes them as Prometheus-style
  * series into an {@link IngestSink}, straight from the wire bytes. This class owns the request's
  * structure: each {@code ResourceMetrics}' labels ({@link ResourceLabels}, taken into the series cache
- * key by {@link PointWriter}) and, after its points, its {@code target_info} ({@link TargetInfo}), each metric's name and the type in its {@code data} oneof, which picks
- * the {@link PointKind} (its Javadoc lists the series each type becomes). A metric without a type, with
- * an empty name or with a name longer than the sink's label value limit is rejected whole.
+ * key by {@link PointWriter}) and, after its points, its {@code target_info} ({@link TargetInfo}), each
+ * metric's name, unit, description and the type in its {@code data} oneof, which picks the
+ * {@link PointKind} (its Javadoc lists the series each type becomes). The family name the series get
+ * comes from {@link MetricNames} (the translation strategy; it also records the family's metadata). A
+ * metric without a type, with an empty name (also when the strategy leaves nothing of it) or with a name
+ * longer than the sink's label value limit is rejected whole.
  *
  * <p>Protobuf does not fix field order, so messages whose meaning depends on a later field (a metric's
  * name and type, a resource that follows its scope metrics) are scanned twice; scanning is cheap and
@@ -29,6 +34,7 @@ final class MetricMapper {
     private final AttributeValues values;
     private final ResourceLabels resource;
     private final NameSymbols names;
+    private final MetricNames metricNames;
     private final PointWriter writer;
     private final TargetInfo targetInfo;
     private final DataPointWalker walker;
@@ -56,14 +62,20 @@ final class MetricMapper {
 
     /** @param cache shared by the ingestor's workers; null when disabled */
     MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache) {
-        this(config, sink, cache, new ExponentialGrids(config.exponentialHistogramMaxBuckets()));
+        this(config, sink, cache, new ExponentialGrids(config.exponentialHistogramMaxBuckets()), null);
     }
 
-    /** @param grids the exponential histograms' grids, shared by the ingestor's workers */
-    MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids) {
+    /**
+     * @param cache shared by the ingestor's workers; null when disabled
+     * @param grids the exponential histograms' grids, shared by the ingestor's workers
+     * @param metadata where the families' type, help and unit are recorded; null to keep none
+     */
+    MetricMapper(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids,
+            MetricMetadataRegistry metadata) {
         this.values = new AttributeValues(sink);
-        this.names = new NameSymbols(sink);
+        this.names = new NameSymbols(sink, config.translationStrategy());
         this.resource = new ResourceLabels(config, sink, values, names);
+        this.metricNames = new MetricNames(config.translationStrategy(), metadata);
         SeriesCacheClient client = cache == null ? null : cache.client();
         this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names), client);
         this.targetInfo = new TargetInfo(config, sink, resource, new PointAttributes(sink, values, names), client);
@@ -145,6 +157,10 @@ final class MetricMapper {
     private void metric() throws MalformedOtlpException {
         int nameOff = c.pos;
         int nameLen = 0;
+        int unitOff = 0;
+        int unitLen = 0;
+        int descOff = 0;
+        int descLen = 0;
         PointKind kind = null;
         int typeStart = 0;
         int typeEnd = 0;
@@ -155,6 +171,16 @@ final class MetricMapper {
                 int e = c.readLengthEnd();
                 nameOff = c.pos;
                 nameLen = e - c.pos;
+                c.pos = e;
+            } else if (t == Metric.UNIT_TAG) {
+                int e = c.readLengthEnd();
+                unitOff = c.pos;
+                unitLen = e - c.pos;
+                c.pos = e;
+            } else if (t == Metric.DESCRIPTION_TAG) {
+                int e = c.readLengthEnd();
+                descOff = c.pos;
+                descLen = e - c.pos;
                 c.pos = e;
             } else if (k != null) {
                 // The data oneof: the last one on the wire wins.
@@ -184,12 +210,53 @@ final class MetricMapper {
             tally.received(points);
             tally.reject(AppendResult.LABEL_VALUE_TOO_LONG, points, c.buf, nameOff, Math.min(nameLen, 64));
         } else {
-            names.setMetric(c.buf, nameOff, nameLen);
-            kind.names(names);
-            walker.walk(kind, nowMs, tally, nameOff, nameLen);
+            metricNames.translate(c.buf, nameOff, nameLen, unitOff, unitLen, descOff, descLen, typeOf(kind), nowMs);
+            byte[] family = metricNames.family();
+            if (family.length == 0 || family.length > maxValueBytes) {
+                long points = Math.max(1, walker.countPoints(kind));
+                tally.received(points);
+                tally.reject(family.length == 0 ? RejectReason.EMPTY_METRIC_NAME : AppendResult.LABEL_VALUE_TOO_LONG, points,
+                        c.buf, nameOff, Math.min(nameLen, 64));
+            } else {
+                names.setMetric(family, 0, family.length);
+                kind.names(names);
+                walker.walk(kind, nowMs, tally, nameOff, nameLen);
+            }
         }
         c.pos = typeEnd;
         c.limit = saved;
+    }
+
+    /** The type naming and metadata know the metric by; the cursor's range is the type message. */
+    private OtlpMetricType typeOf(PointKind kind) throws MalformedOtlpException {
+        if (kind == gauge) {
+            return OtlpMetricType.GAUGE;
+        } else if (kind == sum) {
+            return isMonotonic() ? OtlpMetricType.MONOTONIC_COUNTER : OtlpMetricType.NON_MONOTONIC_COUNTER;
+        } else if (kind == histogram) {
+            return OtlpMetricType.HISTOGRAM;
+        } else if (kind == exponentialHistogram) {
+            return OtlpMetricType.EXPONENTIAL_HISTOGRAM;
+        } else if (kind == summary) {
+            return OtlpMetricType.SUMMARY;
+        }
+        return OtlpMetricType.UNKNOWN;
+    }
+
+    /** Reads the {@code Sum} message's {@code is_monotonic} (the last one wins), leaving the cursor unchanged. */
+    private boolean isMonotonic() throws MalformedOtlpException {
+        int start = c.pos;
+        boolean monotonic = false;
+        while (c.hasMore()) {
+            int t = c.readTag();
+            if (t == Sum.IS_MONOTONIC_TAG) {
+                monotonic = c.readVarint() != 0;
+            } else {
+                c.skip(OtlpSchema.wireType(t));
+            }
+        }
+        c.pos = start;
+        return monotonic;
     }
 
     /** The kind of the metric's {@code data} field with tag {@code tag}; null for any other field. */

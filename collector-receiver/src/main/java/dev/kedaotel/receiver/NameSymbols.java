@@ -1,16 +1,20 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.OtlpTranslationStrategy;
 import dev.kedaotel.model.PrometheusNames;
 
 /**
  * Turns OTLP names into the symbols of Prometheus names, straight from the request bytes: the current
- * metric's sanitised name with a series suffix ({@code _sum}, {@code _bucket}…), and attribute keys as
- * label names (kept valid UTF-8 names as sent, else sanitised; remembered per key by a
- * {@link LabelNameCache}). One place for the naming rules the data point types share. Not
- * thread-safe; one per ingest worker.
+ * metric's family name (translated by {@link MetricNames}) with a series suffix ({@code _sum},
+ * {@code _bucket}…), and attribute keys as label names by the translation strategy (kedify's default:
+ * kept when already valid, else sanitised; Prometheus' escaping additionally prefixes a single leading
+ * {@code _} with {@code key}; the UTF-8 strategies keep keys as sent; remembered per key by a
+ * {@link LabelNameCache}). One place for the naming rules the data point types share. Allocation-free.
+ * Not thread-safe; one per ingest worker.
  */
 final class NameSymbols {
     private final IngestSink sink;
+    private final OtlpTranslationStrategy strategy;
     private final LabelNameCache labelNames = new LabelNameCache();
     private byte[] scratch = new byte[128];
     private byte[] metricBuf;
@@ -18,10 +22,15 @@ final class NameSymbols {
     private int metricLen;
 
     NameSymbols(IngestSink sink) {
-        this.sink = sink;
+        this(sink, OtlpTranslationStrategy.KEDIFY_COMPATIBLE);
     }
 
-    /** Sets the metric whose series names {@link #metric(String)} gives. */
+    NameSymbols(IngestSink sink, OtlpTranslationStrategy strategy) {
+        this.sink = sink;
+        this.strategy = strategy;
+    }
+
+    /** Sets the family name (already translated) whose series names {@link #metric(String)} gives. */
     void setMetric(byte[] buf, int off, int len) {
         metricBuf = buf;
         metricOff = off;
@@ -38,13 +47,14 @@ final class NameSymbols {
         metricBuf = null;
     }
 
-    /** Interns the current metric's sanitised name plus {@code suffix} (empty for the base name). */
+    /** Interns the current metric's family name plus {@code suffix} (empty for the base name). */
     int metric(String suffix) {
         int need = metricLen + 4 + suffix.length();
         if (scratch.length < need) {
             scratch = new byte[need * 2];
         }
-        int n = PrometheusNames.sanitizeUtf8(metricBuf, metricOff, metricLen, scratch, true);
+        System.arraycopy(metricBuf, metricOff, scratch, 0, metricLen);
+        int n = metricLen;
         for (int i = 0; i < suffix.length(); i++) {
             scratch[n++] = (byte) suffix.charAt(i);
         }
@@ -58,14 +68,26 @@ final class NameSymbols {
             return cached;
         }
         int sym;
-        if (PrometheusNames.isValidUtf8(buf, off, len, false)) {
+        boolean escape = strategy.escapes();
+        boolean prometheusEscaping = escape && strategy != OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
+        boolean leadingUnderscore = len > 0 && (buf[off] == '_' || (buf[off] & 0x80) != 0);
+        if (!escape || (!(prometheusEscaping && leadingUnderscore) && PrometheusNames.isValidUtf8(buf, off, len, false))) {
             sym = sink.internUtf8(buf, off, len);
         } else {
-            if (scratch.length < len + 4) {
-                scratch = new byte[(len + 4) * 2];
+            if (scratch.length < len + 8) {
+                scratch = new byte[(len + 8) * 2];
             }
-            int n = PrometheusNames.sanitizeUtf8(buf, off, len, scratch, false);
-            sym = sink.internUtf8(scratch, 0, n);
+            // Sanitised after room for "key": Prometheus' escaping prefixes a name that starts with one '_'.
+            int n = PrometheusNames.sanitizeUtf8(buf, off, len, scratch, 3, false);
+            int start = 3;
+            if (prometheusEscaping && n > 0 && scratch[3] == '_' && (n == 1 || scratch[4] != '_')) {
+                scratch[0] = 'k';
+                scratch[1] = 'e';
+                scratch[2] = 'y';
+                start = 0;
+                n += 3;
+            }
+            sym = sink.internUtf8(scratch, start, n);
         }
         labelNames.put(buf, off, len, sym);
         return sym;

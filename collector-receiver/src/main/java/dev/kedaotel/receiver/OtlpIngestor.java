@@ -1,5 +1,6 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.tsdb.MetricMetadataRegistry;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import java.util.Objects;
 import dev.kedaotel.model.TimeSource;
@@ -33,6 +34,16 @@ public final class OtlpIngestor {
      */
     public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
                         TimeSource time) {
+        this(config, stats, sinks, time, null);
+    }
+
+    /**
+     * @param sinks creates one sink per ingest thread (called on that thread's first request)
+     * @param time arrival time, used for points with a zero timestamp
+     * @param metadata where each metric family's type, help and unit are recorded; null to keep none
+     */
+    public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
+                        TimeSource time, MetricMetadataRegistry metadata) {
         this.config = Objects.requireNonNull(config, "config");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.bytesInFlight = new BytesInFlight(config.maxBytesInFlight());
@@ -44,12 +55,18 @@ public final class OtlpIngestor {
         this.seriesCache = cache;
         // Likewise one table of exponential histogram grids: a series' points may reach any worker.
         ExponentialGrids grids = new ExponentialGrids(config.exponentialHistogramMaxBuckets());
-        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache, grids));
+        this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache, grids, metadata));
     }
 
     /** An ingestor writing into {@code store}, using the store's clock for arrival time. */
     public static OtlpIngestor forStore(TimeSeriesStore store, ReceiverConfig config, ReceiverStats stats) {
         return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().time());
+    }
+
+    /** An ingestor writing into {@code store} and recording metric metadata in {@code metadata}. */
+    public static OtlpIngestor forStore(TimeSeriesStore store, ReceiverConfig config, ReceiverStats stats,
+                                        MetricMetadataRegistry metadata) {
+        return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().time(), metadata);
     }
 
     public ReceiverConfig config() {
@@ -112,9 +129,10 @@ public final class OtlpIngestor {
         final MetricMapper mapper;
         final RejectionTally tally = new RejectionTally();
 
-        Worker(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids) {
+        Worker(ReceiverConfig config, IngestSink sink, SeriesCache cache, ExponentialGrids grids,
+                MetricMetadataRegistry metadata) {
             this.sink = sink;
-            this.mapper = new MetricMapper(config, sink, cache, grids);
+            this.mapper = new MetricMapper(config, sink, cache, grids, metadata);
         }
     }
 }

@@ -70,6 +70,8 @@ final class OtlpSchema {
         int EXPONENTIAL_HISTOGRAM = 10;
         int SUMMARY = 11;
         int NAME_TAG = NAME << 3 | LEN;
+        int DESCRIPTION_TAG = DESCRIPTION << 3 | LEN;
+        int UNIT_TAG = UNIT << 3 | LEN;
         int GAUGE_TAG = GAUGE << 3 | LEN;
         int SUM_TAG = SUM << 3 | LEN;
         int HISTOGRAM_TAG = HISTOGRAM << 3 | LEN;
@@ -88,6 +90,7 @@ final class OtlpSchema {
         int IS_MONOTONIC = 3;
         int DATA_POINTS_TAG = DATA_POINTS << 3 | LEN;
         int AGGREGATION_TEMPORALITY_TAG = AGGREGATION_TEMPORALITY << 3 | VARINT;
+        int IS_MONOTONIC_TAG = IS_MONOTONIC << 3 | VARINT;
     }
 
     interface Histogram {

@@ -1,5 +1,7 @@
 package dev.kedaotel.receiver;
 
+import dev.kedaotel.model.OtlpTranslationStrategy;
+
 import java.util.List;
 
 /**
@@ -52,8 +54,10 @@ public final class ReceiverConfig {
     private final List<String> ignoredResourceAttributes;
     private final boolean targetInfoEnabled;
     private final long targetInfoIntervalMs;
+    private final OtlpTranslationStrategy translationStrategy;
 
     private ReceiverConfig(Builder b) {
+        this.translationStrategy = b.translationStrategy;
         this.promotedResourceAttributes = List.copyOf(b.promotedResourceAttributes);
         this.promoteAllResourceAttributes = b.promoteAllResourceAttributes;
         this.ignoredResourceAttributes = List.copyOf(b.ignoredResourceAttributes);
@@ -131,6 +135,11 @@ public final class ReceiverConfig {
         return seriesCacheSlots;
     }
 
+    /** How metric and attribute names become Prometheus names ({@code OTLP_TRANSLATION_STRATEGY}). */
+    public OtlpTranslationStrategy translationStrategy() {
+        return translationStrategy;
+    }
+
     public static final class Builder {
         private List<String> promotedResourceAttributes = DEFAULT_PROMOTED_RESOURCE_ATTRIBUTES;
         private boolean promoteJobAndInstance = true;
@@ -142,6 +151,7 @@ public final class ReceiverConfig {
         private boolean targetInfoEnabled = true;
         private long targetInfoIntervalMs = DEFAULT_TARGET_INFO_INTERVAL_MS;
         private int exponentialHistogramMaxBuckets = DEFAULT_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS;
+        private OtlpTranslationStrategy translationStrategy = OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
 
         /** Prometheus' {@code promote_all_resource_attributes}. */
         public Builder promoteAllResourceAttributes(boolean v) {
@@ -179,6 +189,11 @@ public final class ReceiverConfig {
                         + MIN_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS + ", got " + v);
             }
             exponentialHistogramMaxBuckets = v;
+            return this;
+        }
+
+        public Builder translationStrategy(OtlpTranslationStrategy v) {
+            translationStrategy = java.util.Objects.requireNonNull(v, "translationStrategy");
             return this;
         }
 

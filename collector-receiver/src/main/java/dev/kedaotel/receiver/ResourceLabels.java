@@ -1,6 +1,6 @@
 package dev.kedaotel.receiver;
 
-import dev.kedaotel.model.PrometheusNames;
+import dev.kedaotel.model.OtlpNames;
 import dev.kedaotel.tsdb.AppendResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,7 +84,8 @@ final class ResourceLabels {
         promotedValues = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             promotedKeys[i] = utf8(keys.get(i));
-            promotedNames[i] = sink.internPermanent(PrometheusNames.labelName(keys.get(i)));
+            // Named as attribute keys are under OTLP_TRANSLATION_STRATEGY (kedify's default: PrometheusNames.labelName).
+            promotedNames[i] = sink.internPermanent(OtlpNames.labelName(config.translationStrategy(), keys.get(i)));
         }
         jobSym = sink.internPermanent("job");
         instanceSym = sink.internPermanent("instance");

@@ -71,6 +71,18 @@ public final class LabelMatcher {
     }
 
     /**
+     * The values this matcher selects when they are a known finite set: an equality matcher's value,
+     * or the literals of a regex of the form {@code a|b|c}; null otherwise. Lets a caller (the standing
+     * queries' name index) know every metric name a {@code __name__=~"a|b"} selector can read.
+     */
+    public Set<String> literalValues() {
+        if (type == Type.EQ) {
+            return Set.of(value);
+        }
+        return type == Type.RE ? alternatives : null;
+    }
+
+    /**
      * The literal that {@code s[from, to)} matches when it has no regex syntax but escaped ASCII
      * punctuation ({@code \.} is '.'), else null.
      */

@@ -1,8 +1,10 @@
 package dev.kedaotel.model;
 
 /**
- * The one place that turns OpenTelemetry names into Prometheus names, used on both sides: the
- * receiver when storing, the query engine when compiling kedify queries. Because both sides apply
+ * kedify's rule for turning OpenTelemetry names into Prometheus names: the default
+ * {@code OTLP_TRANSLATION_STRATEGY} ({@link OtlpTranslationStrategy#KEDIFY_COMPATIBLE}; {@link OtlpNames}
+ * has the others and dispatches here), used on both sides: the receiver when storing, the query engine
+ * when compiling kedify queries. Because both sides apply
  * the same function, a kedify query for {@code http.server.duration} finds the series stored from
  * the OTLP metric {@code http.server.duration}, and PromQL users write {@code http_server_duration}.
  *
@@ -79,13 +81,18 @@ public final class PrometheusNames {
      * hold at least {@code len + 4} bytes) and returns the number of bytes written.
      */
     public static int sanitizeUtf8(byte[] src, int off, int len, byte[] dst, boolean metric) {
-        int w = 0;
+        return sanitizeUtf8(src, off, len, dst, 0, metric);
+    }
+
+    /** {@link #sanitizeUtf8(byte[], int, int, byte[], boolean)} writing from {@code dst[dstOff]} (room: {@code len + 4}). */
+    public static int sanitizeUtf8(byte[] src, int off, int len, byte[] dst, int dstOff, boolean metric) {
+        int w = dstOff;
         if (len > 0 && isDigit((char) src[off])) {
             if (metric) {
                 dst[w++] = '_';
             } else {
-                System.arraycopy(KEY_PREFIX, 0, dst, 0, KEY_PREFIX.length);
-                w = KEY_PREFIX.length;
+                System.arraycopy(KEY_PREFIX, 0, dst, dstOff, KEY_PREFIX.length);
+                w = dstOff + KEY_PREFIX.length;
             }
         }
         int end = off + len;
@@ -99,7 +106,7 @@ public final class PrometheusNames {
                 dst[w++] = '_'; // lead byte of a multi-byte character; its continuation bytes are skipped
             }
         }
-        return w;
+        return w - dstOff;
     }
 
     /** Whether the bytes are already valid (so callers can skip the copy). */

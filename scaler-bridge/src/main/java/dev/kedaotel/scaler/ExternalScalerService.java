@@ -70,7 +70,8 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         this.config = config;
         this.observer = observer;
         this.scaledObjects = new ScaledObjects(queries,
-                new ScalerQueryCompiler(queries.engine(), config.retentionMs(), config.namespaceLabel()), config, observer);
+                new ScalerQueryCompiler(queries.engine(), config.retentionMs(), config.namespaceLabel(),
+                        config.translationStrategy()), config, observer);
         long sweepMs = Math.max(1_000, Math.min(60_000, config.idleTimeoutMs() / 4));
         this.idleSweep = scheduler.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         this.resend = config.resendIntervalMs() <= 0 ? null

@@ -12,6 +12,7 @@ public final class ScalerConfig {
     private final long retentionMs;
     private final long idleTimeoutMs;
     private final boolean streamMetricSpecEnabled;
+    private final dev.kedaotel.model.OtlpTranslationStrategy translationStrategy;
     private final String namespaceLabel;
     private final TimeSource time;
 
@@ -23,6 +24,7 @@ public final class ScalerConfig {
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.streamMetricSpecEnabled = b.streamMetricSpecEnabled;
         this.namespaceLabel = b.namespaceLabel;
+        this.translationStrategy = b.translationStrategy;
         this.time = b.time;
     }
 
@@ -82,6 +84,11 @@ public final class ScalerConfig {
         return time;
     }
 
+    /** How the receiver names OTLP metrics, so kedify-syntax queries find them ({@code OTLP_TRANSLATION_STRATEGY}). */
+    public dev.kedaotel.model.OtlpTranslationStrategy translationStrategy() {
+        return translationStrategy;
+    }
+
     public static final class Builder {
         private double valueIfNotFound = 0;
         private boolean errorIfNotFound = false;
@@ -91,6 +98,12 @@ public final class ScalerConfig {
         private boolean streamMetricSpecEnabled = true;
         private String namespaceLabel = "";
         private TimeSource time = TimeSource.system();
+        private dev.kedaotel.model.OtlpTranslationStrategy translationStrategy = dev.kedaotel.model.OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
+
+        public Builder translationStrategy(dev.kedaotel.model.OtlpTranslationStrategy v) {
+            translationStrategy = java.util.Objects.requireNonNull(v, "translationStrategy");
+            return this;
+        }
 
         public Builder valueIfNotFound(double v) {
             valueIfNotFound = v;

@@ -1,5 +1,6 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.model.OtlpTranslationStrategy;
 import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ValueType;
@@ -41,6 +42,7 @@ public final class ScalerQueryCompiler {
     private final QueryEngine engine;
     private final long windowMs;
     private final String namespaceLabel;
+    private final OtlpTranslationStrategy strategy;
 
     /**
      * A compiler without tenancy.
@@ -57,7 +59,13 @@ public final class ScalerQueryCompiler {
      * @throws IllegalArgumentException if {@code namespaceLabel} is not a usable label name
      */
     public ScalerQueryCompiler(QueryEngine engine, long windowMs, String namespaceLabel) {
+        this(engine, windowMs, namespaceLabel, OtlpTranslationStrategy.KEDIFY_COMPATIBLE);
+    }
+
+    /** @param strategy how the receiver names OTLP metrics: kedify names are looked up as it stores them */
+    public ScalerQueryCompiler(QueryEngine engine, long windowMs, String namespaceLabel, OtlpTranslationStrategy strategy) {
         this.engine = engine;
+        this.strategy = strategy;
         this.windowMs = windowMs;
         if (!namespaceLabel.isEmpty()) {
             SelectorScope.checkLabelName(namespaceLabel);
@@ -85,7 +93,7 @@ public final class ScalerQueryCompiler {
         try {
             KedifyQuery kedify;
             try {
-                kedify = KedifyQuery.compile(metadata.metricQuery(), metadata.operationOverTime(), windowMs);
+                kedify = KedifyQuery.compile(metadata.metricQuery(), metadata.operationOverTime(), windowMs, strategy);
             } catch (KedifyQueryException kedifyError) {
                 return compileAsPromQL(metadata, kedifyError, scope);
             }

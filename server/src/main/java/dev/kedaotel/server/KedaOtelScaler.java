@@ -27,6 +27,7 @@ import dev.kedaotel.server.tls.GrpcTls;
 import dev.kedaotel.server.tls.ReloadingTls;
 import dev.kedaotel.server.tls.TlsFileException;
 import dev.kedaotel.server.tls.TlsFiles;
+import dev.kedaotel.tsdb.MetricMetadataRegistry;
 import dev.kedaotel.tsdb.StoreConfig;
 import dev.kedaotel.tsdb.TimeSeriesStore;
 import io.grpc.Server;
@@ -123,6 +124,8 @@ public final class KedaOtelScaler implements AutoCloseable {
     private final ExecutorService otlpHttpExecutor;
     private final ExecutorService metricsHttpExecutor;
     private TimeSeriesStore store;
+    /** Metric families' type, help and unit for /api/v1/metadata; aged out with the store's retention. */
+    private MetricMetadataRegistry metadata;
     private QueryEngine engine;
     private StandingQueries standing;
     private ExternalScalerService scaler;
@@ -214,7 +217,10 @@ public final class KedaOtelScaler implements AutoCloseable {
 
         ReceiverStats receiverStats = new ReceiverStats();
         int maxMessage = config.get(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
+        metadata = new MetricMetadataRegistry(config.retentionMs(), MetricMetadataRegistry.DEFAULT_MAX_ENTRIES);
+        dev.kedaotel.model.OtlpTranslationStrategy naming = config.get(Setting.OTLP_TRANSLATION_STRATEGY);
         OtlpIngestor ingestor = OtlpIngestor.forStore(store, ReceiverConfig.builder()
+                .translationStrategy(naming)
                 .promotedResourceAttributes(config.get(Setting.OTLP_PROMOTE_RESOURCE_ATTRIBUTES))
                 .promoteJobAndInstance(config.get(Setting.OTLP_PROMOTE_JOB_INSTANCE))
                 .promoteAllResourceAttributes(config.get(Setting.OTLP_PROMOTE_ALL_RESOURCE_ATTRIBUTES))
@@ -226,7 +232,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .seriesCacheSlots(config.get(Setting.OTLP_SERIES_CACHE_SLOTS))
                 .maxBytesInFlight(config.get(Setting.OTLP_MAX_BYTES_IN_FLIGHT))
                 .exponentialHistogramMaxBuckets(config.get(Setting.OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS))
-                .build(), receiverStats);
+                .build(), receiverStats, metadata);
         selfMetrics.bindReceiver(receiverStats);
 
         standing = StandingQueries.start(store, engine,
@@ -239,6 +245,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .retentionMs(config.retentionMs())
                 .idleTimeoutMs(config.get(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
                 .namespaceLabel(config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL))
+                .translationStrategy(naming)
                 .time(time)
                 .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
         selfMetrics.bindScaler(scaler, standing);
@@ -286,8 +293,11 @@ public final class KedaOtelScaler implements AutoCloseable {
         http.gate(new JsonOnlyGate(MemstoreApi.STATE_CHANGING_PATHS));
         String namespaceLabel = config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL);
         new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version(), namespaceLabel)
+                .metadata(metadata)
                 .register(http, queries);
         new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel, config.get(Setting.MEMSTORE_RESET_ENABLED))
+                .translationStrategy(naming)
+                .afterReset(metadata::clear)
                 .register(http, queries);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
@@ -398,6 +408,9 @@ public final class KedaOtelScaler implements AutoCloseable {
     private void expire() {
         try {
             store.expire();
+            if (metadata != null) {
+                metadata.expire(time.wallMillis());
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "retention pass failed; will retry", e);
         }

@@ -141,6 +141,14 @@ public final class Setting<T> {
             });
     public static final Setting<Boolean> OTLP_PROMOTE_JOB_INSTANCE = bool("OTLP_PROMOTE_JOB_INSTANCE", "true",
             "Add Prometheus' job (service.namespace/service.name) and instance (service.instance.id) labels.");
+    public static final Setting<dev.kedaotel.model.OtlpTranslationStrategy> OTLP_TRANSLATION_STRATEGY = new Setting<>(
+            "OTLP_TRANSLATION_STRATEGY", "KedifyCompatible",
+            "How OTLP metric and attribute names become series names: KedifyCompatible (kedify's: names as sent with"
+                    + " every other character than [a-zA-Z0-9_:] as _, no suffixes), or Prometheus' UnderscoreEscapingWithSuffixes"
+                    + " (_total, unit suffixes such as _seconds and _bytes, _ratio), UnderscoreEscapingWithoutSuffixes,"
+                    + " NoUTF8EscapingWithSuffixes or NoTranslation (dots kept). kedify-syntax metricQuery names are found"
+                    + " under each. See the README's \"How OTLP points become series\".",
+            dev.kedaotel.model.OtlpTranslationStrategy::fromWireName);
     public static final Setting<String> OTLP_TLS_CERT_FILE = text("OTLP_TLS_CERT_FILE",
             "PEM certificate (chain) of the OTLP/gRPC port; with OTLP_TLS_KEY_FILE it turns TLS on for that port (TLS 1.2+; see the README's TLS section).");
     public static final Setting<String> OTLP_TLS_KEY_FILE = text("OTLP_TLS_KEY_FILE",

@@ -234,6 +234,20 @@ final class LabelIndex {
             int t = v <= 0 ? ValueRefs.NOT_FOUND : values.get(v);
             return t == ValueRefs.NOT_FOUND ? RefSet.EMPTY : refs(t);
         }
+        // A regex of literals (a|b|c: a kedify name's candidates under a suffix strategy, a Grafana
+        // multi-value variable) looks its values up when they are fewer than the label's values.
+        java.util.Set<String> literals = m.type() == LabelMatcher.Type.RE && accepted ? m.literalValues() : null;
+        if (literals != null && literals.size() < values.size()) {
+            IntList hits = new IntList();
+            for (String literal : literals) {
+                int v = symbols.lookup(literal);
+                int t = v <= 0 ? ValueRefs.NOT_FOUND : values.get(v);
+                if (t != ValueRefs.NOT_FOUND) {
+                    hits.add(t);
+                }
+            }
+            return union(hits);
+        }
         IntList hits = new IntList();
         for (int i = 0, n = values.capacity(), tested = 0; i < n; i++) {
             int v = values.valueAt(i);

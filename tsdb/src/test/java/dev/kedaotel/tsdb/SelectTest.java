@@ -254,6 +254,24 @@ class SelectTest {
         }
     }
 
+    /** A regex of literals with fewer alternatives than values is answered by looking each up: same refs as the scan. */
+    @Test
+    void literalAlternativesFewerThanTheValuesAreLookedUp() {
+        StoreFixture g = StoreFixture.withDefaults(NOW);
+        try {
+            for (int i = 0; i < 200; i++) {
+                g.append(NOW, 1, "__name__", "m" + i, "pod", "p" + (i % 3));
+                g.append(NOW, 1, "__name__", "m" + i, "pod", "q" + (i % 5));
+            }
+            g.commit();
+            assertEquals(4, assertSelectionMatchesBruteForce(g, List.of(m("__name__", "=~", "m1|m7|nope"))));
+            assertEquals(3, assertSelectionMatchesBruteForce(g, List.of(m("__name__", "=~", "m1|m7|nope"), m("pod", "=~", "p1|q\\.x|q1"))));
+            assertSelectionMatchesBruteForce(g, List.of(m("__name__", "!~", "m1|m7"), m("pod", "=~", "p0|p1")));
+        } finally {
+            g.close();
+        }
+    }
+
     private static void assertSelectionsMatchBruteForce(StoreFixture g, List<List<LabelMatcher>> queries) {
         for (List<LabelMatcher> ms : queries) {
             assertSelectionMatchesBruteForce(g, ms);

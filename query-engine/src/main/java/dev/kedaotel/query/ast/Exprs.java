@@ -13,7 +13,8 @@ public final class Exprs {
     }
 
     /**
-     * The metric names that the expression's selectors pin with a {@code __name__="x"} equality, or null
+     * The metric names that the expression's selectors pin with a {@code __name__="x"} equality (or a
+     * {@code __name__=~"x|y"} regex of literals), or null
      * when some selector does not pin a name (then a standing query must re-evaluate on every change).
      * An expression without selectors (e.g. {@code 1+1}) yields an empty set.
      */
@@ -24,16 +25,18 @@ public final class Exprs {
 
     private static boolean collect(Expr e, Set<String> out) {
         if (e instanceof VectorSelector vs) {
-            String pinned = null;
+            // An equality on the name, or a regex of literal alternatives (a kedify query's candidate names).
+            java.util.Set<String> pinned = null;
             for (LabelMatcher m : vs.matchers()) {
-                if (m.type() == LabelMatcher.Type.EQ && m.name().equals(Labels.METRIC_NAME)) {
-                    pinned = m.value();
+                if (m.name().equals(Labels.METRIC_NAME) && m.literalValues() != null
+                        && (pinned == null || m.type() == LabelMatcher.Type.EQ)) {
+                    pinned = m.literalValues();
                 }
             }
             if (pinned == null) {
                 return false;
             }
-            out.add(pinned);
+            out.addAll(pinned);
             return true;
         }
         for (Expr c : e.children()) {

@@ -1,6 +1,8 @@
 package dev.kedaotel.query.kedify;
 
 import dev.kedaotel.model.LabelMatcher;
+import dev.kedaotel.model.OtlpNames;
+import dev.kedaotel.model.OtlpTranslationStrategy;
 import dev.kedaotel.model.PrometheusNames;
 
 import java.util.ArrayList;
@@ -20,21 +22,30 @@ final class KedifyQueryParser {
     static final class Parsed {
         String vectorOp;
         String metricName;
+        /** The metric name as written (dots and all). */
+        String writtenName;
         final List<LabelMatcher> matchers = new ArrayList<>();
     }
 
     private final String in;
+    private final OtlpTranslationStrategy strategy;
     private int pos;
 
-    private KedifyQueryParser(String in) {
+    private KedifyQueryParser(String in, OtlpTranslationStrategy strategy) {
         this.in = in;
+        this.strategy = strategy;
     }
 
     static Parsed parse(String query) throws KedifyQueryException {
+        return parse(query, OtlpTranslationStrategy.KEDIFY_COMPATIBLE);
+    }
+
+    /** Parses with label keys named as {@code strategy} names attribute keys. */
+    static Parsed parse(String query, OtlpTranslationStrategy strategy) throws KedifyQueryException {
         if (query == null || query.isBlank()) {
             throw new KedifyQueryException("metricQuery is empty");
         }
-        return new KedifyQueryParser(query).parse();
+        return new KedifyQueryParser(query, strategy).parse();
     }
 
     private Parsed parse() throws KedifyQueryException {
@@ -82,7 +93,8 @@ final class KedifyQueryParser {
                     ? "expected a metric name at column " + (pos + 1) + ", found '" + in.charAt(pos) + "'"
                     : "expected a metric name at column " + (pos + 1) + ", found the end of the query");
         }
-        p.metricName = PrometheusNames.metricName(in.substring(nameStart, pos));
+        p.writtenName = in.substring(nameStart, pos);
+        p.metricName = PrometheusNames.metricName(p.writtenName);
 
         skipSpace();
         while (pos < in.length() && in.charAt(pos) == '{') {
@@ -142,7 +154,7 @@ final class KedifyQueryParser {
             int valueCol = pos + 1;
             String value = pos < in.length() && (in.charAt(pos) == '"' || in.charAt(pos) == '\'') ? quoted() : bareValue(key, valueCol);
             try {
-                out.add(LabelMatcher.of(type, PrometheusNames.labelName(key), value));
+                out.add(LabelMatcher.of(type, OtlpNames.labelName(strategy, key), value));
             } catch (IllegalArgumentException e) {
                 throw new KedifyQueryException(e.getMessage() + " at column " + valueCol);
             }

@@ -242,6 +242,9 @@ class ParserTest {
         assertEquals(Set.of("x"), Exprs.referencedMetricNames(Parser.parse("{__name__=\"x\", job=\"j\"}")));
         assertEquals(Set.of(), Exprs.referencedMetricNames(Parser.parse("1 + 1")));
         assertNull(Exprs.referencedMetricNames(Parser.parse("a + {job=\"j\"}")));
-        assertNull(Exprs.referencedMetricNames(Parser.parse("{__name__=~\"x|y\"}")));
+        // A regex of literal names (what a kedify query under a suffix strategy compiles to) reads only those.
+        assertEquals(Set.of("x", "y"), Exprs.referencedMetricNames(Parser.parse("{__name__=~\"x|y\"}")));
+        assertNull(Exprs.referencedMetricNames(Parser.parse("{__name__=~\"x.*\"}")));
+        assertNull(Exprs.referencedMetricNames(Parser.parse("{__name__=~\"x|y.+\"}")));
     }
 }

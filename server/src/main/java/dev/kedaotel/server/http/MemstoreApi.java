@@ -56,6 +56,9 @@ public final class MemstoreApi {
     private final long windowMs;
     private final NamespaceParameter namespaces;
     private final boolean resetEnabled;
+    private dev.kedaotel.model.OtlpTranslationStrategy translationStrategy = dev.kedaotel.model.OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
+    /** Run after POST /memstore/reset deleted every series (the composition root forgets the metric metadata). */
+    private Runnable afterReset = () -> { };
 
     /** Endpoints without tenancy, reset disabled. */
     public MemstoreApi(TimeSeriesStore store, QueryEngine engine, TimeSource time, long windowMs) {
@@ -77,6 +80,18 @@ public final class MemstoreApi {
     }
 
     /** @param lane where the routes run (the composition root's bounded query executor) */
+    /** How the receiver names OTLP metrics, so /memstore/query's kedify names find them; call before {@link #register}. */
+    public MemstoreApi translationStrategy(dev.kedaotel.model.OtlpTranslationStrategy strategy) {
+        this.translationStrategy = java.util.Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /** Also run {@code action} when POST /memstore/reset has deleted every series; call before {@link #register}. */
+    public MemstoreApi afterReset(Runnable action) {
+        this.afterReset = java.util.Objects.requireNonNull(action, "action");
+        return this;
+    }
+
     public void register(HttpApiServer http, HttpApiServer.Lane lane) {
         http.route("/memstore/names", Set.of("GET"), lane, this::names);
         http.route("/memstore/data", Set.of("GET"), lane, this::data);
@@ -225,7 +240,7 @@ public final class MemstoreApi {
             if (operation == null) {
                 throw new KedifyQueryException("unknown operationOverTime \"" + op + "\"; expected one of " + OperationOverTime.SUPPORTED);
             }
-            kq = KedifyQuery.compile(q, operation, windowMs);
+            kq = KedifyQuery.compile(q, operation, windowMs, translationStrategy);
         } catch (KedifyQueryException e) {
             HttpReplies.plainError(r, 400, e.getMessage());
             return;
@@ -262,6 +277,7 @@ public final class MemstoreApi {
             return;
         }
         store.reset();
+        afterReset.run();
         JsonWriter w = new JsonWriter().beginObject().name("ok").value(true).name("operation").value("reset")
                 .name("error").value("").name("value").value(0).endObject();
         HttpReplies.json(r, 200, w.toString());

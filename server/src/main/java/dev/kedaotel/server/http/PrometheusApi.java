@@ -10,6 +10,7 @@ import dev.kedaotel.query.ast.Expr;
 import dev.kedaotel.query.ast.SelectorScope;
 import dev.kedaotel.query.ast.VectorSelector;
 import dev.kedaotel.tsdb.IntList;
+import dev.kedaotel.tsdb.MetricMetadataRegistry;
 import dev.kedaotel.model.LabelMatcher;
 import dev.kedaotel.model.Labels;
 import dev.kedaotel.tsdb.TimeSeriesStore;
@@ -43,6 +44,8 @@ public final class PrometheusApi {
     private final long defaultTimeoutMs;
     private final String version;
     private final NamespaceParameter namespaces;
+    /** Null: /api/v1/metadata answers no families. */
+    private MetricMetadataRegistry metadata;
 
     /** An API without tenancy. */
     public PrometheusApi(QueryEngine engine, TimeSeriesStore store, TimeSource time, long defaultTimeoutMs, String version) {
@@ -60,6 +63,12 @@ public final class PrometheusApi {
         this.namespaces = new NamespaceParameter(namespaceLabel);
     }
 
+    /** Serves {@code /api/v1/metadata} from {@code registry}; call before {@link #register}. */
+    public PrometheusApi metadata(MetricMetadataRegistry registry) {
+        this.metadata = registry;
+        return this;
+    }
+
     /** @param lane where the routes run (the composition root's bounded query executor) */
     public void register(HttpApiServer http, HttpApiServer.Lane lane) {
         Set<String> getPost = Set.of("GET", "POST");
@@ -68,7 +77,7 @@ public final class PrometheusApi {
         http.route("/api/v1/series", getPost, lane, this::series);
         http.route("/api/v1/labels", getPost, lane, this::labels);
         http.prefixRoute("/api/v1/label/", Set.of("GET"), lane, this::labelValues);
-        http.route("/api/v1/metadata", Set.of("GET"), lane, r -> success(r, w -> w.beginObject().endObject()));
+        http.route("/api/v1/metadata", Set.of("GET"), lane, this::metadata);
         http.route("/api/v1/query_exemplars", getPost, lane, r -> success(r, w -> w.beginArray().endArray()));
         http.route("/api/v1/format_query", getPost, lane, this::formatQuery);
         http.route("/api/v1/status/buildinfo", Set.of("GET"), lane, this::buildInfo);
@@ -435,6 +444,96 @@ public final class PrometheusApi {
             w.value(v);
         }
         w.endArray();
+    }
+
+    /**
+     * Prometheus' {@code /api/v1/metadata}: {@code {"<family>":[{"type","help","unit"}…]}}, families by
+     * name; {@code metric} keeps one family, {@code limit} caps the families (negative: no cap; 0 gives
+     * none, as in Prometheus) and {@code limit_per_metric} the entries per family (0 or negative: no cap).
+     * A value that is not an integer is bad_data {@code "limit must be a number"}, Prometheus' text. With
+     * tenancy and a {@code namespace} parameter only families with a series in that namespace are listed.
+     */
+    private void metadata(HttpRequest r) throws IOException {
+        int limit;
+        int perMetric;
+        SelectorScope scope;
+        try {
+            limit = metadataLimit(r, "limit");
+            perMetric = metadataLimit(r, "limit_per_metric");
+            scope = namespaces.scope(r);
+        } catch (IllegalArgumentException e) {
+            badData(r, e.getMessage());
+            return;
+        }
+        String only = r.param("metric");
+        java.util.Map<String, List<MetricMetadataRegistry.Entry>> families = new java.util.LinkedHashMap<>();
+        if (metadata != null) {
+            for (MetricMetadataRegistry.Entry e : metadata.list()) {
+                if (only != null && !only.isEmpty() && !only.equals(e.family())) {
+                    continue;
+                }
+                if (scope != null && !familyHasSeries(e.family(), scope)) {
+                    continue; // tenancy: only the families the namespace has series of
+                }
+                List<MetricMetadataRegistry.Entry> list = families.get(e.family());
+                if (list == null) {
+                    if (limit >= 0 && families.size() >= limit) {
+                        break;
+                    }
+                    list = new ArrayList<>();
+                    families.put(e.family(), list);
+                }
+                if (perMetric <= 0 || list.size() < perMetric) {
+                    list.add(e);
+                }
+            }
+        }
+        success(r, w -> {
+            w.beginObject();
+            for (java.util.Map.Entry<String, List<MetricMetadataRegistry.Entry>> f : families.entrySet()) {
+                w.name(f.getKey()).beginArray();
+                for (MetricMetadataRegistry.Entry e : f.getValue()) {
+                    w.beginObject().name("type").value(e.type()).name("help").value(e.help()).name("unit").value(e.unit())
+                            .endObject();
+                }
+                w.endArray();
+            }
+            w.endObject();
+        });
+    }
+
+    /** Whether the family has a live series ({@code f}, {@code f_bucket}, {@code f_sum}, {@code f_count}) in the scope's namespace. */
+    private boolean familyHasSeries(String family, SelectorScope scope) {
+        StringBuilder re = new StringBuilder();
+        for (String suffix : new String[] {"", "_bucket", "_sum", "_count"}) {
+            if (re.length() > 0) {
+                re.append('|');
+            }
+            String n = family + suffix;
+            for (int i = 0; i < n.length(); i++) {
+                char c = n.charAt(i);
+                if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                    re.append('\\');
+                }
+                re.append(c);
+            }
+        }
+        IntList refs = new IntList();
+        store.select(List.of(LabelMatcher.of(LabelMatcher.Type.RE, Labels.METRIC_NAME, re.toString()), scope.matcher()), refs);
+        return refs.size() > 0;
+    }
+
+    /** A metadata limit: an integer (Go's Atoi), -1 when absent. */
+    private static int metadataLimit(HttpRequest r, String name) {
+        String s = r.param(name);
+        if (s == null || s.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number");
+        }
     }
 
     private void formatQuery(HttpRequest r) throws IOException {
