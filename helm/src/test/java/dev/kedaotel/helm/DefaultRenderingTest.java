@@ -154,6 +154,8 @@ class DefaultRenderingTest {
         expected.put("OTLP_SERIES_CACHE_SLOTS", "262144");
         expected.put("OTLP_MAX_BYTES_IN_FLIGHT", "268435456");
         expected.put("OTLP_EXPONENTIAL_HISTOGRAM_MAX_BUCKETS", "64");
+        expected.put("OTLP_TRANSLATION_STRATEGY", "KedifyCompatible");
+        expected.put("METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS", "60");
         expected.put("BIND_ADDRESS", "0.0.0.0");
         expected.put("MEMSTORE_RESET_ENABLED", "false");
         expected.put("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m");
