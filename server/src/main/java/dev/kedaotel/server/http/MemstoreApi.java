@@ -93,20 +93,32 @@ public final class MemstoreApi {
     }
 
     public void register(HttpApiServer http, HttpApiServer.Lane lane) {
-        http.route("/memstore/names", Set.of("GET"), lane, this::names);
-        http.route("/memstore/data", Set.of("GET"), lane, this::data);
-        http.route("/memstore/query", Set.of("POST"), lane, this::query);
+        http.route("/memstore/names", Set.of("GET"), lane, scoped(this::names));
+        http.route("/memstore/data", Set.of("GET"), lane, scoped(this::data));
+        http.route("/memstore/query", Set.of("POST"), lane, scoped(this::query));
         http.route("/memstore/reset", Set.of("POST"), lane, this::reset);
     }
 
-    private void names(HttpRequest r) throws IOException {
-        SelectorScope scope;
-        try {
-            scope = namespaces.scope(r);
-        } catch (IllegalArgumentException e) {
-            HttpReplies.plainError(r, 400, e.getMessage());
-            return;
-        }
+    /** A route that also gets the request's namespace scope (null when unscoped). */
+    private interface ScopedRoute {
+        void handle(HttpRequest r, SelectorScope scope) throws IOException;
+    }
+
+    /** Reads the {@code namespace} parameter once for every scoped route; a bad one is a 400 naming it. */
+    private Route scoped(ScopedRoute route) {
+        return r -> {
+            SelectorScope scope;
+            try {
+                scope = namespaces.scope(r);
+            } catch (IllegalArgumentException e) {
+                HttpReplies.plainError(r, 400, e.getMessage());
+                return;
+            }
+            route.handle(r, scope);
+        };
+    }
+
+    private void names(HttpRequest r, SelectorScope scope) throws IOException {
         java.util.Collection<String> names = store.labelValues(Labels.METRIC_NAME);
         if (scope != null) {
             java.util.TreeSet<String> scoped = new java.util.TreeSet<>();
@@ -133,7 +145,7 @@ public final class MemstoreApi {
      * {@value #MAX_DATA_LIMIT}), optionally only those of {@code metric}; when series are left out the
      * answer says so under the key {@value #NOTE_KEY}, which no metric name can take.
      */
-    private void data(HttpRequest r) throws IOException {
+    private void data(HttpRequest r, SelectorScope scope) throws IOException {
         long now = time.wallMillis();
         int limit;
         try {
@@ -144,13 +156,6 @@ public final class MemstoreApi {
         if (limit < 1 || limit > MAX_DATA_LIMIT) {
             HttpReplies.plainError(r, 400, "limit must be a whole number from 1 to " + MAX_DATA_LIMIT + ", got \""
                     + r.param("limit") + "\"");
-            return;
-        }
-        SelectorScope scope;
-        try {
-            scope = namespaces.scope(r);
-        } catch (IllegalArgumentException e) {
-            HttpReplies.plainError(r, 400, e.getMessage());
             return;
         }
         String metric = r.param("metric");
@@ -210,14 +215,7 @@ public final class MemstoreApi {
         HttpReplies.json(r, 200, w.endObject().toString());
     }
 
-    private void query(HttpRequest r) throws IOException {
-        SelectorScope scope;
-        try {
-            scope = namespaces.scope(r);
-        } catch (IllegalArgumentException e) {
-            HttpReplies.plainError(r, 400, e.getMessage());
-            return;
-        }
+    private void query(HttpRequest r, SelectorScope scope) throws IOException {
         String body = new String(HttpRequest.readAll(r.body(), MAX_BODY), StandardCharsets.UTF_8);
         String q;
         String op;
