@@ -118,6 +118,15 @@ final class ExponentialGrids {
         return zero ? n + 1 : n;
     }
 
+    /**
+     * Forgets every grid (after the store was emptied by {@code /memstore/reset}): the next point of each
+     * series starts a new grid with no earlier delta counts, as a series new to the store must. A point
+     * being planned at this moment finishes on the old table and is forgotten with it.
+     */
+    void forgetAll() {
+        table = null;
+    }
+
     private Table table() {
         Table t = table;
         if (t == null) {

@@ -27,6 +27,8 @@ public final class OtlpIngestor {
     private final ThreadLocal<Worker> workers;
     private final SeriesCache seriesCache;
     private final BytesInFlight bytesInFlight;
+    /** The exponential histograms' grids, shared by the workers: a series' points may reach any of them. */
+    private final ExponentialGrids grids;
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
@@ -54,7 +56,7 @@ public final class OtlpIngestor {
         SeriesCache cache = config.seriesCacheSlots() > 0 ? new SeriesCache(config.seriesCacheSlots()) : null;
         this.seriesCache = cache;
         // Likewise one table of exponential histogram grids: a series' points may reach any worker.
-        ExponentialGrids grids = new ExponentialGrids(config.exponentialHistogramMaxBuckets());
+        this.grids = new ExponentialGrids(config.exponentialHistogramMaxBuckets());
         this.workers = ThreadLocal.withInitial(() -> new Worker(config, sinks.get(), cache, grids, metadata));
     }
 
@@ -67,6 +69,14 @@ public final class OtlpIngestor {
     public static OtlpIngestor forStore(TimeSeriesStore store, ReceiverConfig config, ReceiverStats stats,
                                         MetricMetadataRegistry metadata) {
         return new OtlpIngestor(config, stats, () -> new StoreSink(store), store.config().time(), metadata);
+    }
+
+    /**
+     * Forgets what the receiver remembers about series beyond the store (the exponential histograms'
+     * grids and delta counts); call it after the store was emptied, so returning series start afresh.
+     */
+    public void forgetSeriesState() {
+        grids.forgetAll();
     }
 
     public ReceiverConfig config() {

@@ -61,6 +61,16 @@ class ExponentialGridsTest {
     }
 
     @Test
+    void forgettingAllGridsStartsEverySeriesOverWithoutEarlierDeltaCounts() {
+        grids.plan(12, 1_000, Long.MIN_VALUE, 0, 0, 9, E_LO, E_HI, false, true, 0, 0, 10, plan);
+        grids.forgetAll();
+        grids.plan(12, 2_000, Long.MIN_VALUE, 0, 0, 0, E_LO, E_HI, false, true, 0, 0, 1, plan);
+        assertFalse(plan.existed, "the store was reset: no grid survives it");
+        assertEquals(0, plan.priorBuckets);
+        assertEquals(0, plan.posHi);
+    }
+
+    @Test
     void aGridIdleForTheRetentionStartsOver() {
         grids.plan(11, 1_000, Long.MIN_VALUE, 0, 0, 9, E_LO, E_HI, false, true, 0, 0, 10, plan);
         grids.plan(11, 2_000, 2_000 - 120_000, 0, 0, 0, E_LO, E_HI, false, true, 0, 0, 1, plan);

@@ -297,7 +297,10 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .register(http, queries);
         new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel, config.get(Setting.MEMSTORE_RESET_ENABLED))
                 .translationStrategy(naming)
-                .afterReset(metadata::clear)
+                .afterReset(() -> {
+                    metadata.clear();
+                    ingestor.forgetSeriesState();
+                })
                 .register(http, queries);
         http.route(OtlpHttpHandler.PATH, Set.of("POST"), ingest, r -> {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);

@@ -63,7 +63,8 @@ class ExponentialHistogramEndToEndTest {
     private static SdkMeterProvider provider(String instrument, AggregationTemporalitySelector temporality,
                                              FakeOtelClock clock) {
         OtlpGrpcMetricExporter exporter = OtlpGrpcMetricExporter.builder().setEndpoint(server.otlpEndpoint())
-                .setAggregationTemporalitySelector(temporality).build();
+                .setAggregationTemporalitySelector(temporality)
+                .setTimeout(Duration.ofSeconds(60)).build(); // a bound for a loaded CI machine, not a measurement
         return SdkMeterProvider.builder()
                 .setClock(clock)
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "exp")))
@@ -74,7 +75,7 @@ class ExponentialHistogramEndToEndTest {
     }
 
     private static void flush(SdkMeterProvider p) {
-        assertTrue(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess(), "OTLP export failed");
+        assertTrue(p.forceFlush().join(60, TimeUnit.SECONDS).isSuccess(), "OTLP export failed");
     }
 
     /** The q-quantile of the values: the ceil(q·n)-th smallest, which histogram_quantile's bucket holds. */
