@@ -78,7 +78,8 @@ final class MetricMapper {
         this.metricNames = new MetricNames(config.translationStrategy(), metadata);
         SeriesCacheClient client = cache == null ? null : cache.client();
         this.writer = new PointWriter(c, sink, resource, new PointAttributes(sink, values, names), client);
-        this.targetInfo = new TargetInfo(config, sink, resource, new PointAttributes(sink, values, names), client);
+        this.targetInfo = new TargetInfo(config, sink, resource, new PointAttributes(sink, values, names), client,
+                metadata);
         this.walker = new DataPointWalker(c, writer);
         this.histogram = new PointKind.Histograms(Histogram.DATA_POINTS_TAG, Histogram.AGGREGATION_TEMPORALITY_TAG,
                 sink, floats);

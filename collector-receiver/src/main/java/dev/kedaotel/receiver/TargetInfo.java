@@ -1,6 +1,7 @@
 package dev.kedaotel.receiver;
 
 import dev.kedaotel.tsdb.AppendResult;
+import dev.kedaotel.tsdb.MetricMetadataRegistry;
 
 /**
  * Writes the {@code target_info} series of each resource, as Prometheus' OTLP receiver does, so that
@@ -36,6 +37,10 @@ final class TargetInfo {
     static final int MAX_SAMPLES_PER_EXPORT = 64;
 
     private final boolean enabled;
+    /** Where target_info's metadata is recorded (Prometheus: a gauge, "Target metadata"); null to keep none. */
+    private final MetricMetadataRegistry metadata;
+    /** This worker's registry entry for target_info, touched per write; re-recorded once dropped. */
+    private MetricMetadataRegistry.Entry metadataEntry;
     private final long intervalMs;
     private final IngestSink sink;
     private final ResourceLabels resource;
@@ -50,7 +55,8 @@ final class TargetInfo {
 
     /** @param attrs this writer's own (not shared with the point path) */
     TargetInfo(ReceiverConfig config, IngestSink sink, ResourceLabels resource, PointAttributes attrs,
-               SeriesCacheClient cache) {
+               SeriesCacheClient cache, MetricMetadataRegistry metadata) {
+        this.metadata = metadata;
         this.enabled = config.targetInfoEnabled();
         this.intervalMs = config.targetInfoIntervalMs();
         this.sink = sink;
@@ -102,8 +108,16 @@ final class TargetInfo {
                 return;
             }
             if (ts == latestMs) {
+                recordMetadata(latestMs);
                 return;
             }
+        }
+    }
+
+    /** Keeps {@code target_info} listed by /api/v1/metadata while it is written, as Prometheus lists it. */
+    private void recordMetadata(long nowMs) {
+        if (metadata != null && (metadataEntry == null || !metadataEntry.touch(nowMs))) {
+            metadataEntry = metadata.record("target_info", "gauge", "Target metadata", "", nowMs);
         }
     }
 

@@ -142,6 +142,9 @@ class ResourceAttributesEndToEndTest {
                     "process_pid", "4" + pod[0].charAt(0), "host_arch", "amd64"), 1.0);
         }
         assertEquals(expected, info);
+        // Listed by the metadata API as Prometheus lists it.
+        assertEquals("{\"status\":\"success\",\"data\":{\"target_info\":[{\"type\":\"gauge\",\"help\":\"Target metadata\","
+                + "\"unit\":\"\"}]}}", narrow.get("/api/v1/metadata?metric=target_info").body());
         // The metric itself carries only the promoted k8s.pod.name, job and instance besides its attributes.
         assertEquals(Map.of(labels("__name__", "ti_requests", "route", "/pay", "job", "shop/checkout", "instance", "a-1",
                 "k8s_pod_name", "pod-a"), 20.0), query(narrow, "ti_requests{instance=\"a-1\"}", t));
