@@ -376,9 +376,12 @@ public final class KedaOtelScaler implements AutoCloseable {
         }
     }
 
-    /** A gRPC server builder on {@code address}:{@code port}, over TLS when {@code tls} is given. */
+    /**
+     * A gRPC server builder on {@code address}:{@code port}, over TLS when {@code tls} is given, with the
+     * keep-alive policy of {@link GrpcConnections}.
+     */
     private NettyServerBuilder grpcServer(InetAddress address, Setting<Integer> port, ReloadingTls tls) throws IOException {
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(address, config.get(port)));
+        NettyServerBuilder b = GrpcConnections.apply(NettyServerBuilder.forAddress(new InetSocketAddress(address, config.get(port))));
         if (tls != null) {
             b.sslContext(GrpcTls.serverContext(tls));
         }
