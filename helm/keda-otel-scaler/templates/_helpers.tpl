@@ -15,6 +15,54 @@ keda must give the Service keda-otel-scaler.keda.svc. Keep that rule.
 {{- default (include "kos.fullname" .) .Values.service.name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/*
+The headless Service: every pod's address, ready or not (publishNotReadyAddresses), for collectors
+that export to each replica; with workloadKind StatefulSet it also gives each pod a stable DNS name,
+<pod>.<this>.<ns>.svc.
+*/}}
+{{- define "kos.headlessServiceName" -}}
+{{- printf "%s-headless" (include "kos.serviceName" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "kos.headlessServiceEnabled" -}}
+{{- if or .Values.headlessService.enabled (gt (int .Values.replicaCount) 1) (eq .Values.workloadKind "StatefulSet") -}}
+true
+{{- end -}}
+{{- end }}
+
+{{/* Where the data volume is mounted; METRIC_STORE_DATA_DIR points here. */}}
+{{- define "kos.dataDir" -}}
+/var/lib/keda-otel-scaler
+{{- end }}
+
+{{/*
+The pod's affinity as JSON: the user's `affinity`, plus, with more than one replica and no
+podAntiAffinity of the user's, anti-affinity between replicas on the node (kubernetes.io/hostname):
+preferred ("soft") or required ("hard"), so one node's loss leaves a caught-up replica serving.
+*/}}
+{{- define "kos.affinity" -}}
+{{- $aff := deepCopy (default dict .Values.affinity) -}}
+{{- $mode := .Values.highAvailability.podAntiAffinity -}}
+{{- if and (gt (int .Values.replicaCount) 1) (ne $mode "none") (not (hasKey $aff "podAntiAffinity")) -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "kos.selectorLabels" . | fromYaml)) -}}
+{{- if eq $mode "hard" -}}
+{{- $_ := set $aff "podAntiAffinity" (dict "requiredDuringSchedulingIgnoredDuringExecution" (list $term)) -}}
+{{- else -}}
+{{- $_ := set $aff "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" 100 "podAffinityTerm" $term))) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $aff -}}
+{{- end }}
+
+{{/* topologySpreadConstraints as a JSON array: the user's, plus a zone spread with highAvailability.zoneSpread. */}}
+{{- define "kos.topologySpread" -}}
+{{- $c := concat (list) (default list .Values.topologySpreadConstraints) -}}
+{{- if and .Values.highAvailability.zoneSpread (gt (int .Values.replicaCount) 1) -}}
+{{- $c = append $c (dict "maxSkew" 1 "topologyKey" "topology.kubernetes.io/zone" "whenUnsatisfiable" "ScheduleAnyway" "labelSelector" (dict "matchLabels" (include "kos.selectorLabels" . | fromYaml))) -}}
+{{- end -}}
+{{- toJson $c -}}
+{{- end }}
+
 {{- define "kos.namespace" -}}
 {{- default .Release.Namespace .Values.namespace }}
 {{- end }}
@@ -211,10 +259,29 @@ true
 {{- fail "otelOperatorCrs[].enabled: this chart does not create OpenTelemetryCollector resources. Apply one yourself; see helm/examples/otel-collector-sidecar." }}
 {{- end }}
 {{- end }}
+{{- include "kos.checkReplicas" . }}
 {{- if and .Values.podDisruptionBudget.enabled (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) }}
 {{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both (set the other to null)." }}
 {{- end }}
 {{- if and .Values.podDisruptionBudget.enabled (kindIs "invalid" .Values.podDisruptionBudget.minAvailable) (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable) }}
 {{- fail "podDisruptionBudget: set one of minAvailable or maxUnavailable." }}
 {{- end }}
+{{- end }}
+
+{{/* Replica, workload and persistence values that contradict each other; fails naming the values. */}}
+{{- define "kos.checkReplicas" -}}
+{{- $d := .Values.persistence -}}
+{{- $sts := eq .Values.workloadKind "StatefulSet" -}}
+{{- if and $d.enabled $d.existingClaim $d.volumeClaimTemplate.enabled -}}
+{{- fail "persistence: set existingClaim or volumeClaimTemplate.enabled, not both." -}}
+{{- end -}}
+{{- if and $d.enabled $d.volumeClaimTemplate.enabled (not $sts) -}}
+{{- fail "persistence.volumeClaimTemplate.enabled needs workloadKind=StatefulSet (one claim per replica); a Deployment can use persistence.existingClaim (one replica) or the emptyDir." -}}
+{{- end -}}
+{{- if and $d.enabled $d.existingClaim (gt (int .Values.replicaCount) 1) -}}
+{{- fail (printf "persistence.existingClaim with replicaCount=%d: every replica would mount the same claim, which a ReadWriteOnce volume cannot attach to two nodes, and two servers must never write one data dir. Use workloadKind=StatefulSet with persistence.volumeClaimTemplate.enabled=true (a claim per replica), or the emptyDir (persistence.existingClaim empty)." (int .Values.replicaCount)) -}}
+{{- end -}}
+{{- if and $d.enabled $d.existingClaim (not $sts) (eq .Values.deploymentStrategy "RollingUpdate") -}}
+{{- fail "persistence.existingClaim with deploymentStrategy=RollingUpdate: the new pod cannot mount the claim while the old pod holds it (ReadWriteOnce; and two servers must never write one data dir), and maxUnavailable 0 keeps the old pod, so the rollout would never finish. Set deploymentStrategy=Recreate." -}}
+{{- end -}}
 {{- end }}

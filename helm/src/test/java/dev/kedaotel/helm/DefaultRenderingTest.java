@@ -52,6 +52,8 @@ class DefaultRenderingTest {
         assertEquals("keda", deploy.str("metadata.namespace"));
         assertEquals(1, deploy.at("spec.replicas").integer());
         assertEquals("RollingUpdate", deploy.str("spec.strategy.type"));
+        assertEquals(0, deploy.at("spec.strategy.rollingUpdate.maxUnavailable").integer(), "the old pod serves until the new one is Ready");
+        assertEquals(1, deploy.at("spec.strategy.rollingUpdate.maxSurge").integer());
         out.get("ServiceAccount", "keda-otel-scaler");
         assertEquals("keda-otel-scaler", deploy.str("spec.template.spec.serviceAccountName"));
         assertEquals("false", deploy.str("spec.template.spec.automountServiceAccountToken"));

@@ -68,7 +68,7 @@ class ExamplesTest {
         try (Stream<Path> s = Files.list(Chart.examplesDir())) {
             dirs = s.filter(Files::isDirectory).collect(Collectors.toList());
         }
-        assertEquals(7, dirs.size(), "example folders: " + dirs);
+        assertEquals(8, dirs.size(), "example folders: " + dirs);
         for (Path dir : dirs) {
             Path readme = dir.resolve("README.md");
             assertTrue(Files.isRegularFile(readme), "missing " + readme);
@@ -192,7 +192,8 @@ class ExamplesTest {
         }
         assertFalse(files.isEmpty());
         for (Path f : files) {
-            assertTrue(Chart.asDocumented().valuesFile(f).render().has("Deployment"), f + " renders a Deployment");
+            Manifests m = Chart.asDocumented().valuesFile(f).render();
+            assertTrue(m.has("Deployment") || m.has("StatefulSet"), f + " renders the scaler's workload");
         }
     }
 
@@ -263,6 +264,38 @@ class ExamplesTest {
         Node ta = m.get("TriggerAuthentication", trigger.str("authenticationRef.name"));
         List<String> params = ta.list("spec.secretTargetRef").stream().map(r -> r.str("parameter")).sorted().collect(Collectors.toList());
         assertEquals(List.of("bearerToken", "ca"), params);
+    }
+
+    /**
+     * The HA collector sends the whole stream to every replica: one otlp exporter per replica of the
+     * example's values, each addressing that StatefulSet pod under the headless Service the chart
+     * renders, all in one pipeline; never the loadbalancing exporter, which would split the series.
+     */
+    @Test
+    void haCollectorExportsEverythingToEveryReplicaTheChartRenders() {
+        Manifests chart = Chart.asDocumented().valuesFile(Chart.examplesDir().resolve("ha-replicas/scaler-values.yaml")).render();
+        Node sts = chart.one("StatefulSet");
+        int replicas = sts.at("spec.replicas").integer();
+        String headless = sts.str("spec.serviceName");
+        chart.get("Service", headless);
+        int otlpPort = chart.get("Service", headless).list("spec.ports").stream()
+                .filter(p -> "otlp-grpc".equals(p.str("name"))).findFirst().orElseThrow().at("port").integer();
+
+        Node cfg = load("ha-replicas/collector.yaml").one("OpenTelemetryCollector").at("spec.config");
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            expected.add(sts.str("metadata.name") + "-" + i + "." + headless + "." + sts.str("metadata.namespace") + ".svc:" + otlpPort);
+        }
+        List<String> exporters = cfg.at("service.pipelines.metrics.exporters").list().stream().map(Node::str).collect(Collectors.toList());
+        List<String> endpoints = exporters.stream().map(e -> cfg.at("exporters").map().get(e))
+                .map(e -> String.valueOf(((java.util.Map<?, ?>) e).get("endpoint"))).collect(Collectors.toList());
+        assertEquals(expected, endpoints, "one exporter per replica, in the metrics pipeline");
+        assertTrue(exporters.stream().allMatch(e -> e.startsWith("otlp/")), exporters.toString());
+        assertFalse(cfg.at("exporters").map().keySet().stream().anyMatch(k -> k.startsWith("loadbalancing") || k.startsWith("load_balancing")),
+                "the loadbalancing exporter sends each point to one replica only");
+
+        Node so = load("ha-replicas/scaledobject.yaml").one("ScaledObject");
+        checkOtelTrigger(so.list("spec.triggers").get(0), "external-push");
     }
 
     private static String readExample(String relative) {

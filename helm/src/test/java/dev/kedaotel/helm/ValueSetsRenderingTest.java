@@ -126,6 +126,8 @@ class ValueSetsRenderingTest {
         assertEquals("false", env.get("OTLP_TARGET_INFO_ENABLED"));
         assertEquals("true", env.get("DEMO"));
         assertEquals("service_namespace", env.get("SCALED_OBJECT_NAMESPACE_LABEL"));
+        assertEquals("30", env.get("METRIC_STORE_WARM_UP_SECONDS"));
+        assertEquals("/var/lib/keda-otel-scaler", env.get("METRIC_STORE_DATA_DIR"));
     }
 
     /** Promote-all renders with its ignore list, and the promote list stays the server's default (no startup error). */
@@ -200,7 +202,7 @@ class ValueSetsRenderingTest {
         assertEquals("/metrics", endpoint.str("path"));
         assertEquals("30s", endpoint.str("interval"));
         assertEquals("kube-prometheus-stack", sm.str("metadata.labels.release"));
-        assertEquals(m.one("Service").at("metadata.labels").map().get("app.kubernetes.io/name"),
+        assertEquals(m.get("Service", "keda-otel-scaler").at("metadata.labels").map().get("app.kubernetes.io/name"),
                 sm.at("spec.selector.matchLabels").map().get("app.kubernetes.io/name"));
 
         Node np = m.get("NetworkPolicy", "keda-otel-scaler");
@@ -229,8 +231,9 @@ class ValueSetsRenderingTest {
     }
 
     @Test
-    void pdbDefaultsToMaxUnavailableOne() {
-        Node pdb = Chart.asDocumented().set("podDisruptionBudget.enabled", true).render().one("PodDisruptionBudget");
+    void pdbFromTwoReplicasWithMaxUnavailableWhenAskedFor() {
+        Node pdb = Chart.asDocumented().set("replicaCount", 2).set("podDisruptionBudget.minAvailable", "null")
+                .set("podDisruptionBudget.maxUnavailable", 1).render().one("PodDisruptionBudget");
         assertEquals(1, pdb.at("spec.maxUnavailable").integer());
         assertFalse(pdb.has("spec.minAvailable"));
     }
