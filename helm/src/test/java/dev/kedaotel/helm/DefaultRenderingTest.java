@@ -20,8 +20,13 @@ class DefaultRenderingTest {
         out = Chart.asDocumented().render();
     }
 
+    /** The scaler's workload: the Deployment, or the StatefulSet with workloadKind StatefulSet. */
+    static Node workload(Manifests m) {
+        return m.has("StatefulSet") ? m.one("StatefulSet") : m.one("Deployment");
+    }
+
     static Node container(Manifests m) {
-        return m.one("Deployment").list("spec.template.spec.containers").get(0);
+        return workload(m).list("spec.template.spec.containers").get(0);
     }
 
     static Map<String, String> env(Manifests m) {

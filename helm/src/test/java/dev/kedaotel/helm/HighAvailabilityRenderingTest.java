@@ -29,18 +29,6 @@ class HighAvailabilityRenderingTest {
         return workload.at("spec.template.spec");
     }
 
-    private static Node container(Node workload) {
-        return pod(workload).list("containers").get(0);
-    }
-
-    private static Map<String, String> env(Node workload) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        for (Node e : container(workload).list("env")) {
-            env.put(e.str("name"), e.str("value"));
-        }
-        return env;
-    }
-
     @Test
     void haValuesRenderAStatefulSetUnderTheHeadlessServiceUpdatedOnePodAtATime() {
         Manifests m = ha();
@@ -100,11 +88,12 @@ class HighAvailabilityRenderingTest {
 
     @Test
     void persistenceMountsAnEmptyDirAndPointsTheServerAtIt() {
-        Node sts = ha().one("StatefulSet");
-        Map<String, String> env = env(sts);
+        Manifests m = ha();
+        Node sts = m.one("StatefulSet");
+        Map<String, String> env = DefaultRenderingTest.env(m);
         assertEquals("/var/lib/keda-otel-scaler", env.get("METRIC_STORE_DATA_DIR"));
         assertEquals("120", env.get("METRIC_STORE_WARM_UP_SECONDS"));
-        assertEquals("/var/lib/keda-otel-scaler", container(sts).named("volumeMounts", "data").str("mountPath"));
+        assertEquals("/var/lib/keda-otel-scaler", DefaultRenderingTest.container(m).named("volumeMounts", "data").str("mountPath"));
         Node data = pod(sts).named("volumes", "data");
         assertEquals("2Gi", data.str("emptyDir.sizeLimit"));
         assertFalse(data.has("emptyDir.medium"), "the node's disk unless medium is set");
@@ -113,16 +102,17 @@ class HighAvailabilityRenderingTest {
 
     @Test
     void aClaimPerReplicaWithTheVolumeClaimTemplate() {
-        Node sts = Chart.asDocumented().valuesFile(HA_VALUES).set("persistence.volumeClaimTemplate.enabled", true)
+        Manifests m = Chart.asDocumented().valuesFile(HA_VALUES).set("persistence.volumeClaimTemplate.enabled", true)
                 .set("persistence.volumeClaimTemplate.storageClassName", "fast").set("persistence.volumeClaimTemplate.size", "5Gi")
-                .render().one("StatefulSet");
+                .render();
+        Node sts = m.one("StatefulSet");
         Node claim = sts.list("spec.volumeClaimTemplates").get(0);
         assertEquals("data", claim.str("metadata.name"));
         assertEquals("fast", claim.str("spec.storageClassName"));
         assertEquals("5Gi", claim.str("spec.resources.requests.storage"));
         assertEquals(List.of("ReadWriteOnce"), claim.at("spec.accessModes").raw());
         assertFalse(pod(sts).list("volumes").stream().anyMatch(v -> "data".equals(v.str("name"))), "the claim template provides the volume");
-        assertEquals("/var/lib/keda-otel-scaler", container(sts).named("volumeMounts", "data").str("mountPath"));
+        assertEquals("/var/lib/keda-otel-scaler", DefaultRenderingTest.container(m).named("volumeMounts", "data").str("mountPath"));
     }
 
     @Test
@@ -181,19 +171,20 @@ class HighAvailabilityRenderingTest {
         assertEquals("Memory", pod(memory).named("volumes", "data").str("emptyDir.medium"));
         assertFalse(pod(memory).named("volumes", "data").has("emptyDir.sizeLimit"));
 
-        Node claim = Chart.asDocumented().set("persistence.enabled", true).set("persistence.existingClaim", "scaler-data")
-                .set("deploymentStrategy", "Recreate").render().one("Deployment");
+        Manifests claimed = Chart.asDocumented().set("persistence.enabled", true).set("persistence.existingClaim", "scaler-data")
+                .set("deploymentStrategy", "Recreate").render();
+        Node claim = claimed.one("Deployment");
         assertEquals("scaler-data", pod(claim).named("volumes", "data").str("persistentVolumeClaim.claimName"));
         assertEquals("Recreate", claim.str("spec.strategy.type"));
         assertFalse(claim.has("spec.strategy.rollingUpdate"));
-        assertEquals("/var/lib/keda-otel-scaler", env(claim).get("METRIC_STORE_DATA_DIR"));
+        assertEquals("/var/lib/keda-otel-scaler", DefaultRenderingTest.env(claimed).get("METRIC_STORE_DATA_DIR"));
     }
 
     @Test
     void warmUpZeroIsRenderedAndUnsetLeavesTheServerDefault() {
-        assertEquals("0", env(Chart.asDocumented().set("settings.metricStore.warmUpSeconds", 0).render().one("Deployment"))
+        assertEquals("0", DefaultRenderingTest.env(Chart.asDocumented().set("settings.metricStore.warmUpSeconds", 0).render())
                 .get("METRIC_STORE_WARM_UP_SECONDS"));
-        Map<String, String> defaults = env(Chart.asDocumented().render().one("Deployment"));
+        Map<String, String> defaults = DefaultRenderingTest.env(Chart.asDocumented().render());
         assertFalse(defaults.containsKey("METRIC_STORE_WARM_UP_SECONDS"));
         assertFalse(defaults.containsKey("METRIC_STORE_DATA_DIR"));
     }
