@@ -166,6 +166,9 @@ class HighAvailabilityRenderingTest {
 
     @Test
     void emptyDirMediumAndAnExistingClaimForOneReplicaThatIsRecreated() {
+        Node plain = Chart.asDocumented().set("persistence.enabled", true).render().one("Deployment");
+        assertEquals(Map.of(), pod(plain).named("volumes", "data").at("emptyDir").map(),
+                "an empty emptyDir is {}, not null (which the API server refuses as a volume without a source)");
         Node memory = Chart.asDocumented().set("persistence.enabled", true).set("persistence.emptyDir.medium", "Memory")
                 .render().one("Deployment");
         assertEquals("Memory", pod(memory).named("volumes", "data").str("emptyDir.medium"));

@@ -222,15 +222,18 @@ class ReconnectAcrossRestartTest {
     @Test
     void shutdownSendsGoAwayOnBothGrpcPorts() throws Exception {
         start();
-        try (Socket otlp = http2Connection(ports[0]); Socket keda = http2Connection(ports[1])) {
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            assertTrue(receivesGoAway(otlp), "GOAWAY on the OTLP port");
-            assertTrue(receivesGoAway(keda), "GOAWAY on the KEDA port");
-            otlp.close();
-            keda.close();
-            closing.get(30, TimeUnit.SECONDS);
-            server = null;
-        }
+        Socket otlp = http2Connection(ports[0]);
+        cleanup.add(otlp);
+        Socket keda = http2Connection(ports[1]);
+        cleanup.add(keda);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        assertTrue(receivesGoAway(otlp), "GOAWAY on the OTLP port");
+        assertTrue(receivesGoAway(keda), "GOAWAY on the KEDA port");
+        // Hang up (we do not answer the server's ping), so the graceful close need not wait for us.
+        otlp.close();
+        keda.close();
+        closing.get(30, TimeUnit.SECONDS);
+        server = null;
     }
 
     private static final int FRAME_SETTINGS = 4;
