@@ -158,11 +158,19 @@ ones. Read it with fromJson (include "kos.tls" .).
 {{- default (printf "%s-tls" (include "kos.fullname" .)) .Values.certManager.secretName | trunc 253 -}}
 {{- end }}
 
-{{/* DNS names of the Service, as clients in the cluster use them. */}}
+{{/*
+DNS names of the Service, as clients in the cluster use them; with the headless Service also its
+pods' names (*.<svc>-headless.<ns>.svc), which collectors exporting to each replica verify.
+*/}}
 {{- define "kos.serviceDnsNames" -}}
 {{- $svc := include "kos.serviceName" . -}}
 {{- $ns := include "kos.namespace" . -}}
-{{- toJson (list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns)) -}}
+{{- $names := list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) -}}
+{{- if include "kos.headlessServiceEnabled" . -}}
+{{- $headless := include "kos.headlessServiceName" . -}}
+{{- $names = concat $names (list (printf "*.%s.%s.svc" $headless $ns) (printf "*.%s.%s.svc.cluster.local" $headless $ns)) -}}
+{{- end -}}
+{{- toJson $names -}}
 {{- end }}
 
 {{/*

@@ -213,6 +213,20 @@ class HighAvailabilityRenderingTest {
         assertTrue(error.contains(expected), error);
     }
 
+    /** Collectors verify the name they dial: with TLS from cert-manager, each replica's headless name is covered. */
+    @Test
+    void certManagerCertificateCoversEveryReplicasHeadlessName() {
+        Manifests m = Chart.asDocumented().valuesFile(HA_VALUES).set("certManager.enabled", true)
+                .set("certManager.issuerRef.name", "ca").render();
+        List<String> names = m.one("Certificate").list("spec.dnsNames").stream().map(Node::str).collect(java.util.stream.Collectors.toList());
+        assertTrue(names.containsAll(List.of("keda-otel-scaler.keda.svc", "*.keda-otel-scaler-headless.keda.svc",
+                "*.keda-otel-scaler-headless.keda.svc.cluster.local")), names.toString());
+
+        List<Node> single = Chart.asDocumented().set("certManager.enabled", true).set("certManager.issuerRef.name", "ca")
+                .render().one("Certificate").list("spec.dnsNames");
+        assertEquals(4, single.size(), "one replica, no headless Service: the Service's four names only");
+    }
+
     @Test
     void notesListEveryReplicasOtlpAddressForAStatefulSetAndWarnForADeployment() {
         String notes = Chart.asDocumented().valuesFile(HA_VALUES).renderNotes();
