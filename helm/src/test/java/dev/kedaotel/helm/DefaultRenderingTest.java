@@ -42,6 +42,8 @@ class DefaultRenderingTest {
         Node svc = out.get("Service", "keda-otel-scaler");
         assertEquals("keda", svc.str("metadata.namespace"));
         assertEquals("ClusterIP", svc.str("spec.type"));
+        assertEquals("true", svc.str("spec.publishNotReadyAddresses"),
+                "one replica receives the OTLP stream through this Service also while it warms up (not Ready)");
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (Node p : svc.list("spec.ports")) {
             ports.put(p.str("name"), p.at("port").integer());
@@ -56,9 +58,10 @@ class DefaultRenderingTest {
         Node deploy = out.get("Deployment", "keda-otel-scaler");
         assertEquals("keda", deploy.str("metadata.namespace"));
         assertEquals(1, deploy.at("spec.replicas").integer());
-        assertEquals("RollingUpdate", deploy.str("spec.strategy.type"));
-        assertEquals(0, deploy.at("spec.strategy.rollingUpdate.maxUnavailable").integer(), "the old pod serves until the new one is Ready");
-        assertEquals(1, deploy.at("spec.strategy.rollingUpdate.maxSurge").integer());
+        // One replica cannot hand its window over in a rolling update (collectors stay on the old pod until
+        // it exits): the old pod exits first, and the new one warms up on the whole stream.
+        assertEquals("Recreate", deploy.str("spec.strategy.type"));
+        assertFalse(deploy.has("spec.strategy.rollingUpdate"));
         out.get("ServiceAccount", "keda-otel-scaler");
         assertEquals("keda-otel-scaler", deploy.str("spec.template.spec.serviceAccountName"));
         assertEquals("false", deploy.str("spec.template.spec.automountServiceAccountToken"));

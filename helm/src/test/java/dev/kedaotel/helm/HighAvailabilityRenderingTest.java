@@ -117,7 +117,8 @@ class HighAvailabilityRenderingTest {
 
     @Test
     void deploymentWithTwoReplicasRollsWithoutLosingAReadyPodAndCanRequireSeparateNodes() {
-        Manifests m = Chart.asDocumented().set("replicaCount", 2).set("highAvailability.podAntiAffinity", "hard").render();
+        Manifests m = Chart.asDocumented().set("replicaCount", 2).set("deploymentStrategy", "RollingUpdate")
+                .set("highAvailability.podAntiAffinity", "hard").render();
         Node deploy = m.one("Deployment");
         assertEquals("RollingUpdate", deploy.str("spec.strategy.type"));
         assertEquals(0, deploy.at("spec.strategy.rollingUpdate.maxUnavailable").integer());
@@ -127,6 +128,8 @@ class HighAvailabilityRenderingTest {
         assertTrue(m.has("PodDisruptionBudget"));
         assertEquals("None", m.get("Service", "keda-otel-scaler-headless").str("spec.clusterIP"));
         assertFalse(pod(deploy).has("topologySpreadConstraints"), "zone spread is opt-in");
+        assertFalse(m.get("Service", "keda-otel-scaler").has("spec.publishNotReadyAddresses"),
+                "with replicas KEDA's Service lists caught-up (Ready) replicas only");
     }
 
     @Test
@@ -196,7 +199,7 @@ class HighAvailabilityRenderingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "replicaCount=2,persistence.existingClaim=d,workloadKind=StatefulSet | every replica would mount the same claim",
-            "persistence.existingClaim=d | Set deploymentStrategy=Recreate",
+            "persistence.existingClaim=d,deploymentStrategy=RollingUpdate | Set deploymentStrategy=Recreate",
             "persistence.volumeClaimTemplate.enabled=true | needs workloadKind=StatefulSet",
             "workloadKind=StatefulSet,persistence.existingClaim=d,persistence.volumeClaimTemplate.enabled=true | existingClaim or volumeClaimTemplate.enabled, not both",
             "highAvailability.podAntiAffinity=sometimes | podAntiAffinity",
