@@ -56,6 +56,7 @@ public final class RestoreProbe {
         int runs = a.integer("runs", 3);
         Path base = Files.createTempDirectory(Path.of(a.string("dir", System.getProperty("java.io.tmpdir"))), "restore-probe");
         try {
+            child("build", null, series); // the same data without persistence: RSS for comparison
             for (boolean clean : new boolean[] {true, false}) {
                 Path data = base.resolve(clean ? "clean" : "crashed");
                 child("build", data, series, "--clean", Boolean.toString(clean));
@@ -77,7 +78,7 @@ public final class RestoreProbe {
             cmd.add(f);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RestoreProbe.class.getName(),
-                "--phase", phase, "--data", data.toString(), "--series", Integer.toString(series)));
+                "--phase", phase, "--data", data == null ? "" : data.toString(), "--series", Integer.toString(series)));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (!p.waitFor(30, TimeUnit.MINUTES)) {
@@ -90,7 +91,7 @@ public final class RestoreProbe {
     }
 
     private static StoreConfig config(Path data, int series, AtomicLong clock) {
-        return StoreConfig.builder().dataDirectory(data).retentionMs(120_000).maxSeries(Math.max(series, 1))
+        return StoreConfig.builder().dataDirectory(data.toString().isEmpty() ? null : data).retentionMs(120_000).maxSeries(Math.max(series, 1))
                 .time(TimeSource.wallClock(clock::get)).build();
     }
 
@@ -131,8 +132,13 @@ public final class RestoreProbe {
             }
             a.commit();
         }
-        System.out.printf("built %d series x %d samples in %.1f s; %s%n", store.seriesCount(), SAMPLES,
-                (System.nanoTime() - started) / 1e9, clean ? "closing cleanly" : "halting without close (as a crash)");
+        String status = read("/proc/self/status");
+        boolean persistent = store.restoreReport().dataDirectory() != null;
+        System.out.printf("built %d series x %d samples in %.1f s (%s); RSS %s = anon %s + file %s + shmem %s; %s%n",
+                store.seriesCount(), SAMPLES, (System.nanoTime() - started) / 1e9,
+                persistent ? "persistent" : "no data directory", field(status, "VmRSS"), field(status, "RssAnon"),
+                field(status, "RssFile"), field(status, "RssShmem"),
+                !persistent ? "done" : clean ? "closing cleanly" : "halting without close (as a crash)");
         if (clean) {
             store.close();
         } else {

@@ -119,7 +119,7 @@ final class StoreOpening {
         try {
             mapPages(dir, files, parts.rings);
             long minValid = now - config.retentionMs();
-            BitSet reachable = new BitSet();
+            BitSet reachable = new BitSet(parts.rings.pool().created());
             BitSet live = new BitSet(replay.refLimit);
             IntList chain = new IntList();
             IntList dropped = new IntList(); // (ref, generation) pairs to journal as removed
