@@ -140,6 +140,18 @@ class PersistenceTest {
         third.close();
     }
 
+    /** 50 series × 20 s on the data directory, then a clean close or a crash. */
+    private void persistTwentySeconds(boolean crash) {
+        TimeSeriesStore store = open();
+        fill(store, T0, 20);
+        if (crash) {
+            store.abandonAsIfKilled();
+        } else {
+            store.flush();
+            store.close();
+        }
+    }
+
     /** The dump of an in-memory store given the same fills: what a persisted one must read back. */
     private List<String> reference(long from1, int seconds1, long from2, int seconds2) {
         long now = time.wallMillis();
@@ -209,9 +221,7 @@ class PersistenceTest {
 
     @Test
     void aCorruptManifestIsMovedAsideAndTheStoreStartsEmpty() throws IOException {
-        TimeSeriesStore first = open();
-        fill(first, T0, 20);
-        first.close();
+        persistTwentySeconds(false);
         Files.writeString(dir.resolve("MANIFEST"), Files.readString(dir.resolve("MANIFEST")).replace("version=1", "version=2"));
         time.setWallMillis(T0 + 95_000);
         TimeSeriesStore second = open();
@@ -243,9 +253,7 @@ class PersistenceTest {
 
     @Test
     void aTornLastJournalRecordIsCutOffAndTheRestIsRestored() throws IOException {
-        TimeSeriesStore first = open();
-        fill(first, T0, 20);
-        first.abandonAsIfKilled();
+        persistTwentySeconds(true);
         Path journal = dir.resolve("series.journal");
         long size = Files.size(journal);
         try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
@@ -263,9 +271,7 @@ class PersistenceTest {
 
     @Test
     void garbageInTheMiddleOfTheJournalIsCorruption() throws IOException {
-        TimeSeriesStore first = open();
-        fill(first, T0, 20);
-        first.close();
+        persistTwentySeconds(false);
         Path journal = dir.resolve("series.journal");
         byte[] bytes = Files.readAllBytes(journal);
         bytes[bytes.length / 2] ^= 0x5A;
