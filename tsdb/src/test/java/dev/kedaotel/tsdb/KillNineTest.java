@@ -90,6 +90,11 @@ class KillNineTest {
                     System.out.println("child: " + line);
                 }
             }
+            // While the child lives, its lock keeps this process out, with a message naming the directory.
+            IllegalStateException locked = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> TimeSeriesStore.open(config(dir, new ManualTimeSource(T0))));
+            assertTrue(locked.getMessage().contains("in use by another process") && locked.getMessage().contains(dir.toString()),
+                    locked.getMessage());
             child.destroyForcibly(); // SIGKILL, in the middle of later rounds
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         } finally {
