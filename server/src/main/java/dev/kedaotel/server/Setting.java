@@ -18,7 +18,9 @@ import java.util.function.Function;
  * service with a message naming the setting instead of surfacing later as odd behaviour.
  *
  * <p>The flag is derived from the variable so the two can never drift apart:
- * {@code METRIC_STORE_RETENTION_SECONDS} is {@code --metric-store-retention-seconds}. The constants are
+ * {@code METRIC_STORE_RETENTION_SECONDS} is {@code --metric-store-retention-seconds}. A setting may also
+ * accept shorter flag spellings ({@link #aliases()}, e.g. {@code --data-dir}), listed by {@code --help}
+ * beside the derived flag, which stays the one the README's table names. The constants are
  * declared in the order {@code --help} and the README list them; {@link #values()} keeps that order.
  *
  * @param <T> the value's type; {@link Config#get} returns it
