@@ -227,7 +227,8 @@ final class SampleRings implements AutoCloseable {
      * {@link #DAMAGED} when its header page is missing, the header's generation is not the journal's
      * (removed, or never created before the crash), or its chain is not a plausible chain of blocks
      * (an id out of range or in a missing chunk, a count out of range, timestamps not increasing, a
-     * block reached twice: a cycle or a block shared with an earlier series); {@link #AGED_OUT} when it
+     * block reached twice: a cycle or a block shared with an earlier series; a newest sample after
+     * {@code maxValid}, the latest timestamp an append could have accepted); {@link #AGED_OUT} when it
      * has no sample at or after {@code minValid}. A restored series' chain is first trimmed as retention
      * would (whole blocks before {@code minValid}, beyond the per-series bound), its blocks are marked in
      * {@code reachable}, its lock word cleared, and its writer-only state recomputed from the published
@@ -235,7 +236,7 @@ final class SampleRings implements AutoCloseable {
      * from the block counts; bits beyond the newest block's published ones are zeroed (an append killed
      * halfway may have OR-ed some in). {@code chain} is scratch space.
      */
-    int restore(int ref, int generation, long minValid, java.util.BitSet reachable, IntList chain, long[] end) {
+    int restore(int ref, int generation, long minValid, long maxValid, java.util.BitSet reachable, IntList chain, long[] end) {
         int page = ref >>> PAGE_SHIFT;
         UnsafeBuffer[] pages = headerPages;
         if (page >= pages.length || pages[page] == null) {
@@ -273,7 +274,9 @@ final class SampleRings implements AutoCloseable {
         UnsafeBuffer nb = pool.chunk(newest);
         int nat = BlockPool.offset(newest);
         SampleCodec.resume(nb, nat, nb.getInt(nat + SampleCodec.COUNT_OFFSET), end);
-        if (end[SampleCodec.END_COMPLETE] == 0) {
+        // A newest sample before its block's first, or beyond what an append could have accepted, is garbage
+        // that would wedge the series (every later sample refused as out of order).
+        if (end[SampleCodec.END_COMPLETE] == 0 || end[SampleCodec.END_TS] < previousFirst || end[SampleCodec.END_TS] > maxValid) {
             return DAMAGED;
         }
         if (end[SampleCodec.END_TS] < minValid) {

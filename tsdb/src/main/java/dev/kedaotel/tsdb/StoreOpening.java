@@ -119,6 +119,7 @@ final class StoreOpening {
         try {
             mapPages(dir, files, parts.rings);
             long minValid = now - config.retentionMs();
+            long maxValid = now > Long.MAX_VALUE - config.maxFutureMs() ? Long.MAX_VALUE : now + config.maxFutureMs();
             BitSet reachable = new BitSet(parts.rings.pool().created());
             BitSet live = new BitSet(replay.refLimit);
             IntList chain = new IntList();
@@ -137,7 +138,7 @@ final class StoreOpening {
                 }
                 int generation = replay.generations[ref];
                 int outcome = restored >= config.maxSeries() ? SampleRings.DAMAGED
-                        : parts.rings.restore(ref, generation, minValid, reachable, chain, end);
+                        : parts.rings.restore(ref, generation, minValid, maxValid, reachable, chain, end);
                 if (outcome == SampleRings.RESTORED) {
                     scratch = SeriesJournal.labelsOf(replay, offset, parts.symbols, labels, scratch);
                     labels.canonicalize();
