@@ -370,6 +370,11 @@ public final class TimeSeriesStore implements AutoCloseable {
         }
     }
 
+    /** The series journal, or null without a data directory (tests inject journal failures through it). */
+    SeriesJournal journal() {
+        return journal;
+    }
+
     /**
      * Tests: ends the store as a killed process would (nothing forced, nothing unmapped, the journal file
      * closed, the directory lock released), so another store can open the directory in the same JVM. The

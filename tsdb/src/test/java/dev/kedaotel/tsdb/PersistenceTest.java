@@ -389,6 +389,31 @@ class PersistenceTest {
     }
 
     @Test
+    void aJournalThatCannotBeWrittenDegradesPersistenceAndKeepsAValidPrefix() {
+        TimeSeriesStore first = open();
+        fill(first, T0, 10);
+        first.journal().abandon(); // its file descriptor closed under it: every later write fails
+        Appender a = first.newAppender();
+        labels(first, a, "__name__", "after_failure", "pod", "x");
+        assertEquals(AppendResult.APPENDED, a.append(T0 + 5000, 1), "samples are never refused because of the disk");
+        assertTrue(first.persistenceDegraded());
+        assertTrue(first.persistenceDegradedReason().contains("series created from now on are not restored"),
+                first.persistenceDegradedReason());
+        fill(first, T0 + 10_000, 10); // existing series go on persisting: their pages are mapped
+        first.abandonAsIfKilled();
+
+        TimeSeriesStore second = open();
+        RestoreReport r = second.restoreReport();
+        assertEquals(RestoreReport.Outcome.RESTORED, r.outcome(), r.toString());
+        assertEquals(50, r.seriesRestored(), "the series journaled before the failure");
+        assertEquals(50 * 4, r.samplesRestored());
+        IntList refs = new IntList();
+        second.select(List.of(LabelMatcher.eq(Labels.METRIC_NAME, "after_failure")), refs);
+        assertEquals(0, refs.size(), "created after the journal failed: not restored");
+        second.close();
+    }
+
+    @Test
     void removalsAreJournaledAndDominatingOnesCompactTheJournal() throws IOException {
         TimeSeriesStore first = open();
         Appender a = first.newAppender();
