@@ -103,7 +103,7 @@ public final class Config {
 
     private static Setting<?> byFlag(String flag) {
         for (Setting<?> s : Setting.values()) {
-            if (s.flag().equals(flag)) {
+            if (s.flag().equals(flag) || s.aliases().contains(flag)) {
                 return s;
             }
         }
@@ -213,7 +213,11 @@ public final class Config {
         sb.append("Usage: java -jar keda-otel-scaler.jar [--flag=value ...]\n");
         sb.append("Every setting can be given as a flag or as an environment variable; flags win.\n\n");
         for (Setting<?> s : Setting.values()) {
-            sb.append("  ").append(s.flag()).append("=…  (env ").append(s.env()).append(")\n");
+            sb.append("  ").append(s.flag()).append("=…  (env ").append(s.env());
+            for (String alias : s.aliases()) {
+                sb.append(", or ").append(alias);
+            }
+            sb.append(")\n");
             sb.append("      ").append(s.help()).append('\n');
             sb.append("      default: ").append(s.defaultValue().isEmpty() ? "(unset)" : s.defaultValue()).append("\n");
         }

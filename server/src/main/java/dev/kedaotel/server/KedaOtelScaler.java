@@ -190,7 +190,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         }
         InetAddress bindAddress = config.get(Setting.BIND_ADDRESS);
 
-        store = new TimeSeriesStore(StoreConfig.builder()
+        store = openStore(StoreConfig.builder()
                 .retentionMs(config.retentionMs())
                 .maxSeries(config.get(Setting.METRIC_STORE_MAX_SERIES))
                 .maxSamplesPerSeries(config.get(Setting.METRIC_STORE_MAX_SAMPLES_PER_SERIES))
@@ -202,6 +202,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .outOfOrderWindowMs(config.get(Setting.METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS) * 1000L)
                 // Lazily decoded labels of a running query must stay readable: outlast the query timeout.
                 .symbolGraceMs(config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L + 10_000L)
+                .dataDirectory(config.get(Setting.METRIC_STORE_DATA_DIR).orElse(null))
                 .time(time)
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -409,6 +410,28 @@ public final class KedaOtelScaler implements AutoCloseable {
                     + ") cannot be bound on " + config.raw(Setting.BIND_ADDRESS) + " (BIND_ADDRESS): " + cause.getMessage()
                     + "; choose another port with that setting, or an address of this host", e);
         }
+    }
+
+    /**
+     * Opens the store, restoring its window from METRIC_STORE_DATA_DIR when set, and logs what was found:
+     * one info line, a warning when the directory's contents had to be moved aside. A directory that
+     * cannot be used (not writable, locked by another process) stops startup naming the setting.
+     */
+    private static TimeSeriesStore openStore(StoreConfig storeConfig) throws IOException {
+        TimeSeriesStore opened;
+        try {
+            opened = TimeSeriesStore.open(storeConfig);
+        } catch (IllegalStateException e) {
+            throw new IOException(Setting.METRIC_STORE_DATA_DIR.env() + " / " + Setting.METRIC_STORE_DATA_DIR.flag() + ": "
+                    + e.getMessage(), e);
+        }
+        dev.kedaotel.tsdb.RestoreReport report = opened.restoreReport();
+        switch (report.outcome()) {
+            case DISABLED -> LOG.log(Level.DEBUG, "persistence off (METRIC_STORE_DATA_DIR unset)");
+            case MOVED_ASIDE -> LOG.log(Level.WARNING, report.toString());
+            default -> LOG.log(Level.INFO, report.toString());
+        }
+        return opened;
     }
 
     private void expire() {

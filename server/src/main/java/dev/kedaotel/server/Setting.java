@@ -18,7 +18,9 @@ import java.util.function.Function;
  * service with a message naming the setting instead of surfacing later as odd behaviour.
  *
  * <p>The flag is derived from the variable so the two can never drift apart:
- * {@code METRIC_STORE_RETENTION_SECONDS} is {@code --metric-store-retention-seconds}. The constants are
+ * {@code METRIC_STORE_RETENTION_SECONDS} is {@code --metric-store-retention-seconds}. A setting may also
+ * accept shorter flag spellings ({@link #aliases()}, e.g. {@code --data-dir}), listed by {@code --help}
+ * beside the derived flag, which stays the one the README's table names. The constants are
  * declared in the order {@code --help} and the README list them; {@link #values()} keeps that order.
  *
  * @param <T> the value's type; {@link Config#get} returns it
@@ -64,6 +66,14 @@ public final class Setting<T> {
             "Accepted for compatibility with kedify/otel-add-on; no effect (memory is bounded by retention and the series cap).");
     public static final Setting<Boolean> METRIC_STORE_LAZY_AGGREGATES = bool("METRIC_STORE_LAZY_AGGREGATES", "false",
             "Accepted for compatibility with kedify/otel-add-on; no effect (aggregates are computed at query time).");
+    public static final Setting<Optional<java.nio.file.Path>> METRIC_STORE_DATA_DIR = new Setting<Optional<java.nio.file.Path>>(
+            "METRIC_STORE_DATA_DIR", "",
+            "Directory the window persists in, so a restart (kill -9 and OOM kill included) restores it instead of starting"
+                    + " empty: an emptyDir survives container restarts, a volume also pod restarts. Empty = persistence off."
+                    + " One process per directory (locked); corrupt or incompatible contents are moved aside into a moved-aside-*"
+                    + " subdirectory and the store starts empty. Also --data-dir.",
+            raw -> raw.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(raw)))
+            .alias("--data-dir");
     public static final Setting<Optional<Long>> IS_ACTIVE_POLLING_INTERVAL_MS = optionalPositiveLong("IS_ACTIVE_POLLING_INTERVAL_MS",
             "If set, StreamIsActive also re-sends the current answer at this interval; unset = send only when the answer changes.");
     public static final Setting<Optional<Long>> LOOKBACK_DELTA_SECONDS = optionalPositiveLong("LOOKBACK_DELTA_SECONDS",
@@ -194,6 +204,8 @@ public final class Setting<T> {
     private final String help;
     private final Function<String, T> parser;
     private final boolean isBoolean;
+    /** Further flags that mean this setting (e.g. {@code --data-dir}); set while the constants are built. */
+    private final List<String> aliases = new ArrayList<>(1);
 
     private Setting(String env, String defaultValue, String help, Function<String, T> parser) {
         this(env, defaultValue, help, parser, false);
@@ -223,6 +235,20 @@ public final class Setting<T> {
 
     public String flag() {
         return "--" + env.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Other flags accepted for this setting besides {@link #flag()} (shorter spellings), possibly none. */
+    public List<String> aliases() {
+        return Collections.unmodifiableList(aliases);
+    }
+
+    /** Adds a flag spelling; only while the constants are declared (aliases never change afterwards). */
+    private Setting<T> alias(String flag) {
+        if (!flag.startsWith("--")) {
+            throw new IllegalArgumentException("a flag alias starts with --: " + flag);
+        }
+        aliases.add(flag);
+        return this;
     }
 
     public String defaultValue() {

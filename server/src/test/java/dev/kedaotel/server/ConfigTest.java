@@ -141,6 +141,21 @@ class ConfigTest {
         assertTrue(help.contains("default: 4317"));
     }
 
+    @Test
+    void anAliasFlagSetsTheSameSettingAsItsDerivedFlag() {
+        Setting<java.util.Optional<java.nio.file.Path>> dir = Setting.METRIC_STORE_DATA_DIR;
+        assertEquals(java.util.Optional.empty(), load(Map.of()).get(dir), "persistence is off by default");
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/data")), load(Map.of(), "--data-dir=/data").get(dir));
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/d2")), load(Map.of(), "--data-dir", "/d2").get(dir));
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/d3")),
+                load(Map.of("METRIC_STORE_DATA_DIR", "/env"), "--metric-store-data-dir=/d3").get(dir));
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/d4")),
+                load(Map.of("METRIC_STORE_DATA_DIR", "/env"), "--data-dir=/d4").get(dir), "an alias is a flag: it wins over the environment");
+        assertEquals(List.of("--data-dir"), dir.aliases());
+        assertTrue(Config.helpText().contains("(env METRIC_STORE_DATA_DIR, or --data-dir)"));
+        assertMessage("--data-dirs", () -> load(Map.of(), "--data-dirs=/x"));
+    }
+
     private static void assertMessage(String fragment, Runnable r) {
         Config.ConfigException e = assertThrows(Config.ConfigException.class, r::run);
         assertTrue(e.getMessage().contains(fragment), e.getMessage());

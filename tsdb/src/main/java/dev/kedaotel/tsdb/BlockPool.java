@@ -26,15 +26,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class BlockPool implements AutoCloseable {
     static final int NO_BLOCK = -1;
     private static final int CHUNK_SHIFT = 14;
-    private static final int BLOCKS_PER_CHUNK = 1 << CHUNK_SHIFT;
+    static final int BLOCKS_PER_CHUNK = 1 << CHUNK_SHIFT;
     private static final int IN_CHUNK_MASK = BLOCKS_PER_CHUNK - 1;
     private static final int CHUNK_SLACK_BYTES = 16;
     private static final int MAX_CHUNKS = 1 << (31 - CHUNK_SHIFT);
+    static final int CHUNK_BYTES = BLOCKS_PER_CHUNK * SampleCodec.BLOCK_BYTES + CHUNK_SLACK_BYTES;
 
-    private final int chunkBytes = BLOCKS_PER_CHUNK * SampleCodec.BLOCK_BYTES + CHUNK_SLACK_BYTES;
+    private final int chunkBytes = CHUNK_BYTES;
     private final long reuseGraceMs;
     private final Quarantine quarantine = new Quarantine();
-    private final OffHeapMemory memory = new OffHeapMemory();
+    private final MemorySource memory;
     private int[] free = new int[64];
     private int freeCount;
 
@@ -43,9 +44,17 @@ final class BlockPool implements AutoCloseable {
     private volatile int limit;
     private int chunkCount;
     private boolean closed;
+    /** Restore: chunks whose file was missing (no chain may reach into them). */
+    private final java.util.BitSet missingChunks = new java.util.BitSet();
 
     BlockPool(long reuseGraceMs) {
+        this(reuseGraceMs, new OffHeapMemory());
+    }
+
+    /** A pool whose chunks come from {@code memory} (closed with the pool). */
+    BlockPool(long reuseGraceMs, MemorySource memory) {
         this.reuseGraceMs = reuseGraceMs;
+        this.memory = memory;
     }
 
     UnsafeBuffer chunk(int id) {
@@ -118,9 +127,55 @@ final class BlockPool implements AutoCloseable {
         if (chunkCount == cs.length) {
             cs = Arrays.copyOf(cs, cs.length * 2);
         }
-        cs[chunkCount] = memory.allocate(chunkBytes);
+        cs[chunkCount] = memory.chunk(chunkCount, chunkBytes);
         chunkCount++;
         chunks = cs; // volatile publish, also when the array did not grow
+    }
+
+    // ---- restore (single-threaded, before the store is published) ------------------------------------
+
+    /**
+     * Restore: chunk {@code index} is {@code buffer} (a persisted chunk mapped again), or, when null (its
+     * file is missing), fresh memory whose blocks are all free. Chunks are restored in index order.
+     */
+    void restoreChunk(int index, UnsafeBuffer buffer) {
+        UnsafeBuffer[] cs = chunks;
+        if (index >= cs.length) {
+            cs = Arrays.copyOf(cs, Math.max(index + 1, cs.length * 2));
+        }
+        cs[index] = buffer != null ? buffer : memory.chunk(index, chunkBytes);
+        if (buffer == null) {
+            missingChunks.set(index);
+        }
+        chunkCount = index + 1;
+        chunks = cs;
+        limit = chunkCount * BLOCKS_PER_CHUNK;
+    }
+
+    /**
+     * Restore done: every block of the restored chunks that no live chain reaches ({@code reachable}) is
+     * free at once (no reader of the previous process can still hold it). The free list of the previous
+     * process is never trusted: it was not persisted.
+     */
+    synchronized void finishRestore(java.util.BitSet reachable) {
+        for (int id = limit - 1; id >= 0; id--) {
+            if (!reachable.get(id)) {
+                if (freeCount == free.length) {
+                    free = Arrays.copyOf(free, Math.max(freeCount * 2, limit - id + 64));
+                }
+                free[freeCount++] = id; // descending, so the lowest ids are handed out first
+            }
+        }
+    }
+
+    /** Whether {@code id} names a block of a chunk that was restored from its file (restore's guard). */
+    boolean isRestorable(int id) {
+        return id >= 0 && id < limit && !missingChunks.get(id >>> CHUNK_SHIFT);
+    }
+
+    /** Bytes of one chunk (persisted chunk files are exactly this long). */
+    int chunkBytes() {
+        return chunkBytes;
     }
 
     @Override

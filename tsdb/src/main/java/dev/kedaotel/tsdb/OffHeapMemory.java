@@ -9,9 +9,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Allocates 64-byte aligned direct memory blocks and frees all of them on {@link #close()}. Agrona's
  * aligned allocation returns a slice that cannot be freed explicitly, so this keeps the original
- * buffers. Guarded by the caller's lock.
+ * buffers. The {@link MemorySource} of a store without a data directory (page indexes do not matter to
+ * anonymous memory). Guarded by the caller's lock.
  */
-final class OffHeapMemory implements AutoCloseable {
+final class OffHeapMemory implements MemorySource {
     private static final int ALIGNMENT = 64;
     private final List<ByteBuffer> blocks = new ArrayList<>();
 
@@ -22,6 +23,16 @@ final class OffHeapMemory implements AutoCloseable {
         int skew = (int) (((ALIGNMENT - (address & (ALIGNMENT - 1))) & (ALIGNMENT - 1)));
         blocks.add(raw);
         return new UnsafeBuffer(raw, skew, bytes);
+    }
+
+    @Override
+    public UnsafeBuffer chunk(int index, int bytes) {
+        return allocate(bytes);
+    }
+
+    @Override
+    public UnsafeBuffer headerPage(int index, int bytes) {
+        return allocate(bytes);
     }
 
     @Override

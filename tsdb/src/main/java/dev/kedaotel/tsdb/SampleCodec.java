@@ -225,6 +225,44 @@ final class SampleCodec {
      * (only possible when a too-slow reader decodes a block that was reused; the ring then retries).
      */
     static boolean decode(UnsafeBuffer b, int at, int count, int skip, long minTs, long maxTs, SampleBuffer out) {
+        return decode(b, at, count, skip, minTs, maxTs, out, null);
+    }
+
+    /** {@link #resume}'s result: the last sample's timestamp, its value bits, the last delta, the cursor, 1 if decoded completely. */
+    static final int END_TS = 0;
+    static final int END_BITS = 1;
+    static final int END_DELTA = 2;
+    static final int END_CURSOR = 3;
+    static final int END_COMPLETE = 4;
+
+    /**
+     * The writer's state after the block's first {@code count} samples (restore of a persisted chain):
+     * fills {@code end} ({@link #END_TS} ...), {@code end[END_COMPLETE]} 0 when the stream is inconsistent.
+     */
+    static void resume(UnsafeBuffer b, int at, int count, long[] end) {
+        end[END_COMPLETE] = 0;
+        decode(b, at, count, count, Long.MIN_VALUE, Long.MAX_VALUE, null, end);
+    }
+
+    /**
+     * Zeroes the stream bits from {@code pos} to the block's end: bits an append interrupted by the
+     * process' death may have OR-ed in beyond the published samples (the writer assumes zeros there).
+     */
+    static void clearFrom(UnsafeBuffer b, int at, int pos) {
+        int addr = at + BITS_OFFSET + ((pos >>> 6) << 3);
+        int off = pos & 63;
+        if (off != 0) {
+            b.putLong(addr, b.getLong(addr) & (-1L << (64 - off)));
+            addr += 8;
+        }
+        for (int end = at + BLOCK_BYTES; addr < end; addr += 8) {
+            b.putLong(addr, 0L);
+        }
+    }
+
+    /** The decoder; {@code end} (null on the read path) receives the writer state at a complete end, see {@link #resume}. */
+    private static boolean decode(UnsafeBuffer b, int at, int count, int skip, long minTs, long maxTs, SampleBuffer out,
+                                  long[] end) {
         long ts = b.getLong(at + FIRST_TS_OFFSET);
         long bits = b.getLong(at + FIRST_VALUE_OFFSET);
         long delta = 0;
@@ -239,6 +277,13 @@ final class SampleCodec {
                 out.add(ts, Double.longBitsToDouble(bits));
             }
             if (++i >= count || pos >= CAPACITY_BITS) {
+                if (end != null && i >= count) {
+                    end[END_TS] = ts;
+                    end[END_BITS] = bits;
+                    end[END_DELTA] = delta;
+                    end[END_CURSOR] = (wLen << 24) | (wLead << 16) | pos;
+                    end[END_COMPLETE] = 1;
+                }
                 return true;
             }
             // One 64-bit peek usually covers both codes: a timestamp code of at most 28 bits leaves 36

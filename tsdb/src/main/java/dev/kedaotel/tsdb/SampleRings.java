@@ -119,13 +119,15 @@ final class SampleRings implements AutoCloseable {
     static final int MODE_DELTA = 1;
 
     private static final int PAGE_SHIFT = 12;
+    static final int HEADERS_PER_PAGE = 1 << PAGE_SHIFT;
+    static final int PAGE_BYTES = HEADER_BYTES << PAGE_SHIFT;
     private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
     private static final int NO_BLOCK = BlockPool.NO_BLOCK;
     /** Per writer thread: the one-block decode of {@link #chainHolds} (out-of-order path only). */
     private static final ThreadLocal<SampleBuffer> CHAIN_PROBE = ThreadLocal.withInitial(() -> new SampleBuffer(4));
 
     private final BlockPool pool;
-    private final OffHeapMemory headerMemory = new OffHeapMemory();
+    private final MemorySource headerMemory;
     private final long retentionMs;
     private final int maxSamples;
     private final long outOfOrderWindowMs;
@@ -134,7 +136,13 @@ final class SampleRings implements AutoCloseable {
     private boolean closed;
 
     SampleRings(StoreConfig config) {
-        this.pool = new BlockPool(config.reuseGraceMs());
+        this(config, new OffHeapMemory(), new OffHeapMemory());
+    }
+
+    /** Rings whose block chunks come from {@code chunks} and header pages from {@code headers} (may be the same source). */
+    SampleRings(StoreConfig config, MemorySource chunks, MemorySource headers) {
+        this.headerMemory = headers;
+        this.pool = new BlockPool(config.reuseGraceMs(), chunks);
         this.retentionMs = config.retentionMs();
         this.maxSamples = config.maxSamplesPerSeries();
         this.outOfOrderWindowMs = config.outOfOrderWindowMs();
@@ -161,7 +169,7 @@ final class SampleRings implements AutoCloseable {
                     pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
                 }
                 if (pages[page] == null) {
-                    pages[page] = headerMemory.allocate(HEADER_BYTES << PAGE_SHIFT);
+                    pages[page] = headerMemory.headerPage(page, PAGE_BYTES);
                 }
                 headerPages = pages;
             }
@@ -169,12 +177,12 @@ final class SampleRings implements AutoCloseable {
         return pages[page];
     }
 
-    private static int headerOffset(int ref) {
+    static int headerOffset(int ref) {
         return (ref & PAGE_MASK) * HEADER_BYTES;
     }
 
     /** The header page of a ref that was created (its page exists). */
-    private UnsafeBuffer header(int ref) {
+    UnsafeBuffer header(int ref) {
         return headerPages[ref >>> PAGE_SHIFT];
     }
 
@@ -195,6 +203,146 @@ final class SampleRings implements AutoCloseable {
         h.putInt(o + CURSOR_OFFSET, 0);
         h.putInt(o + SAMPLES_OFFSET, 0);
         h.putIntRelease(o + GENERATION_OFFSET, generation);
+    }
+
+    // ---- restore (single-threaded, before the store is published) ------------------------------------
+
+    /** Restore outcomes of one series. */
+    static final int RESTORED = 0;
+    static final int AGED_OUT = 1;
+    static final int DAMAGED = 2;
+
+    /** Restore: header page {@code index} is {@code page}, a persisted page mapped again. */
+    void restoreHeaderPage(int index, UnsafeBuffer page) {
+        UnsafeBuffer[] pages = headerPages;
+        if (index >= pages.length) {
+            pages = Arrays.copyOf(pages, Math.max(index + 1, pages.length * 2));
+        }
+        pages[index] = page;
+        headerPages = pages;
+    }
+
+    /**
+     * Restores series {@code (ref, generation)} from its persisted header and chain, or says why not:
+     * {@link #DAMAGED} when its header page is missing, the header's generation is not the journal's
+     * (removed, or never created before the crash), or its chain is not a plausible chain of blocks
+     * (an id out of range or in a missing chunk, a count out of range, timestamps not increasing, a
+     * block reached twice: a cycle or a block shared with an earlier series; a newest sample after
+     * {@code maxValid}, the latest timestamp an append could have accepted); {@link #AGED_OUT} when it
+     * has no sample at or after {@code minValid}. A restored series' chain is first trimmed as retention
+     * would (whole blocks before {@code minValid}, beyond the per-series bound), its blocks are marked in
+     * {@code reachable}, its lock word cleared, and its writer-only state recomputed from the published
+     * data: last timestamp, value and delta and the cursor by decoding the newest block, the sample count
+     * from the block counts; bits beyond the newest block's published ones are zeroed (an append killed
+     * halfway may have OR-ed some in). {@code chain} is scratch space.
+     */
+    int restore(int ref, int generation, long minValid, long maxValid, java.util.BitSet reachable, IntList chain, long[] end) {
+        int page = ref >>> PAGE_SHIFT;
+        UnsafeBuffer[] pages = headerPages;
+        if (page >= pages.length || pages[page] == null) {
+            return DAMAGED;
+        }
+        UnsafeBuffer h = pages[page];
+        int o = headerOffset(ref);
+        if (h.getInt(o + GENERATION_OFFSET) != generation) {
+            return DAMAGED;
+        }
+        long word = h.getLong(o + OLDEST_OFFSET);
+        chain.clear();
+        long maxBlocks = (long) maxSamples + 2L * (SampleCodec.CAPACITY_BITS + 1);
+        long previousFirst = Long.MIN_VALUE;
+        for (int b = (int) word; b != NO_BLOCK; ) {
+            if (!pool.isRestorable(b) || reachable.get(b) || chain.size() >= maxBlocks) {
+                return DAMAGED;
+            }
+            UnsafeBuffer buf = pool.chunk(b);
+            int at = BlockPool.offset(b);
+            int count = buf.getInt(at + SampleCodec.COUNT_OFFSET);
+            long first = buf.getLong(at + SampleCodec.FIRST_TS_OFFSET);
+            // First timestamps strictly increase along a chain, so a cycle fails this check too.
+            if (count < 1 || count > SampleCodec.CAPACITY_BITS + 1 || (chain.size() > 0 && first <= previousFirst)) {
+                return DAMAGED;
+            }
+            chain.add(b);
+            previousFirst = first;
+            b = buf.getInt(at + SampleCodec.NEXT_OFFSET);
+        }
+        if (chain.size() == 0) {
+            return AGED_OUT; // created, never appended to: retention would remove it
+        }
+        int newest = chain.get(chain.size() - 1);
+        UnsafeBuffer nb = pool.chunk(newest);
+        int nat = BlockPool.offset(newest);
+        SampleCodec.resume(nb, nat, nb.getInt(nat + SampleCodec.COUNT_OFFSET), end);
+        // A newest sample before its block's first, or beyond what an append could have accepted, is garbage
+        // that would wedge the series (every later sample refused as out of order).
+        if (end[SampleCodec.END_COMPLETE] == 0 || end[SampleCodec.END_TS] < previousFirst || end[SampleCodec.END_TS] > maxValid) {
+            return DAMAGED;
+        }
+        if (end[SampleCodec.END_TS] < minValid) {
+            return AGED_OUT;
+        }
+        long samples = 0;
+        for (int i = 0; i < chain.size(); i++) {
+            samples += pool.chunk(chain.get(i)).getInt(BlockPool.offset(chain.get(i)) + SampleCodec.COUNT_OFFSET);
+        }
+        // Trim the old end as dropOldBlocks would; the dropped blocks stay unmarked, i.e. free.
+        int keep = 0;
+        while (keep < chain.size() - 1) {
+            int count = pool.chunk(chain.get(keep)).getInt(BlockPool.offset(chain.get(keep)) + SampleCodec.COUNT_OFFSET);
+            if (firstTimestamp(chain.get(keep + 1)) > minValid && samples - count < maxSamples) {
+                break;
+            }
+            samples -= count;
+            keep++;
+        }
+        if (keep > 0) {
+            word = nextVersion(word, chain.get(keep));
+        }
+        for (int i = keep; i < chain.size(); i++) {
+            reachable.set(chain.get(i));
+        }
+        SampleCodec.clearFrom(nb, nat, SampleCodec.position((int) end[SampleCodec.END_CURSOR]));
+        h.putInt(o + LOCK_OFFSET, 0);
+        h.putLong(o + OLDEST_OFFSET, word);
+        h.putInt(o + NEWEST_OFFSET, newest);
+        h.putLong(o + LAST_TS_OFFSET, end[SampleCodec.END_TS]);
+        h.putLong(o + LAST_VALUE_OFFSET, end[SampleCodec.END_BITS]);
+        h.putInt(o + LAST_DELTA_OFFSET, (int) end[SampleCodec.END_DELTA]);
+        h.putInt(o + CURSOR_OFFSET, (int) end[SampleCodec.END_CURSOR]);
+        h.putInt(o + SAMPLES_OFFSET, (int) samples);
+        return RESTORED;
+    }
+
+    /** Samples in a restored series' chain (its header's count). */
+    int restoredSamples(int ref) {
+        return header(ref).getInt(headerOffset(ref) + SAMPLES_OFFSET);
+    }
+
+    /**
+     * Restore done: every header of a restored page gets a free lock word, and generation 0 unless its
+     * ref was restored ({@code live}), so nothing of the previous process' writers or removed series
+     * remains in the headers.
+     */
+    void finishRestore(java.util.BitSet live) {
+        UnsafeBuffer[] pages = headerPages;
+        for (int page = 0; page < pages.length; page++) {
+            UnsafeBuffer h = pages[page];
+            if (h == null) {
+                continue;
+            }
+            for (int i = 0; i < HEADERS_PER_PAGE; i++) {
+                int o = i * HEADER_BYTES;
+                h.putInt(o + LOCK_OFFSET, 0);
+                if (!live.get((page << PAGE_SHIFT) | i)) {
+                    h.putInt(o + GENERATION_OFFSET, 0);
+                }
+            }
+        }
+    }
+
+    MemorySource headerMemory() {
+        return headerMemory;
     }
 
     // ---- writer side -----------------------------------------------------------------------------------

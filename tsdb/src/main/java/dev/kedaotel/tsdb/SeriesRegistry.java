@@ -111,6 +111,8 @@ final class SeriesRegistry {
     private int tombstones;
     /** The ref last returned by {@link #allocateRef} if it had a series before (its key entry is freed on insert), else -1. */
     private int reusedRef = -1;
+    /** Refs {@link #finishRestore} freed (no key entry to free when they are reused), or null. */
+    private java.util.BitSet keyless;
 
     SeriesRegistry(long reuseGraceMs, SymbolTable symbols) {
         this.reuseGraceMs = reuseGraceMs;
@@ -259,6 +261,15 @@ final class SeriesRegistry {
         return records[ref >>> PAGE_SHIFT][((ref & (PAGE_SIZE - 1)) * STRIDE) + KEY];
     }
 
+    /** Fills {@code out} (cleared first) with the (name, value) symbols of {@code ref}'s key (journal compaction). */
+    void keyOf(int ref, LabelSetBuilder out) {
+        out.clear();
+        int[] names = shape(ref).names;
+        for (int i = 0; i < names.length; i++) {
+            out.add(names[i], value(ref, i));
+        }
+    }
+
     // ---- writer side (store write lock held) -----------------------------------------------------------
 
     /** A ref for a new series: a quarantined one whose grace is over, else the next fresh one. */
@@ -270,8 +281,13 @@ final class SeriesRegistry {
             freeRefs[freeRefCount++] = (int) quarantinedRefs.poll();
         }
         if (freeRefCount > 0) {
-            reusedRef = freeRefs[--freeRefCount];
-            return reusedRef;
+            int ref = freeRefs[--freeRefCount];
+            // A ref freed by a restore never had a key in this process: nothing to free on insert.
+            reusedRef = keyless != null && keyless.get(ref) ? -1 : ref;
+            if (reusedRef < 0) {
+                keyless.clear(ref);
+            }
+            return ref;
         }
         reusedRef = -1;
         if (nextRef == Integer.MAX_VALUE) {
@@ -327,6 +343,33 @@ final class SeriesRegistry {
             rebuild(t.slots.length);
         } else {
             place(t, labels.hash(), ref);
+        }
+    }
+
+    /**
+     * Restore: makes {@code ref} the live series {@code generation} of the builder's canonical label set,
+     * as it was before the restart (its header and chain are at that ref). Refs are restored in
+     * ascending order; {@link #finishRestore} then frees the ones between them.
+     */
+    void restore(int ref, int generation, LabelSetBuilder labels) {
+        if (ref >= nextRef) {
+            nextRef = ref + 1;
+        }
+        reusedRef = -1;
+        insert(ref, generation, labels);
+    }
+
+    /** Restore done: every ref below the highest restored one that is not live is free at once. */
+    void finishRestore() {
+        keyless = new java.util.BitSet(nextRef);
+        for (int ref = nextRef - 1; ref >= 0; ref--) {
+            if (generation(ref) == 0) {
+                keyless.set(ref);
+                if (freeRefCount == freeRefs.length) {
+                    freeRefs = Arrays.copyOf(freeRefs, freeRefCount * 2);
+                }
+                freeRefs[freeRefCount++] = ref;
+            }
         }
     }
 

@@ -36,8 +36,12 @@ public final class StoreConfig {
     private final long outOfOrderWindowMs;
     private final int outOfOrderMaxSamplesPerSeries;
     private final long outOfOrderMaxSamples;
+    private final java.nio.file.Path dataDirectory;
+    private final MappedFiles.Allocator fileAllocator;
 
     private StoreConfig(Builder b) {
+        this.dataDirectory = b.dataDirectory;
+        this.fileAllocator = b.fileAllocator;
         this.outOfOrderWindowMs = b.outOfOrderWindowMs;
         this.outOfOrderMaxSamplesPerSeries = b.outOfOrderMaxSamplesPerSeries;
         this.outOfOrderMaxSamples = b.outOfOrderMaxSamples;
@@ -141,7 +145,22 @@ public final class StoreConfig {
         return outOfOrderMaxSamples;
     }
 
+    /**
+     * The directory the window persists in (series journal, memory-mapped sample chunks and headers; see
+     * docs/architecture.md, "Persistence"), or null: persistence off, everything in anonymous memory.
+     */
+    public java.nio.file.Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** How page files get their disk blocks (tests inject a failing one to simulate a full disk). */
+    MappedFiles.Allocator fileAllocator() {
+        return fileAllocator;
+    }
+
     public static final class Builder {
+        private java.nio.file.Path dataDirectory;
+        private MappedFiles.Allocator fileAllocator = MappedFiles.ZERO_FILL;
         private long outOfOrderWindowMs = 0;
         private int outOfOrderMaxSamplesPerSeries = DEFAULT_OUT_OF_ORDER_MAX_SAMPLES_PER_SERIES;
         private long outOfOrderMaxSamples = DEFAULT_OUT_OF_ORDER_MAX_SAMPLES;
@@ -247,6 +266,17 @@ public final class StoreConfig {
                 throw new IllegalArgumentException(what + " must be positive, got " + v);
             }
             return v;
+        }
+
+        /** See {@link StoreConfig#dataDirectory()}; null (the default) turns persistence off. */
+        public Builder dataDirectory(java.nio.file.Path v) {
+            dataDirectory = v;
+            return this;
+        }
+
+        Builder fileAllocator(MappedFiles.Allocator v) {
+            fileAllocator = java.util.Objects.requireNonNull(v, "fileAllocator");
+            return this;
         }
 
         public Builder time(TimeSource v) {

@@ -28,6 +28,13 @@ import dev.kedaotel.model.TimeSource;
  *   <li>Listeners are a copy-on-write array; they are called on the committing or expiring thread.</li>
  * </ul>
  * {@link #close()} frees off-heap memory: call it only once no thread uses the store any more.
+ *
+ * <p>Persistence ({@link StoreConfig#dataDirectory()}, off by default): the sample chunks and series
+ * headers are memory-mapped files instead of anonymous memory (same layout, same lock-free code), each
+ * series creation and removal is journaled under the write lock before it takes effect
+ * ({@link SeriesJournal}), and {@link #open} restores all of it after a restart, {@code kill -9}
+ * included ({@link StoreOpening}, {@link RestoreReport}). What is lost on which failure:
+ * docs/architecture.md, "Persistence".
  */
 public final class TimeSeriesStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TimeSeriesStore.class.getName());
@@ -45,20 +52,55 @@ public final class TimeSeriesStore implements AutoCloseable {
     private volatile ChangeListener[] listeners = new ChangeListener[0];
     private volatile long epoch;
     private volatile boolean closed;
-    private int nextGeneration = 1;
+    private int nextGeneration;
     private final SeriesLimitLog seriesLimitLog;
+    /** Persistence (all null without a data directory); the journal is used under the write lock. */
+    private final DataDirectory dataDirectory;
+    private final MappedFiles files;
+    private final SeriesJournal journal;
+    private final RestoreReport restoreReport;
 
+    /**
+     * A store on {@code config}; with a {@link StoreConfig#dataDirectory() data directory} it restores the
+     * window persisted there (see {@link #open} and {@link #restoreReport()}).
+     *
+     * @throws IllegalStateException when the data directory cannot be created, written or locked (another
+     *     process uses it); corrupt or incompatible contents never throw, they are moved aside
+     */
     public TimeSeriesStore(StoreConfig config) {
+        this(config, StoreOpening.open(checked(config)));
+    }
+
+    /**
+     * Opens a store on {@code config}'s data directory, restoring the window persisted there (what was
+     * found and done: {@link #restoreReport()}); without a data directory, the same as the constructor.
+     *
+     * @throws IllegalStateException when the data directory cannot be created, written or locked
+     */
+    public static TimeSeriesStore open(StoreConfig config) {
+        return new TimeSeriesStore(config);
+    }
+
+    private static StoreConfig checked(StoreConfig config) {
         if (config == null) {
             throw new IllegalArgumentException("config is required");
         }
+        return config;
+    }
+
+    private TimeSeriesStore(StoreConfig config, StoreOpening.Parts parts) {
         this.config = config;
         this.time = config.time();
-        this.symbols = new SymbolTable(time, config.symbolGraceMs());
-        this.metricNameLabel = symbols.internPermanent(Labels.METRIC_NAME);
-        this.rings = new SampleRings(config);
-        this.registry = new SeriesRegistry(config.reuseGraceMs(), symbols);
-        this.index = new LabelIndex(symbols, registry);
+        this.symbols = parts.symbols;
+        this.metricNameLabel = parts.metricNameLabel;
+        this.rings = parts.rings;
+        this.registry = parts.registry;
+        this.index = parts.index;
+        this.nextGeneration = parts.nextGeneration;
+        this.dataDirectory = parts.dir;
+        this.files = parts.files;
+        this.journal = parts.journal;
+        this.restoreReport = parts.report;
         this.seriesLimitLog = new SeriesLimitLog(time);
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
@@ -204,6 +246,44 @@ public final class TimeSeriesStore implements AutoCloseable {
         return rings.pool().bytesReserved();
     }
 
+    // ---- persistence ---------------------------------------------------------------------------------
+
+    /** What opening the store found and did (outcome {@link RestoreReport.Outcome#DISABLED} without a data directory). */
+    public RestoreReport restoreReport() {
+        return restoreReport;
+    }
+
+    /**
+     * Whether persistence degraded since the store was opened (a page file or journal record could not be
+     * written, e.g. a full disk): samples are still accepted, but what is not on disk is lost at the next
+     * restart. Always false without a data directory.
+     */
+    public boolean persistenceDegraded() {
+        return dataDirectory != null && dataDirectory.degradedReason() != null;
+    }
+
+    /** Why persistence degraded (the first reason), or null. */
+    public String persistenceDegradedReason() {
+        return dataDirectory == null ? null : dataDirectory.degradedReason();
+    }
+
+    /**
+     * Writes the persisted window back to disk now (msync of every mapped page, fsync of the journal); the
+     * kernel does it on its own within its writeback interval, and {@link #close()} does it too. Only
+     * protects against losing the node; a process crash loses nothing written to the page cache.
+     */
+    public void flush() {
+        writeLock.lock();
+        try {
+            if (!closed && files != null) {
+                files.force();
+                journal.force();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Out-of-order samples held in the series' out-of-order buffers now (self-metrics). */
     public long outOfOrderSamples() {
         return rings.outOfOrder().samples();
@@ -278,9 +358,40 @@ public final class TimeSeriesStore implements AutoCloseable {
                 return;
             }
             closed = true;
-            rings.close();
+            if (journal != null) {
+                journal.close();
+            }
+            rings.close(); // with a data directory: every page forced, then unmapped
         } finally {
             writeLock.unlock();
+            if (dataDirectory != null) {
+                dataDirectory.close();
+            }
+        }
+    }
+
+    /** The series journal, or null without a data directory (tests inject journal failures through it). */
+    SeriesJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Tests: ends the store as a killed process would (nothing forced, nothing unmapped, the journal file
+     * closed, the directory lock released), so another store can open the directory in the same JVM. The
+     * mapped pages stay in this JVM's address space (they are the same page-cache pages the next store maps).
+     */
+    void abandonAsIfKilled() {
+        writeLock.lock();
+        try {
+            closed = true;
+            if (journal != null) {
+                journal.abandon();
+            }
+        } finally {
+            writeLock.unlock();
+            if (dataDirectory != null) {
+                dataDirectory.close();
+            }
         }
     }
 
@@ -307,6 +418,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             return 0;
         }
         IntList removed = new IntList(candidates.size() / 2);
+        IntList removedHandles = journal == null ? null : new IntList(candidates.size());
         IntSet names = new IntSet();
         writeLock.lock();
         try {
@@ -318,6 +430,10 @@ public final class TimeSeriesStore implements AutoCloseable {
                 if (rings.remove(ref, candidates.get(i + 1), cutoffMs, force, now)) {
                     registry.remove(ref, now);
                     removed.add(ref);
+                    if (removedHandles != null) {
+                        removedHandles.add(ref);
+                        removedHandles.add(candidates.get(i + 1));
+                    }
                     int metricName = registry.metricNameSymbol(ref); // the key stays readable until reuse
                     if (metricName >= 0) {
                         names.add(metricName);
@@ -329,6 +445,12 @@ public final class TimeSeriesStore implements AutoCloseable {
             }
             index.removeAll(removed);
             epoch++;
+            if (journal != null) {
+                journal.removed(removedHandles);
+                if (journal.wantsCompaction()) {
+                    journal.compact(registry, symbols); // bounded by the live series; creations wait meanwhile
+                }
+            }
         } finally {
             writeLock.unlock();
         }
@@ -393,6 +515,9 @@ public final class TimeSeriesStore implements AutoCloseable {
             int generation = nextGeneration++;
             if (nextGeneration == 0) {
                 nextGeneration = 1; // 0 marks a removed series in ring headers
+            }
+            if (journal != null) {
+                journal.created(ref, generation, labels, symbols); // before the series can take a sample
             }
             symbols.retain(labels);
             rings.create(ref, generation, now);

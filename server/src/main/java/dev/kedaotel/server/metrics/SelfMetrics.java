@@ -73,6 +73,22 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("Out-of-order samples held in per-series out-of-order buffers").register(registry);
         Gauge.builder(PREFIX + "out_of_order_buffer_bytes", store, TimeSeriesStore::outOfOrderBytes)
                 .baseUnit("bytes").description("Heap memory of the per-series out-of-order buffers").register(registry);
+        // Persistence (METRIC_STORE_DATA_DIR): what the start restored, and whether writing it degraded since.
+        Gauge.builder(PREFIX + "store_restore_duration", store, s -> s.restoreReport().durationMs() / 1000.0)
+                .baseUnit("seconds").description("Time opening the store's data directory took at start (0 without one)")
+                .register(registry);
+        Gauge.builder(PREFIX + "store_restored_series", store, s -> s.restoreReport().seriesRestored())
+                .description("Series restored from the data directory at start").register(registry);
+        Gauge.builder(PREFIX + "store_restore_dropped_series", store, s -> s.restoreReport().seriesDroppedAgedOut())
+                .tag("reason", "aged_out").description("Persisted series not restored at start, by reason").register(registry);
+        Gauge.builder(PREFIX + "store_restore_dropped_series", store, s -> s.restoreReport().seriesDroppedDamaged())
+                .tag("reason", "damaged").description("Persisted series not restored at start, by reason").register(registry);
+        Gauge.builder(PREFIX + "store_persistence_degraded", store, s -> s.persistenceDegraded() ? 1 : 0)
+                .description("1 when persistence degraded (a page file or journal record could not be written, e.g. a full"
+                        + " disk): samples are still stored, in memory, but not restored after the next restart")
+                .register(registry);
+        Gauge.builder(PREFIX + "store_moved_aside", store, s -> s.restoreReport().outcome() == dev.kedaotel.tsdb.RestoreReport.Outcome.MOVED_ASIDE ? 1 : 0)
+                .description("1 when the data directory's contents were corrupt or incompatible at start and moved aside").register(registry);
         return this;
     }
 
