@@ -72,8 +72,8 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     static final long WARM_UP_CHECK_MS = 500;
 
     /**
-     * @param scheduler runs the periodic idle sweep and stream re-sends; owned by the caller, which
-     *     shuts it down after {@link #close()}
+     * @param scheduler runs the periodic idle sweep, stream re-sends and the warm-up check; owned by the
+     *     caller, which shuts it down after {@link #close()}
      */
     public ExternalScalerService(StandingQueries queries, ScalerConfig config, ScalerObserver observer,
                                  ScheduledExecutorService scheduler) {
@@ -251,8 +251,8 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
 
     /**
      * A status whose cause was already logged (at warning level once per invalid ScaledObject or when
-     * something was thrown; at info level when the warm-up starts and ends); failing with it logs at debug level only, so a bad ScaledObject polled
-     * every few seconds does not flood the log.
+     * something was thrown; at info level when the warm-up starts and ends); failing with it logs at
+     * debug level only, so a bad or warming ScaledObject polled every few seconds does not flood the log.
      */
     private static final class AlreadyLogged extends StatusException {
         private static final long serialVersionUID = 1L;
