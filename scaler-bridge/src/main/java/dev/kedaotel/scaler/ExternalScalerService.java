@@ -66,8 +66,8 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private final ScheduledFuture<?> resend;
     private final ScheduledFuture<?> warmUpCheck;
     /**
-     * How often open streams held back by the warm-up are looked at. Kept after the warm-up ends, because
-     * a stream opened just then may have been handed a cached answer from just before its end.
+     * How often open streams held back by the warm-up are looked at. Kept after the warm-up ends: a stream
+     * opened just as it ended may have been handed an answer evaluated just before.
      */
     static final long WARM_UP_CHECK_MS = 500;
 
@@ -175,7 +175,9 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         if (state.invalid() != null) {
             throw new AlreadyLogged(state.invalid());
         }
-        ScalerValue value = ScalerValue.of(state.handle().current(), state.query(), config);
+        // Never a cached answer from before the query became warm: after that moment it must answer.
+        long warmAt = config.warmUp().warmAtMs(state.query().spanMs());
+        ScalerValue value = ScalerValue.of(state.handle().current(warmAt), state.query(), config);
         if (value.warmingUp()) {
             observer.onWarmingUp(rpc);
             // The warm-up is logged when it starts and ends; a line per poll of every ScaledObject would flood.

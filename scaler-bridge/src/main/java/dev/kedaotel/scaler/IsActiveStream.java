@@ -131,19 +131,18 @@ final class IsActiveStream implements AnswerListener {
 
     /**
      * Scheduler thread: if this stream's answers were withheld by the warm-up and its query is warm
-     * now, hand it the answer as of now (a cached one evaluated before the end of the warm-up is still
-     * withheld; the next call gets a fresh one).
+     * now, hand it the answer as of now (never a cached one from before the query became warm).
      */
     void releaseIfWarm() {
         StandingQueryHandle h;
+        long warmAt = config.warmUp().warmAtMs(scaledObject.query().spanMs());
         synchronized (this) {
             h = handle;
-            if (closed || !heldForWarmUp || h == null
-                    || config.warmUp().remainingMs(scaledObject.query().spanMs(), config.time().wallMillis()) > 0) {
+            if (closed || !heldForWarmUp || h == null || config.time().wallMillis() < warmAt) {
                 return;
             }
         }
-        onAnswer(h.current());
+        onAnswer(h.current(warmAt));
     }
 
     /** Scheduler thread: send the current flag again even if unchanged. */

@@ -80,9 +80,16 @@ public final class WarmUp {
      * {@code nowMs}; 0 when it does.
      */
     public long remainingMs(long spanMs, long nowMs) {
-        long wait = Math.min(Math.max(0, spanMs), periodMs);
-        long warmAt = completeSinceMs + wait;
+        long warmAt = warmAtMs(spanMs);
         return nowMs >= warmAt ? 0 : warmAt - nowMs;
+    }
+
+    /**
+     * When a query reading {@code spanMs} back becomes warm: answers evaluated from then on are reported,
+     * earlier ones never (callers ask the standing query for an answer evaluated no earlier than this).
+     */
+    public long warmAtMs(long spanMs) {
+        return completeSinceMs + Math.min(Math.max(0, spanMs), periodMs);
     }
 
     /** Whether the whole warm-up is over at {@code nowMs}. */

@@ -77,6 +77,15 @@ class WarmUpGateTest {
     }
 
     @Test
+    void theMomentItIsWarmItAnswersThoughAnAnswerFromJustBeforeIsCached() throws Exception {
+        env = ScalerTestEnv.start(FRESH_START);
+        env.put(RETENTION_MS - 100, "queue", 3, "app", "web");
+        unavailable(LAST_ONE); // evaluated at START + 119.9 s and cached (the env's ageing resolution is 200 ms)
+        env.clock.addAndGet(100);
+        assertEquals(3, env.metricValue(LAST_ONE), 1e-9, "warm now: not the cached partial answer's UNAVAILABLE");
+    }
+
+    @Test
     void getMetricSpecNeedsNoDataAndAnswersDuringTheWarmUp() throws Exception {
         env = ScalerTestEnv.start(FRESH_START);
         GetMetricSpecResponse spec = env.blocking().getMetricSpec(LAST_ONE);

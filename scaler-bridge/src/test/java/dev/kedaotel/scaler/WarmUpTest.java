@@ -19,6 +19,8 @@ class WarmUpTest {
         assertEquals(0, warmUp.remainingMs(30_000, T0 + 30_000));
         assertEquals(120_000, warmUp.remainingMs(600_000, T0), "the period caps a longer span");
         assertEquals(0, warmUp.remainingMs(0, T0), "a query reading nothing stored is warm at once");
+        assertEquals(T0 + 30_000, warmUp.warmAtMs(30_000));
+        assertEquals(T0 + 120_000, warmUp.warmAtMs(Long.MAX_VALUE));
     }
 
     @Test
