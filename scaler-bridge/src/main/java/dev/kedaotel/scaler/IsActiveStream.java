@@ -83,7 +83,7 @@ final class IsActiveStream implements AnswerListener {
                 close();
                 return;
             }
-            onAnswer(handle.current());
+            onAnswer(handle.current(config.warmUp().warmAtMs(scaledObject.query().spanMs())));
         } catch (RuntimeException | Error e) {
             close();
             throw e;
