@@ -13,7 +13,8 @@ http=""
 [ "$transport" = http ] && http="--http-port 44319"
 for jar in "$a" "$b" "$a" "$b"; do
   echo "== $jar ($transport)"
-  java $flags -cp "$jar" dev.kedaotel.server.Main --otlp-receiver-port=44317 --keda-external-scaler-port=44318 \
+  # No warm-up (/readyz is awaited below); the variable, which an older build ignores, not the flag.
+  METRIC_STORE_WARM_UP_SECONDS=0 java $flags -cp "$jar" dev.kedaotel.server.Main --otlp-receiver-port=44317 --keda-external-scaler-port=44318 \
     --rest-api-port=44319 --internal-metrics-port=44320 --no-banner=true --log-level=warn >/dev/null 2>&1 &
   pid=$!
   i=0

@@ -18,6 +18,9 @@ jar_b=${3:-}
 base=${BASE_PORT:-34317}
 http=$((base + 2))
 launcher="$root/server/src/main/dist/keda-otel-scaler"
+# Start-to-ready means serving, not the window's warm-up (120 s by default): no warm-up. The variable, not
+# the flag, so an older build (JAR_B) ignores it.
+export METRIC_STORE_WARM_UP_SECONDS=0
 ports="--otlp-receiver-port=$base --keda-external-scaler-port=$((base + 1)) --rest-api-port=$http --internal-metrics-port=$((base + 3)) --no-banner=true --log-level=warn"
 tick=$(getconf CLK_TCK)
 tmp=$(mktemp -d)

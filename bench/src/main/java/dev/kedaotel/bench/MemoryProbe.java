@@ -243,8 +243,10 @@ public final class MemoryProbe {
                     "--otlp-receiver-port=" + basePort, "--keda-external-scaler-port=" + (basePort + 1),
                     "--rest-api-port=" + (basePort + 2), "--internal-metrics-port=" + (basePort + 3), "--no-banner=true",
                     "--log-level=warn"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(new File("/tmp/memoryprobe-server.log")).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(new File("/tmp/memoryprobe-server.log"));
+            pb.environment().put("METRIC_STORE_WARM_UP_SECONDS", "0"); // ready (awaited below) at once
+            Process p = pb.start();
             ServerProcess s = new ServerProcess(p, basePort, basePort + 2);
             s.awaitReady();
             return s;

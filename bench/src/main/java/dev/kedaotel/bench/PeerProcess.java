@@ -91,6 +91,7 @@ final class PeerProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         Map<String, String> env = new java.util.HashMap<>();
+        env.put("METRIC_STORE_WARM_UP_SECONDS", "0"); // ready at once, as the peers are: /readyz is awaited
         if (mode.equals("launcher")) {
             Path cds = jar.resolveSibling("keda-otel-scaler.jsa");
             System.out.println("  launcher: KOS_JAR=" + jar + (Files.isReadable(cds) ? ", with the CDS archive " + cds

@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  *       changes its spec.</li>
  *   <li>GetMetrics / IsActive: the ScaledObject's standing query's current answer (cached unless data
  *       changed or it aged), turned into a value by {@link ScalerValue}; INVALID_ARGUMENT naming the
- *       key for an invalid ScaledObject.</li>
+ *       key for an invalid ScaledObject; UNAVAILABLE while the window is still {@linkplain WarmUp warming
+ *       up} for the query (KEDA then keeps the replica count, or applies the ScaledObject's fallback).</li>
  *   <li>StreamIsActive: event-driven, see {@link IsActiveStream}; an invalid ScaledObject ends it with
- *       INVALID_ARGUMENT.</li>
+ *       INVALID_ARGUMENT. During the warm-up the stream stays open and silent until its query is warm.</li>
  * </ul>
  * Every RPC fails with a status that has a message, never UNKNOWN: whatever escapes evaluation or
  * compilation is turned into one (see {@code guarded}).
@@ -47,9 +48,12 @@ import java.util.concurrent.TimeUnit;
  * IsActive and StreamIsActive all answer from that namespace's series only.
  *
  * <p>Threads: gRPC threads run the RPCs. The composition root's scheduler (given to the constructor,
- * never created or shut down here) runs the idle sweep and, when a resend interval is configured,
- * re-sends every open stream's flag (one task for all streams, not a timer per stream); {@link #close()}
- * cancels those two tasks.
+ * never created or shut down here) runs the idle sweep, when a resend interval is configured re-sends
+ * every open stream's flag (one task for all streams, not a timer per stream), and, when the service
+ * starts with a warm-up to run, the warm-up check ({@link #WARM_UP_CHECK_MS}): a stream whose query
+ * became warm gets its first answer even though no data changed (the evaluator tells streams only
+ * about changed answers). The check reads the configured clock, so a test advancing a manual clock
+ * sees it act within one check period. {@link #close()} cancels these tasks.
  */
 public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScalerImplBase implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ExternalScalerService.class.getName());
@@ -60,10 +64,16 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private final Set<IsActiveStream> activeStreams = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> idleSweep;
     private final ScheduledFuture<?> resend;
+    private final ScheduledFuture<?> warmUpCheck;
+    /**
+     * How often open streams held back by the warm-up are looked at. Kept after the warm-up ends: a stream
+     * opened just as it ended may have been handed an answer evaluated just before.
+     */
+    static final long WARM_UP_CHECK_MS = 500;
 
     /**
-     * @param scheduler runs the periodic idle sweep and stream re-sends; owned by the caller, which
-     *     shuts it down after {@link #close()}
+     * @param scheduler runs the periodic idle sweep, stream re-sends and the warm-up check; owned by the
+     *     caller, which shuts it down after {@link #close()}
      */
     public ExternalScalerService(StandingQueries queries, ScalerConfig config, ScalerObserver observer,
                                  ScheduledExecutorService scheduler) {
@@ -76,6 +86,9 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         this.idleSweep = scheduler.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         this.resend = config.resendIntervalMs() <= 0 ? null
                 : scheduler.scheduleAtFixedRate(this::resendAll, config.resendIntervalMs(), config.resendIntervalMs(),
+                        TimeUnit.MILLISECONDS);
+        this.warmUpCheck = config.warmUp().complete(config.time().wallMillis()) ? null
+                : scheduler.scheduleWithFixedDelay(this::releaseWarmStreams, WARM_UP_CHECK_MS, WARM_UP_CHECK_MS,
                         TimeUnit.MILLISECONDS);
     }
 
@@ -104,7 +117,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     public void getMetrics(GetMetricsRequest request, StreamObserver<GetMetricsResponse> response) {
         ScaledObjectRef ref = request.getScaledObjectRef();
         unary("GetMetrics", ref, response, () -> {
-            ScalerValue value = evaluate(ref);
+            ScalerValue value = evaluate("GetMetrics", ref);
             return GetMetricsResponse.newBuilder()
                     .addMetricValues(MetricValue.newBuilder()
                             .setMetricName(request.getMetricName())
@@ -117,7 +130,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     @Override
     public void isActive(ScaledObjectRef request, StreamObserver<IsActiveResponse> response) {
         unary("IsActive", request, response,
-                () -> IsActiveResponse.newBuilder().setResult(evaluate(request).active()).build());
+                () -> IsActiveResponse.newBuilder().setResult(evaluate("IsActive", request).active()).build());
     }
 
     @Override
@@ -157,12 +170,19 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
                 .build();
     }
 
-    private ScalerValue evaluate(ScaledObjectRef ref) throws StatusException {
+    private ScalerValue evaluate(String rpc, ScaledObjectRef ref) throws StatusException {
         ScaledObjectState state = scaledObjects.resolve(ref);
         if (state.invalid() != null) {
             throw new AlreadyLogged(state.invalid());
         }
-        ScalerValue value = ScalerValue.of(state.handle().current(), state.parsed(), config);
+        // Never a cached answer from before the query became warm: after that moment it must answer.
+        long warmAt = config.warmUp().warmAtMs(state.query().spanMs());
+        ScalerValue value = ScalerValue.of(state.handle().current(warmAt), state.query(), config);
+        if (value.warmingUp()) {
+            observer.onWarmingUp(rpc);
+            // The warm-up is logged when it starts and ends; a line per poll of every ScaledObject would flood.
+            throw new AlreadyLogged(value.error());
+        }
         if (value.isError()) {
             throw value.error().asException();
         }
@@ -232,9 +252,9 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     }
 
     /**
-     * A status whose cause was already logged at warning level (once per invalid ScaledObject, or when
-     * something was thrown); failing with it logs at debug level only, so a bad ScaledObject polled
-     * every few seconds does not flood the log.
+     * A status whose cause was already logged (at warning level once per invalid ScaledObject or when
+     * something was thrown; at info level when the warm-up starts and ends); failing with it logs at
+     * debug level only, so a bad or warming ScaledObject polled every few seconds does not flood the log.
      */
     private static final class AlreadyLogged extends StatusException {
         private static final long serialVersionUID = 1L;
@@ -247,6 +267,16 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private void resendAll() {
         for (IsActiveStream stream : activeStreams) {
             stream.resend();
+        }
+    }
+
+    private void releaseWarmStreams() {
+        try {
+            for (IsActiveStream stream : activeStreams) {
+                stream.releaseIfWarm();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "warm-up check of StreamIsActive streams failed", e);
         }
     }
 
@@ -284,6 +314,9 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         idleSweep.cancel(false);
         if (resend != null) {
             resend.cancel(false);
+        }
+        if (warmUpCheck != null) {
+            warmUpCheck.cancel(false);
         }
         for (IsActiveStream stream : activeStreams) {
             stream.complete();

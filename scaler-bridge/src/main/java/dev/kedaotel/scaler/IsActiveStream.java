@@ -23,6 +23,12 @@ import java.lang.System.Logger.Level;
  * reconnect backoff towards 60 s); only a query that cannot be evaluated at all (invalid metadata,
  * or a first evaluation that throws) ends it, from {@link ExternalScalerService}. If the very first answer is an error (or not-found under errorIfNotFound)
  * nothing is sent until there is a definite answer, rather than inventing one.
+ *
+ * <p>Warm-up: an answer evaluated before the window held everything the query reads ({@link WarmUp})
+ * is not sent; the stream stays open and silent (KEDA keeps the replica count meanwhile). Its first
+ * message is the first answer evaluated once the query is warm. Because the evaluator tells a stream
+ * only about <i>changed</i> answers, an unchanged value would never arrive; so the service's scheduler
+ * calls {@link #releaseIfWarm()}, which asks for the answer as of now once the query is warm.
  */
 final class IsActiveStream implements AnswerListener {
     private static final Logger LOG = System.getLogger(IsActiveStream.class.getName());
@@ -46,6 +52,8 @@ final class IsActiveStream implements AnswerListener {
     private boolean lastSent;
     private boolean resendPending;
     private String lastError;
+    /** The answers so far came from a partial window and were withheld; see {@link #releaseIfWarm()}. */
+    private boolean heldForWarmUp;
 
     IsActiveStream(ServerCallStreamObserver<IsActiveResponse> call, ScaledObjectState scaledObject,
             ScalerConfig config, ScalerObserver observer, Runnable onClose) {
@@ -75,7 +83,7 @@ final class IsActiveStream implements AnswerListener {
                 close();
                 return;
             }
-            onAnswer(handle.current());
+            onAnswer(handle.current(config.warmUp().warmAtMs(scaledObject.query().spanMs())));
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -90,22 +98,51 @@ final class IsActiveStream implements AnswerListener {
                 return;
             }
             lastAnswer = answer;
-            value = ScalerValue.of(answer, scaledObject.parsed(), config);
-            if (!value.isError()) {
-                lastError = null;
-                desired = value.active();
-                hasDesired = true;
-                drain();
-                return;
+            value = ScalerValue.of(answer, scaledObject.query(), config);
+            if (value.warmingUp()) {
+                if (heldForWarmUp) {
+                    return;
+                }
+                heldForWarmUp = true;
+            } else {
+                heldForWarmUp = false;
+                if (!value.isError()) {
+                    lastError = null;
+                    desired = value.active();
+                    hasDesired = true;
+                    drain();
+                    return;
+                }
+                if (value.error().getDescription().equals(lastError)) {
+                    return;
+                }
+                lastError = value.error().getDescription();
             }
-            if (value.error().getDescription().equals(lastError)) {
-                return;
-            }
-            lastError = value.error().getDescription();
+        }
+        if (value.warmingUp()) {
+            // Counted once per stream; no log line: the server logs the warm-up's start and end.
+            observer.onWarmingUp("StreamIsActive");
+            return;
         }
         observer.onError("StreamIsActive", value.error().getCode());
         LOG.log(Level.WARNING, "StreamIsActive " + scaledObject.key() + " keeps its last answer: "
                 + value.error().getCode() + " " + value.error().getDescription());
+    }
+
+    /**
+     * Scheduler thread: if this stream's answers were withheld by the warm-up and its query is warm
+     * now, hand it the answer as of now (never a cached one from before the query became warm).
+     */
+    void releaseIfWarm() {
+        StandingQueryHandle h;
+        long warmAt = config.warmUp().warmAtMs(scaledObject.query().spanMs());
+        synchronized (this) {
+            h = handle;
+            if (closed || !heldForWarmUp || h == null || config.time().wallMillis() < warmAt) {
+                return;
+            }
+        }
+        onAnswer(h.current(warmAt));
     }
 
     /** Scheduler thread: send the current flag again even if unchanged. */

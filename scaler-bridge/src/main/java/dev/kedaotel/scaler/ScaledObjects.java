@@ -194,7 +194,7 @@ final class ScaledObjects {
             ScalerQuery q = state.query();
             ScalerMetadata md = q.metadata();
             dev.kedaotel.query.standing.Answer answer = state.handle().query().latest();
-            ScalerValue value = answer == null ? null : ScalerValue.of(answer, md, config);
+            ScalerValue value = answer == null ? null : ScalerValue.of(answer, q, config);
             boolean failed = value != null && value.isError();
             out.add(new ScaledObjectSnapshot(state.key().namespace(), state.key().name(), md.metricQuery(), q.promql(),
                     q.kedifySyntax(), md.operationOverTime(), md.targetValue(), md.activationTargetValue(),

@@ -15,6 +15,7 @@ public final class ScalerConfig {
     private final dev.kedaotel.model.OtlpTranslationStrategy translationStrategy;
     private final String namespaceLabel;
     private final TimeSource time;
+    private final WarmUp warmUp;
 
     private ScalerConfig(Builder b) {
         this.valueIfNotFound = b.valueIfNotFound;
@@ -26,6 +27,7 @@ public final class ScalerConfig {
         this.namespaceLabel = b.namespaceLabel;
         this.translationStrategy = b.translationStrategy;
         this.time = b.time;
+        this.warmUp = b.warmUp;
     }
 
     public static Builder builder() {
@@ -84,6 +86,14 @@ public final class ScalerConfig {
         return time;
     }
 
+    /**
+     * The warm-up gate: answers computed before the window held all a query reads are withheld
+     * (UNAVAILABLE, or nothing sent on a stream). {@link WarmUp#NONE} by default.
+     */
+    public WarmUp warmUp() {
+        return warmUp;
+    }
+
     /** How the receiver names OTLP metrics, so kedify-syntax queries find them ({@code OTLP_TRANSLATION_STRATEGY}). */
     public dev.kedaotel.model.OtlpTranslationStrategy translationStrategy() {
         return translationStrategy;
@@ -98,6 +108,7 @@ public final class ScalerConfig {
         private boolean streamMetricSpecEnabled = true;
         private String namespaceLabel = "";
         private TimeSource time = TimeSource.system();
+        private WarmUp warmUp = WarmUp.NONE;
         private dev.kedaotel.model.OtlpTranslationStrategy translationStrategy = dev.kedaotel.model.OtlpTranslationStrategy.KEDIFY_COMPATIBLE;
 
         public Builder translationStrategy(dev.kedaotel.model.OtlpTranslationStrategy v) {
@@ -159,6 +170,11 @@ public final class ScalerConfig {
 
         public Builder time(TimeSource v) {
             time = java.util.Objects.requireNonNull(v, "time");
+            return this;
+        }
+
+        public Builder warmUp(WarmUp v) {
+            warmUp = java.util.Objects.requireNonNull(v, "warmUp");
             return this;
         }
 

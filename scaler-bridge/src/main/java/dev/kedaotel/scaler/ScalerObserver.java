@@ -23,6 +23,14 @@ public interface ScalerObserver {
     default void onOperationFallback(String namespace, String scaledObject, String requested) {
     }
 
+    /**
+     * GetMetrics or IsActive answered UNAVAILABLE, or a StreamIsActive stream held back its first
+     * answer, because the window was still warming up for the query ({@link WarmUp}). Such RPC
+     * failures are also reported to {@link #onError}.
+     */
+    default void onWarmingUp(String rpc) {
+    }
+
     /** An RPC failed with {@code code}, or a stream saw an evaluation error it kept going through. */
     default void onError(String rpc, Status.Code code) {
     }

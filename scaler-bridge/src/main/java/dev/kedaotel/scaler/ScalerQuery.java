@@ -11,6 +11,8 @@ import dev.kedaotel.query.ast.Expr;
  * @param promql the PromQL text evaluated (kedify queries compiled to PromQL, PromQL as given)
  * @param expr the compiled expression
  * @param kedifySyntax whether metricQuery was kedify syntax (false: it was PromQL)
+ * @param spanMs how far back the query reads ({@link dev.kedaotel.query.ast.QuerySpan}), at most the
+ *     retention window: how long it waits in the {@linkplain WarmUp warm-up}
  */
-public record ScalerQuery(ScalerMetadata metadata, String promql, Expr expr, boolean kedifySyntax) {
+public record ScalerQuery(ScalerMetadata metadata, String promql, Expr expr, boolean kedifySyntax, long spanMs) {
 }

@@ -5,6 +5,7 @@ import dev.kedaotel.query.PromQLException;
 import dev.kedaotel.query.QueryEngine;
 import dev.kedaotel.query.ValueType;
 import dev.kedaotel.query.ast.Expr;
+import dev.kedaotel.query.ast.QuerySpan;
 import dev.kedaotel.query.ast.SelectorScope;
 import dev.kedaotel.query.kedify.KedifyQuery;
 import dev.kedaotel.query.kedify.OperationOverTime;
@@ -98,7 +99,7 @@ public final class ScalerQueryCompiler {
                 return compileAsPromQL(metadata, kedifyError, scope);
             }
             Expr expr = scope == null ? kedify.expr() : scope.apply(kedify.expr());
-            return new ScalerQuery(metadata, expr.toString(), expr, true);
+            return new ScalerQuery(metadata, expr.toString(), expr, true, spanOf(expr));
         } catch (RuntimeException | StackOverflowError e) {
             throw Failures.unexpected("compiling", metadata.metricQuery(), e).asException();
         }
@@ -143,6 +144,14 @@ public final class ScalerQueryCompiler {
             expr = scope.apply(expr);
         }
         // Keyed by the canonical form so spellings of one query share a standing query.
-        return new ScalerQuery(metadata, expr.toString(), expr, false);
+        return new ScalerQuery(metadata, expr.toString(), expr, false, spanOf(expr));
+    }
+
+    /**
+     * How far back {@code expr} reads, at most the window: the store holds nothing older, so after one
+     * window every query reads only samples received since the start.
+     */
+    private long spanOf(Expr expr) {
+        return Math.min(QuerySpan.of(expr, engine.config().lookbackDeltaMs()), windowMs);
     }
 }

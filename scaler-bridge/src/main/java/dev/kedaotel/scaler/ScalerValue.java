@@ -9,6 +9,10 @@ import io.grpc.Status;
  * and whether it is active, or the gRPC status to fail with.
  *
  * <ul>
+ *   <li>an answer evaluated while the window did not yet hold everything the query reads
+ *       ({@link WarmUp}): UNAVAILABLE saying since when the window is complete and how many seconds
+ *       remain. This comes first: a partial window's value, its "not found" (NOT_FOUND under
+ *       errorIfNotFound, or valueIfNotFound) and its errors are all equally unfounded;</li>
  *   <li>found: the value clamped (clampMin, then clampMax); active ⇔ value > activationTargetValue;</li>
  *   <li>not found: NOT_FOUND "no fresh series match &lt;query&gt;" when errorIfNotFound (so KEDA's
  *       fallback applies), otherwise valueIfNotFound, unclamped as in kedify;</li>
@@ -24,15 +28,28 @@ public final class ScalerValue {
     private final boolean found;
     private final boolean active;
     private final Status error;
+    private final boolean warmingUp;
 
     private ScalerValue(double value, boolean found, boolean active, Status error) {
+        this(value, found, active, error, false);
+    }
+
+    private ScalerValue(double value, boolean found, boolean active, Status error, boolean warmingUp) {
         this.value = value;
         this.found = found;
         this.active = active;
         this.error = error;
+        this.warmingUp = warmingUp;
     }
 
-    public static ScalerValue of(Answer answer, ScalerMetadata metadata, ScalerConfig config) {
+    /** What {@code answer} of {@code query} (a ScaledObject's compiled metadata) reports to KEDA. */
+    public static ScalerValue of(Answer answer, ScalerQuery query, ScalerConfig config) {
+        WarmUp warmUp = config.warmUp();
+        long waitMs = warmUp.remainingMs(query.spanMs(), answer.evaluatedAtMs());
+        if (waitMs > 0) {
+            return new ScalerValue(Double.NaN, false, false, warmingUp(warmUp, query, waitMs), true);
+        }
+        ScalerMetadata metadata = query.metadata();
         if (answer.isError()) {
             return new ScalerValue(Double.NaN, false, false, statusOf(answer).withDescription(
                     "evaluating metricQuery \"" + Failures.query(metadata.metricQuery()) + "\": " + answer.error().getMessage()));
@@ -52,6 +69,15 @@ public final class ScalerValue {
         return new ScalerValue(v, true, v > metadata.activationTargetValue(), null);
     }
 
+    private static Status warmingUp(WarmUp warmUp, ScalerQuery query, long waitMs) {
+        return Status.UNAVAILABLE.withDescription("warming up: this server's metric window is complete only since "
+                + warmUp.completeSinceText() + " (it started without the samples sent before), and metricQuery \""
+                + Failures.query(query.metadata().metricQuery()) + "\" reads the last " + WarmUp.seconds(query.spanMs())
+                + " s, so it answers in " + WarmUp.seconds(waitMs) + " s (warm-up period "
+                + WarmUp.seconds(warmUp.periodMs()) + " s, METRIC_STORE_WARM_UP_SECONDS); until then KEDA keeps the"
+                + " current replica count or applies the ScaledObject's fallback");
+    }
+
     private static Status statusOf(Answer answer) {
         switch (answer.errorKind()) {
             case "BAD_DATA":
@@ -68,6 +94,11 @@ public final class ScalerValue {
 
     public boolean isError() {
         return error != null;
+    }
+
+    /** Whether the answer is withheld because the window was not yet complete for the query (UNAVAILABLE). */
+    public boolean warmingUp() {
+        return warmingUp;
     }
 
     /** The status to fail the RPC with, or null. */

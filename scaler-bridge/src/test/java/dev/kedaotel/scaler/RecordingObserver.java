@@ -12,6 +12,7 @@ final class RecordingObserver implements ScalerObserver {
     final List<String> removed = new CopyOnWriteArrayList<>();
     final List<String> fallbacks = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
+    final List<String> warmingUp = new CopyOnWriteArrayList<>();
 
     @Override
     public void onValue(String namespace, String scaledObject, String metricQuery, double value, boolean active) {
@@ -33,6 +34,11 @@ final class RecordingObserver implements ScalerObserver {
     public void onError(String rpc, Status.Code code) {
         errors.add(rpc + ":" + code);
         throwIfAsked();
+    }
+
+    @Override
+    public void onWarmingUp(String rpc) {
+        warmingUp.add(rpc);
     }
 
     private void throwIfAsked() {

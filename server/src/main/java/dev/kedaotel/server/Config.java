@@ -201,6 +201,17 @@ public final class Config {
         return get(Setting.LOOKBACK_DELTA_SECONDS).map(s -> s * 1000L).orElse(Math.min(retentionMs(), 300_000L));
     }
 
+    /**
+     * The longest warm-up after a start without the window's data: {@code METRIC_STORE_WARM_UP_SECONDS},
+     * default the retention window, and never longer (after one window the store holds only samples
+     * received since the start, so waiting longer changes no answer). With {@code --demo} and no explicit
+     * value it is 0: the simulated pods start with the server, so its window is complete from the start.
+     */
+    public long warmUpMs() {
+        long byDefault = get(Setting.DEMO) ? 0 : retentionMs();
+        return Math.min(get(Setting.METRIC_STORE_WARM_UP_SECONDS).map(s -> s * 1000L).orElse(byDefault), retentionMs());
+    }
+
     /** 0 when unset: StreamIsActive sends only on change. */
     public long resendIntervalMs() {
         return get(Setting.IS_ACTIVE_POLLING_INTERVAL_MS).orElse(0L);

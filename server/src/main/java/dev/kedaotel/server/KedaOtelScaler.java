@@ -11,6 +11,7 @@ import dev.kedaotel.receiver.ReceiverConfig;
 import dev.kedaotel.receiver.ReceiverStats;
 import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.scaler.ScalerConfig;
+import dev.kedaotel.scaler.WarmUp;
 import dev.kedaotel.query.standing.StandingQueries;
 import dev.kedaotel.query.standing.StandingQueriesConfig;
 import dev.kedaotel.server.http.BearerAuthGate;
@@ -52,6 +53,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,6 +107,8 @@ public final class KedaOtelScaler implements AutoCloseable {
 
     private final Config config;
     private final TimeSource time;
+    /** Since when the window is complete, when the caller knows (tests); else the time the store is opened. */
+    private final OptionalLong givenCompleteSinceMs;
     /** kedify's chart probes these gRPC health service names. */
     static final String LIVENESS = "liveness";
     static final String READINESS = "readiness";
@@ -140,11 +144,13 @@ public final class KedaOtelScaler implements AutoCloseable {
     private ReloadingTls restTls;
     private ReloadingTls metricsTls;
     private final List<ReloadingTls> tlsPorts = new ArrayList<>();
-    private volatile boolean ready;
+    /** Started, not stopping, and past the window's warm-up; made once the store is open. */
+    private volatile Readiness readiness;
 
-    private KedaOtelScaler(Config config, TimeSource time) {
+    private KedaOtelScaler(Config config, TimeSource time, OptionalLong completeSinceMs) {
         this.config = config;
         this.time = time;
+        this.givenCompleteSinceMs = completeSinceMs;
         int cores = Runtime.getRuntime().availableProcessors();
         // Bounded: each ingest thread keeps its own decoder scratch space and store appender.
         this.otlpExecutor = Executors.newFixedThreadPool(Math.max(2, cores * 2), daemon("otlp-grpc"));
@@ -165,7 +171,15 @@ public final class KedaOtelScaler implements AutoCloseable {
 
     /** Starts the service on {@code time} (tests and the simulator pass a manual source). */
     public static KedaOtelScaler start(Config config, TimeSource time) throws IOException {
-        KedaOtelScaler app = new KedaOtelScaler(config, time);
+        return start(config, time, OptionalLong.empty());
+    }
+
+    /**
+     * Starts the service on {@code time} with a window complete since {@code completeSinceMs} (empty: since the
+     * store was opened), as a restored store would report it; tests of the warm-up use it.
+     */
+    static KedaOtelScaler start(Config config, TimeSource time, OptionalLong completeSinceMs) throws IOException {
+        KedaOtelScaler app = new KedaOtelScaler(config, time, completeSinceMs);
         try {
             app.startAll();
         } catch (IOException | RuntimeException e) {
@@ -207,6 +221,13 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .build());
         maintenance.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
 
+        // Since when the store's window is complete: a fresh store (no data dir, an empty one, or contents moved
+        // aside) has everything sent from its opening on; a restored one keeps the value it persisted, so a
+        // restart with its window answers at once and one without warms up.
+        long completeSinceMs = givenCompleteSinceMs.orElse(store.restoreReport().completeSinceMs());
+        readiness = new Readiness(new WarmUp(completeSinceMs, config.warmUpMs()), time, health, READINESS);
+        maintenance.scheduleWithFixedDelay(readiness::check, Readiness.CHECK_MS, Readiness.CHECK_MS, TimeUnit.MILLISECONDS);
+
         engine = new QueryEngine(store, EngineConfig.builder()
                 .lookbackDeltaMs(config.lookbackDeltaMs())
                 .timeoutMs(config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L)
@@ -247,14 +268,14 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .idleTimeoutMs(config.get(Setting.SCALED_OBJECT_IDLE_SECONDS) * 1000L)
                 .namespaceLabel(config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL))
                 .translationStrategy(naming)
+                .warmUp(readiness.warmUp())
                 .time(time)
                 .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
-        selfMetrics.bindScaler(scaler, standing);
+        selfMetrics.bindScaler(scaler, standing).bindWarmUp(readiness.warmUp(), time);
 
         // grpc.health.v1.Health on both gRPC ports: "" and kedify's "liveness" / "readiness" names.
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(LIVENESS, HealthCheckResponse.ServingStatus.SERVING);
-        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
         Server otlp = grpcServer(bindAddress, Setting.OTLP_RECEIVER_PORT, otlpTls)
                 .addService(OtlpGrpcService.definition(ingestor))
                 .addService(health.getHealthService())
@@ -307,7 +328,7 @@ public final class KedaOtelScaler implements AutoCloseable {
             HttpReply reply = otlpHttp.handle(r.header("Content-Type"), r.header("Content-Encoding"), r.bodyBytes(), maxMessage);
             HttpReplies.send(r, reply.status(), reply.contentType(), reply.body());
         });
-        OpsApi ops = new OpsApi(store, standing, scaler, () -> ready, version(), this::ports, config.retentionMs());
+        OpsApi ops = new OpsApi(store, standing, scaler, readiness::report, version(), this::ports, config.retentionMs());
         ops.register(http);
         bind(Setting.REST_API_PORT, () -> {
             http.start(bindAddress.getHostAddress(), config.get(Setting.REST_API_PORT), restTls);
@@ -326,13 +347,16 @@ public final class KedaOtelScaler implements AutoCloseable {
         });
         metricsHttp.enforceRequestHeadDeadline(maintenance, time);
 
-        ready = true;
-        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.SERVING);
-        LOG.log(Level.INFO, "ready: OTLP/gRPC :{0}{6}, KEDA scaler :{1}{7}, HTTP :{2}{8} (Prometheus API, OTLP/HTTP /v1/metrics),"
+        LOG.log(Level.INFO, "listening: OTLP/gRPC :{0}{6}, KEDA scaler :{1}{7}, HTTP :{2}{8} (Prometheus API, OTLP/HTTP /v1/metrics),"
                         + " self-metrics :{3}{9}, on {5}; retention {4}s",
                 Integer.toString(otlpPort()), Integer.toString(scalerPort()), Integer.toString(httpPort()),
                 Integer.toString(metricsPort()), Long.toString(config.retentionMs() / 1000), bindAddress.getHostAddress(),
                 tlsLabel(otlpTls), tlsLabel(kedaTls), tlsLabel(restTls), tlsLabel(metricsTls));
+        config.get(Setting.METRIC_STORE_WARM_UP_SECONDS).filter(s -> s * 1000L > config.retentionMs()).ifPresent(s ->
+                LOG.log(Level.WARNING, "METRIC_STORE_WARM_UP_SECONDS=" + s + " is longer than the retention window ("
+                        + config.retentionMs() / 1000 + " s), after which the window holds only samples received since the"
+                        + " start: the warm-up is " + config.retentionMs() / 1000 + " s"));
+        readiness.serving();
         if (!namespaceLabel.isEmpty()) {
             LOG.log(Level.INFO, "tenancy on: every ScaledObject query sees only series whose {0} label equals the ScaledObject''s"
                     + " namespace; HTTP API requests are scoped when they carry a namespace parameter"
@@ -486,14 +510,20 @@ public final class KedaOtelScaler implements AutoCloseable {
         return store;
     }
 
+    /** Started, not stopping, and past the window's warm-up (what {@code /readyz} and gRPC readiness say). */
     public boolean isReady() {
-        return ready;
+        Readiness r = readiness;
+        return r != null && r.isReady();
     }
 
     /** Stops taking work as far as probes are concerned (HTTP and gRPC readiness), e.g. before exiting. */
     public void markNotReady() {
-        ready = false;
-        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
+        Readiness r = readiness;
+        if (r != null) {
+            r.stopping();
+        } else {
+            health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
+        }
     }
 
     /**
@@ -503,8 +533,7 @@ public final class KedaOtelScaler implements AutoCloseable {
      */
     @Override
     public void close() {
-        ready = false;
-        health.setStatus(READINESS, HealthCheckResponse.ServingStatus.NOT_SERVING);
+        markNotReady();
         shutdown(otlpServer);
         shutdown(scalerServer);
         if (scaler != null) {

@@ -62,6 +62,10 @@ public final class Setting<T> {
             "When no fresh series matches a ScaledObject's query, answer GetMetrics/IsActive with gRPC NOT_FOUND (lets KEDA's fallback act).");
     public static final Setting<Double> METRIC_STORE_VALUE_IF_NOT_FOUND = number("METRIC_STORE_VALUE_IF_NOT_FOUND", "0",
             "Value reported when no fresh series matches (and ERROR_IF_NOT_FOUND is false).");
+    public static final Setting<Optional<Long>> METRIC_STORE_WARM_UP_SECONDS = optionalNonNegativeLong("METRIC_STORE_WARM_UP_SECONDS",
+            "After a start without the window's data, how long at most GetMetrics/IsActive answer UNAVAILABLE (and readiness"
+            + " is false) until the window holds what a query reads: each query waits its own range (kedify's"
+            + " operationOverTime: the retention window), at most this. Default: the retention window; 0 = no warm-up.");
     public static final Setting<Boolean> METRIC_STORE_LAZY_SERIES = bool("METRIC_STORE_LAZY_SERIES", "false",
             "Accepted for compatibility with kedify/otel-add-on; no effect (memory is bounded by retention and the series cap).");
     public static final Setting<Boolean> METRIC_STORE_LAZY_AGGREGATES = bool("METRIC_STORE_LAZY_AGGREGATES", "false",
@@ -325,6 +329,11 @@ public final class Setting<T> {
     private static Setting<Optional<Long>> optionalPositiveLong(String env, String help) {
         return new Setting<>(env, "", help, raw -> raw.isEmpty() ? Optional.empty()
                 : Optional.of(positive(wholeNumber(raw, Long.MAX_VALUE))));
+    }
+
+    private static Setting<Optional<Long>> optionalNonNegativeLong(String env, String help) {
+        return new Setting<>(env, "", help, raw -> raw.isEmpty() ? Optional.empty()
+                : Optional.of(nonNegative(wholeNumber(raw, Long.MAX_VALUE / 1000))));
     }
 
     private static Setting<Double> number(String env, String def, String help) {

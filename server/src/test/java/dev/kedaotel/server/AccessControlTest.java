@@ -57,7 +57,8 @@ class AccessControlTest {
 
     private KedaOtelScaler start(String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("--otlp-receiver-port=0", "--keda-external-scaler-port=0",
-                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner"));
+                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner",
+                "--metric-store-warm-up-seconds=0")); // about access, not the warm-up: probes ready at once
         args.addAll(List.of(extraArgs));
         KedaOtelScaler app = KedaOtelScaler.start(Config.load(args.toArray(new String[0]), Map.of()), time);
         started.add(app);

@@ -38,6 +38,19 @@ class ConfigTest {
     }
 
     @Test
+    void warmUpDefaultsToTheWindowAndNeverExceedsIt() {
+        assertEquals(120_000, Config.defaults().warmUpMs());
+        assertEquals(60_000, load(Map.of("METRIC_STORE_RETENTION_SECONDS", "60")).warmUpMs(), "follows the window");
+        assertEquals(15_000, load(Map.of("METRIC_STORE_WARM_UP_SECONDS", "15")).warmUpMs());
+        assertEquals(0, load(Map.of(), "--metric-store-warm-up-seconds=0").warmUpMs());
+        assertEquals(120_000, load(Map.of("METRIC_STORE_WARM_UP_SECONDS", "600")).warmUpMs(), "capped at the window");
+        assertEquals(0, load(Map.of(), "--demo").warmUpMs(), "the demo's pods start with the server");
+        assertEquals(30_000, load(Map.of("METRIC_STORE_WARM_UP_SECONDS", "30"), "--demo").warmUpMs(), "unless set");
+        assertMessage("METRIC_STORE_WARM_UP_SECONDS", () -> load(Map.of("METRIC_STORE_WARM_UP_SECONDS", "-1")));
+        assertMessage("METRIC_STORE_WARM_UP_SECONDS", () -> load(Map.of("METRIC_STORE_WARM_UP_SECONDS", "2m")));
+    }
+
+    @Test
     void flagForms() {
         assertTrue(load(Map.of(), "--demo").get(Setting.DEMO));
         assertEquals("debug", load(Map.of(), "--zap-log-level", "debug").raw(Setting.LOG_LEVEL));

@@ -60,6 +60,32 @@ class PersistenceServerTest {
         }
     }
 
+    /** Issue 14: a corrupt data dir is moved aside, reported, and the server starts (never a crash loop). */
+    @Test
+    void aCorruptDataDirectoryIsMovedAsideAndTheServerStartsEmpty() throws Exception {
+        long now = System.currentTimeMillis();
+        try (RunningServer first = new RunningServer("--data-dir=" + dir)) {
+            export(first, now - 2000, 7);
+        }
+        Files.writeString(dir.resolve("MANIFEST"), "this is not a manifest\n");
+        try (RunningServer second = new RunningServer("--data-dir=" + dir)) {
+            assertEquals(200, second.get("/readyz").statusCode());
+            String metrics = second.getMetricsPort("/metrics").body();
+            assertTrue(metrics.contains("keda_otel_scaler_store_moved_aside 1.0"), metrics);
+            assertTrue(metrics.contains("keda_otel_scaler_store_restored_series 0.0"), metrics);
+            String body = second.get("/api/v1/query?query=persisted_gauge&time=" + (now / 1000.0)).body();
+            assertTrue(body.contains("\"result\":[]"), "nothing from the corrupt contents is served: " + body);
+            try (var entries = Files.list(dir)) {
+                Path aside = entries.filter(p -> p.getFileName().toString().startsWith("moved-aside-")).findFirst().orElseThrow();
+                assertTrue(Files.readString(aside.resolve("MANIFEST")).startsWith("this is not"), "the bad contents are kept for a post-mortem");
+            }
+            export(second, now - 1000, 8); // and it persists again
+        }
+        try (RunningServer third = new RunningServer("--data-dir=" + dir)) {
+            assertTrue(third.get("/api/v1/query?query=persisted_gauge&time=" + (now / 1000.0)).body().contains("\"8\""));
+        }
+    }
+
     @Test
     void aDataDirectoryThatCannotBeCreatedStopsStartupNamingTheSetting() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");

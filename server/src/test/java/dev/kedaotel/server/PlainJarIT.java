@@ -25,8 +25,9 @@ class PlainJarIT {
     private static Process javaJar(Path log, List<String> jvmArgs, int http) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
+        // No warm-up: these tests wait for /readyz to see how the JVM was started, not for the window.
         cmd.addAll(List.of("-jar", JAR.toString(), "--rest-api-port=" + http, "--otlp-receiver-port=0",
-                "--keda-external-scaler-port=0", "--internal-metrics-port=0"));
+                "--keda-external-scaler-port=0", "--internal-metrics-port=0", "--metric-store-warm-up-seconds=0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove(TunedJvm.OPT_OUT_ENV);
         return pb.start();

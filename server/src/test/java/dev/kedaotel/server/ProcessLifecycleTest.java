@@ -29,13 +29,7 @@ class ProcessLifecycleTest {
     }
 
     private static Process launchWith(List<String> jvmArgs, Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ServerProcess.start(log, jvmArgs, args).process;
     }
 
     static int freePort() throws IOException {
@@ -48,8 +42,9 @@ class ProcessLifecycleTest {
     void startsReadyAndShutsDownGracefullyOnSigterm() throws Exception {
         Path log = Files.createTempFile("kos-lifecycle", ".log");
         int http = freePort();
+        // No warm-up: this is about start-to-ready and SIGTERM; WarmUpEndToEndTest covers readiness during a warm-up.
         Process p = launch(log, "--rest-api-port=" + http, "--otlp-receiver-port=0", "--keda-external-scaler-port=0",
-                "--internal-metrics-port=0");
+                "--internal-metrics-port=0", "--metric-store-warm-up-seconds=0");
         try {
             HttpClient client = HttpClient.newHttpClient();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -71,7 +66,7 @@ class ProcessLifecycleTest {
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "did not stop within 20 s of SIGTERM");
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(143, p.exitValue(), out); // 128 + SIGTERM after the shutdown hooks ran
-            assertTrue(out.contains("ready: OTLP/gRPC") && out.contains("shutting down"), out);
+            assertTrue(out.contains("listening: OTLP/gRPC") && out.contains("shutting down"), out);
         } finally {
             p.destroyForcibly();
             Files.deleteIfExists(log);
@@ -102,7 +97,8 @@ class ProcessLifecycleTest {
         Path log = Files.createTempFile("kos-oom", ".log");
         int http = freePort();
         Process p = launchWith(List.of("-Xmx48m", "-XX:+UseSerialGC"), log, "--rest-api-port=" + http, "--otlp-receiver-port=0",
-                "--keda-external-scaler-port=0", "--internal-metrics-port=0", "--otlp-max-recv-msg-size-bytes=200000000");
+                "--keda-external-scaler-port=0", "--internal-metrics-port=0", "--otlp-max-recv-msg-size-bytes=200000000",
+                "--metric-store-warm-up-seconds=0"); // about memory: ready at once
         try {
             HttpClient client = HttpClient.newHttpClient();
             awaitReady(client, http, p, log);

@@ -88,7 +88,8 @@ class SecretsNeverLeaveTest {
         List<String> seen = new ArrayList<>();
         ManualTimeSource time = new ManualTimeSource(System.currentTimeMillis());
         KedaOtelScaler app = KedaOtelScaler.start(Config.load(new String[] {"--otlp-receiver-port=0", "--keda-external-scaler-port=0",
-                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner", "--log-level=debug"}, Map.of()), time);
+                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner", "--log-level=debug",
+                "--metric-store-warm-up-seconds=0"}, Map.of()), time); // about secrets: real answers at once
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", app.scalerPort()).usePlaintext().build();
         try {
             ExternalScalerGrpc.ExternalScalerBlockingStub scaler = ExternalScalerGrpc.newBlockingStub(channel)

@@ -71,7 +71,8 @@ final class TlsServer implements AutoCloseable {
     /** Every port on 127.0.0.1:0 with TLS from these files (CA: mTLS). */
     static String[] args(Path cert, Path key, Path ca) {
         List<String> a = new ArrayList<>(List.of("--bind-address=127.0.0.1", "--otlp-receiver-port=0", "--keda-external-scaler-port=0",
-                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner", "--keda-tls-enabled"));
+                "--rest-api-port=0", "--internal-metrics-port=0", "--no-banner", "--keda-tls-enabled",
+                "--metric-store-warm-up-seconds=0")); // about TLS, not the warm-up: answers and readiness at once
         for (String port : List.of("otlp", "keda", "rest-api", "internal-metrics")) {
             a.add("--" + port + "-tls-cert-file=" + cert);
             a.add("--" + port + "-tls-key-file=" + key);

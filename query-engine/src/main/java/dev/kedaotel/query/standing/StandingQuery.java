@@ -82,10 +82,19 @@ public final class StandingQuery {
      * before this call is therefore always reflected.
      */
     public Answer current() {
+        return current(Long.MIN_VALUE);
+    }
+
+    /**
+     * Like {@link #current()}, but a cached answer evaluated before {@code notBeforeMs} is never returned:
+     * for a caller to whom answers from before some moment mean nothing (the scaler's warm-up, whose end
+     * may fall inside the ageing resolution).
+     */
+    public Answer current(long notBeforeMs) {
         Answer cached = latest.get();
         long now = owner.nowMs();
         if (cached != null && !retired && cached.dataVersion() == changeVersion.get()
-                && now - cached.evaluatedAtMs() < owner.ageingResolutionMs()) {
+                && now - cached.evaluatedAtMs() < owner.ageingResolutionMs() && cached.evaluatedAtMs() >= notBeforeMs) {
             return cached;
         }
         Answer fresh = evaluate();

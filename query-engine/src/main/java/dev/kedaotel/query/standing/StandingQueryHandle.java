@@ -26,6 +26,11 @@ public final class StandingQueryHandle implements AutoCloseable {
         return query.current();
     }
 
+    /** Shorthand for {@code query().current(notBeforeMs)}. */
+    public Answer current(long notBeforeMs) {
+        return query.current(notBeforeMs);
+    }
+
     public Subscription subscribe(AnswerListener listener) {
         return query.subscribe(listener);
     }

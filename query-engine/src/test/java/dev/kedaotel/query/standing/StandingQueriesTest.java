@@ -78,6 +78,20 @@ class StandingQueriesTest {
     }
 
     @Test
+    void currentNotBeforeNeverReturnsAnOlderCachedAnswer() throws Exception {
+        put("q", 1);
+        try (StandingQueryHandle h = queries.acquire("sum(q)")) {
+            Answer first = h.current();
+            clock.addAndGet(10); // within the 50 ms ageing resolution, no new data: the cache stands
+            assertSame(first, h.current());
+            assertSame(first, h.current(first.evaluatedAtMs()), "evaluated exactly at the bound: still good");
+            Answer fresh = h.current(first.evaluatedAtMs() + 1);
+            assertEquals(first.evaluatedAtMs() + 10, fresh.evaluatedAtMs(), "re-evaluated now");
+            assertEquals(1, fresh.value(), 0);
+        }
+    }
+
+    @Test
     void equalQueriesShareOneCompiledQueryUntilTheLastHandleCloses() throws Exception {
         StandingQueryHandle first = queries.acquire("sum(x)");
         StandingQueryHandle second = queries.acquire("sum( x )");

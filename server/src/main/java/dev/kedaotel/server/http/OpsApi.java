@@ -8,7 +8,6 @@ import dev.kedaotel.query.standing.StandingQueries;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,21 +20,22 @@ public final class OpsApi {
     private final TimeSeriesStore store;
     private final StandingQueries standing;
     private final ExternalScalerService scaler;
-    private final BooleanSupplier ready;
+    private final Supplier<ReadinessReport> readiness;
     private final String version;
     private final Supplier<Map<String, Integer>> ports;
     private final long retentionMs;
 
     /**
-     * @param ready whether the service takes work (false while starting and once shutting down)
+     * @param readiness whether the service takes KEDA's work, and why not: starting, its window still warming up,
+     *     or shutting down (asked when a probe is)
      * @param ports the bound ports by kedify's /info field name, in display order (asked when /info is)
      */
-    public OpsApi(TimeSeriesStore store, StandingQueries standing, ExternalScalerService scaler, BooleanSupplier ready,
+    public OpsApi(TimeSeriesStore store, StandingQueries standing, ExternalScalerService scaler, Supplier<ReadinessReport> readiness,
                   String version, Supplier<Map<String, Integer>> ports, long retentionMs) {
         this.store = store;
         this.standing = standing;
         this.scaler = scaler;
-        this.ready = ready;
+        this.readiness = readiness;
         this.version = version;
         this.ports = ports;
         this.retentionMs = retentionMs;
@@ -51,8 +51,9 @@ public final class OpsApi {
     }
 
     /**
-     * Liveness and readiness only, inline. Also registered on the self-metrics port, so a probe can use that
-     * port when the HTTP port requires client certificates.
+     * Liveness and readiness only, inline. Readiness is false while the window warms up (see
+     * {@link ReadinessReport}); liveness never depends on it. Also registered on the self-metrics port, so a
+     * probe can use that port when the HTTP port requires client certificates.
      */
     public void registerProbes(HttpApiServer http) {
         Set<String> get = Set.of("GET");
@@ -61,8 +62,8 @@ public final class OpsApi {
         }
         for (String path : new String[] {"/readyz", "/-/ready"}) {
             http.route(path, get, HttpApiServer.Lane.INLINE, r -> {
-                boolean isReady = ready.getAsBoolean();
-                HttpReplies.text(r, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+                ReadinessReport report = readiness.get();
+                HttpReplies.json(r, report.ready() ? 200 : 503, report.json());
             });
         }
     }

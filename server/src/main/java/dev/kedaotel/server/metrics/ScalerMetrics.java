@@ -81,6 +81,15 @@ public final class ScalerMetrics implements ScalerObserver {
     }
 
     @Override
+    public void onWarmingUp(String rpc) {
+        Counter.builder(SelfMetrics.PREFIX + "scaler_unavailable")
+                .description("Answers withheld from KEDA, by RPC and reason: warming_up = GetMetrics/IsActive answered"
+                        + " UNAVAILABLE (also in scaler_errors), StreamIsActive streams held silent, because the window"
+                        + " did not yet hold what the query reads")
+                .tags("rpc", rpc, "reason", "warming_up").register(registry).increment();
+    }
+
+    @Override
     public void onError(String rpc, Status.Code code) {
         Counter.builder(SelfMetrics.PREFIX + "scaler_errors").description("Scaler RPC errors, by RPC and gRPC code")
                 .tags("rpc", rpc, "code", code.name()).register(registry).increment();

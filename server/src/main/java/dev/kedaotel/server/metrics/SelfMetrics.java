@@ -1,5 +1,8 @@
 package dev.kedaotel.server.metrics;
 
+import dev.kedaotel.model.TimeSource;
+import dev.kedaotel.scaler.WarmUp;
+
 import dev.kedaotel.receiver.ReceiverStats;
 import dev.kedaotel.scaler.ExternalScalerService;
 import dev.kedaotel.server.http.BearerAuthGate;
@@ -131,6 +134,18 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("ScaledObjects KEDA asked about within the idle timeout").register(registry);
         Gauge.builder(PREFIX + "is_active_streams", scaler, ExternalScalerService::openIsActiveStreams)
                 .description("Open StreamIsActive streams").register(registry);
+        return this;
+    }
+
+    /**
+     * {@code warm_up_remaining_seconds}: seconds until the window's warm-up is over (readiness turns true
+     * and every query is answered), rounded up; 0 once it is.
+     */
+    public SelfMetrics bindWarmUp(WarmUp warmUp, TimeSource time) {
+        Gauge.builder(PREFIX + "warm_up_remaining_seconds", warmUp, w -> WarmUp.seconds(w.remainingMs(time.wallMillis())))
+                .description("Seconds until the window is warm (METRIC_STORE_WARM_UP_SECONDS); until then KEDA's GetMetrics"
+                        + " and IsActive answer UNAVAILABLE for queries reading further back and readiness is false")
+                .register(registry);
         return this;
     }
 
