@@ -2,6 +2,7 @@ package dev.kedaotel.server;
 
 import dev.kedaotel.scaler.externalscaler.GetMetricsRequest;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
+import dev.kedaotel.model.ManualTimeSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,6 +116,23 @@ class StatusPageHttpTest {
                     + "k8s_namespace_name=&quot;models&quot;}[2m]))</code>"), page);
             String empty = get(s, "/ui/explore?syntax=promql&namespace=&q=up", null, null).body();
             assertTrue(empty.contains("invalid parameter &quot;namespace&quot;: must not be empty"), empty);
+        }
+    }
+
+    @Test
+    void theExplorersQueriesKeepTheQueryTimeout() throws Exception {
+        ManualTimeSource time = new ManualTimeSource(1_767_225_600_000L);
+        try (RunningServer s = RunningServer.on(time, OptionalLong.empty(), "--query-timeout-seconds=5")) {
+            // Every read of the monotonic clock moves it 1 s: the page's 5 s deadline passes at a fixed point of the
+            // evaluation, however fast the machine is (as PrometheusApiTest does for /api/v1/query_range).
+            time.autoAdvanceNanos(1_000_000_000L);
+            String page;
+            try {
+                page = get(s, "/ui/explore?syntax=promql&q=" + RunningServer.enc("count_over_time(vector(1)[4s:1ms])"), null, null).body();
+            } finally {
+                time.autoAdvanceNanos(0);
+            }
+            assertTrue(page.contains("<p class=\"err\" id=\"error\">query timed out in query execution</p>"), page);
         }
     }
 }
