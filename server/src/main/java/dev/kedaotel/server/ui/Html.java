@@ -82,7 +82,7 @@ final class Html {
         return b == null ? s : b.toString();
     }
 
-    /** A number as Prometheus prints a sample ({@code 0.5}, {@code 1e+21}, {@code NaN}); "—" for null-ish NaN when asked. */
+    /** A number as Prometheus prints a sample ({@code 0.5}, {@code 1e+21}, {@code NaN}, {@code +Inf}); escape it like any text. */
     static String num(double v) {
         return GoFloats.formatSample(v);
     }
@@ -99,8 +99,8 @@ final class Html {
                 .append("<meta name=\"viewport\" content=\"width=device-width\"><title>").append(esc(title))
                 .append(" · keda-otel-scaler</title><style>").append(STYLE).append("</style></head><body><header><h1>keda-otel-scaler</h1>")
                 .append("<span class=\"muted\">").append(esc(version)).append("</span>")
-                .append("<a href=\"/ui\">Status</a><a href=\"/ui/explore\">Query explorer</a>")
-                .append("<a href=\"/\">API routes</a></header><main>");
+                // No link to "/": a browser asking for it is sent back here (its text route list is for curl).
+                .append("<a href=\"/ui\">Status</a><a href=\"/ui/explore\">Query explorer</a></header><main>");
         return b;
     }
 
