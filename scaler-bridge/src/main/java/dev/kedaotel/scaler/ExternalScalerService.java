@@ -106,7 +106,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         ServerCallStreamObserver<GetMetricSpecResponse> call = (ServerCallStreamObserver<GetMetricSpecResponse>) response;
         guarded("StreamMetricSpec", request, response, () -> {
             GetMetricSpecResponse spec = specOf(request);
-            ScaledObjectState state = scaledObjects.resolve(request);
+            ScaledObjectState state = scaledObjects.resolve("StreamMetricSpec", request);
             state.streamOpened(config.time().wallMillis());
             call.setOnCancelHandler(() -> state.streamClosed(config.time().wallMillis()));
             call.onNext(spec);
@@ -136,7 +136,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     @Override
     public void streamIsActive(ScaledObjectRef request, StreamObserver<IsActiveResponse> response) {
         guarded("StreamIsActive", request, response, () -> {
-            ScaledObjectState state = scaledObjects.resolve(request);
+            ScaledObjectState state = scaledObjects.resolve(IsActiveStream.RPC, request);
             if (state.invalid() != null) {
                 // Bad metadata is permanent: ending the stream is the only way to tell KEDA, which logs
                 // the status and reconnects with its backoff (2 s doubling to 60 s).
@@ -160,7 +160,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         try {
             scaledObjects.compile(ref.getNamespace(), ref.getScalerMetadataMap());
         } catch (StatusException e) {
-            scaledObjects.resolve(ref);
+            scaledObjects.resolve("GetMetricSpec", ref);
         }
         return GetMetricSpecResponse.newBuilder()
                 .addMetricSpecs(MetricSpec.newBuilder()
@@ -171,7 +171,7 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     }
 
     private ScalerValue evaluate(String rpc, ScaledObjectRef ref) throws StatusException {
-        ScaledObjectState state = scaledObjects.resolve(ref);
+        ScaledObjectState state = scaledObjects.resolve(rpc, ref);
         if (state.invalid() != null) {
             throw new AlreadyLogged(state.invalid());
         }

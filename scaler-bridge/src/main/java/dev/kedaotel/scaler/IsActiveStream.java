@@ -32,6 +32,8 @@ import java.lang.System.Logger.Level;
  */
 final class IsActiveStream implements AnswerListener {
     private static final Logger LOG = System.getLogger(IsActiveStream.class.getName());
+    /** The RPC's name, as the status page and the scaler's logs show it. */
+    static final String RPC = "StreamIsActive";
 
     private final ServerCallStreamObserver<IsActiveResponse> call;
     private final ScaledObjectState scaledObject;
@@ -48,6 +50,8 @@ final class IsActiveStream implements AnswerListener {
     private Answer lastAnswer;
     private boolean hasDesired;
     private boolean desired;
+    /** The value behind {@code desired}, recorded with each push ({@link PushHistory}). */
+    private double desiredValue;
     private boolean hasSent;
     private boolean lastSent;
     private boolean resendPending;
@@ -109,6 +113,7 @@ final class IsActiveStream implements AnswerListener {
                 if (!value.isError()) {
                     lastError = null;
                     desired = value.active();
+                    desiredValue = value.value();
                     hasDesired = true;
                     drain();
                     return;
@@ -170,6 +175,7 @@ final class IsActiveStream implements AnswerListener {
         hasSent = true;
         lastSent = desired;
         resendPending = false;
+        scaledObject.pushes().record(config.time().wallMillis(), desired, desiredValue);
     }
 
     /** Client cancelled (or the server is shutting down): stop listening and release the query. */

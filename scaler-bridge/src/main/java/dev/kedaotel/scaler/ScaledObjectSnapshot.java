@@ -28,10 +28,31 @@ import dev.kedaotel.query.kedify.OperationOverTime;
  * @param openStreams open StreamIsActive / StreamMetricSpec calls
  * @param metadata the trigger metadata as last seen, secret values shown as
  *     {@value ScalerMetadataSecrets#REDACTED} (see {@link ScalerMetadataSecrets}); sorted by key
+ * @param lastRpc the RPC of the last call ({@code GetMetrics}, {@code IsActive}, {@code StreamIsActive},
+ *     {@code StreamMetricSpec} or {@code GetMetricSpec}), or null
+ * @param streamed whether a StreamIsActive call was opened for it (KEDA's {@code external-push} trigger)
+ * @param pushes the last answers StreamIsActive pushed, newest first (at most {@value PushHistory#CAPACITY})
+ * @param pushCount every push since the ScaledObject was (re)created, including those no longer kept
  */
 public record ScaledObjectSnapshot(String namespace, String name, String metricQuery, String promql,
         boolean kedifySyntax, OperationOverTime operationOverTime, double targetValue,
         double activationTargetValue, double clampMin, double clampMax, boolean evaluated, boolean found,
         double value, boolean active, String error, long lastEvaluatedMs, long lastCallMs, int openStreams,
-        java.util.Map<String, String> metadata) {
+        java.util.Map<String, String> metadata, String lastRpc, boolean streamed, java.util.List<Push> pushes,
+        long pushCount) {
+
+    /** {@code external-push} once a StreamIsActive call was opened, else {@code external} (GetMetrics/IsActive only). */
+    public String triggerType() {
+        return streamed ? "external-push" : "external";
+    }
+
+    /**
+     * One answer a StreamIsActive stream sent to KEDA.
+     *
+     * @param atMs epoch ms it was sent
+     * @param active the flag sent
+     * @param value the value behind it (what GetMetrics would have answered then)
+     */
+    public record Push(long atMs, boolean active, double value) {
+    }
 }

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when the state is made, not on every call). The metadata is kept {@linkplain ScalerMetadataSecrets#redacted
  * redacted}: no secret value is held beyond the RPC that carried it. Replaced as a whole when the
  * metadata's non-secret keys change;
- * {@code lastSeenMs} and {@code openStreams} are the only mutable parts (written by gRPC threads, read
- * by the idle sweep).
+ * {@code lastSeenMs}, {@code lastRpc}, {@code streamed}, {@code openStreams} (written by gRPC threads, read
+ * by the idle sweep and the status page) and the {@link PushHistory} (written by whichever thread a stream
+ * sends on) are the only mutable parts.
  */
 final class ScaledObjectState {
     private final ScaledObjectKey key;
@@ -23,7 +24,12 @@ final class ScaledObjectState {
     private final StandingQueryHandle handle;
     private final Status invalid;
     private volatile long lastSeenMs;
+    /** The RPC of the last call, for the status page; written by gRPC threads like lastSeenMs. */
+    private volatile String lastRpc;
+    /** Set once a StreamIsActive call was opened: KEDA uses the {@code external-push} trigger. */
+    private volatile boolean streamed;
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final PushHistory pushes = new PushHistory();
 
     private ScaledObjectState(ScaledObjectKey key, Map<String, String> metadata, ScalerQuery query,
             StandingQueryHandle handle, Status invalid, long nowMs) {
@@ -82,6 +88,28 @@ final class ScaledObjectState {
 
     void touch(long nowMs) {
         lastSeenMs = nowMs;
+    }
+
+    /** A call of {@code rpc} about this ScaledObject at {@code nowMs}. */
+    void called(String rpc, long nowMs) {
+        lastRpc = rpc;
+        if (IsActiveStream.RPC.equals(rpc)) {
+            streamed = true;
+        }
+        touch(nowMs);
+    }
+
+    String lastRpc() {
+        return lastRpc;
+    }
+
+    boolean streamed() {
+        return streamed;
+    }
+
+    /** What this ScaledObject's StreamIsActive streams pushed (shared by its streams). */
+    PushHistory pushes() {
+        return pushes;
     }
 
     long lastSeenMs() {

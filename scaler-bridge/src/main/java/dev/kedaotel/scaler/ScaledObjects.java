@@ -88,13 +88,13 @@ final class ScaledObjects {
      * Metadata that cannot be compiled gives an {@linkplain ScaledObjectState#invalid() invalid} state,
      * logged at warning level once, when it is made.
      */
-    ScaledObjectState resolve(ScaledObjectRef ref) {
+    ScaledObjectState resolve(String rpc, ScaledObjectRef ref) {
         ScaledObjectKey key = new ScaledObjectKey(ref.getNamespace(), ref.getName());
         Map<String, String> metadata = ref.getScalerMetadataMap();
         long now = config.time().wallMillis();
         ScaledObjectState state = states.get(key);
         if (state != null && ScalerMetadataSecrets.sameIgnoringSecrets(state.metadata(), metadata)) {
-            state.touch(now);
+            state.called(rpc, now);
             return state;
         }
         ScalerQuery query;
@@ -108,12 +108,13 @@ final class ScaledObjects {
         synchronized (this) {
             state = states.get(key);
             if (state != null && ScalerMetadataSecrets.sameIgnoringSecrets(state.metadata(), metadata)) {
-                state.touch(now);
+                state.called(rpc, now);
                 return state;
             }
             Map<String, String> shown = ScalerMetadataSecrets.redacted(metadata);
             ScaledObjectState fresh = invalid != null ? ScaledObjectState.invalid(key, shown, invalid, now)
                     : register(key, shown, query, now);
+            fresh.called(rpc, now);
             states.put(key, fresh);
             if (state != null) {
                 state.release();
@@ -201,7 +202,8 @@ final class ScaledObjects {
                     md.clampMin(), md.clampMax(), answer != null, value != null && !failed && value.found(),
                     value == null || failed ? Double.NaN : value.value(), value != null && !failed && value.active(),
                     failed ? value.error().getDescription() : null, answer == null ? 0 : answer.evaluatedAtMs(),
-                    state.lastSeenMs(), state.openStreams(), state.metadata()));
+                    state.lastSeenMs(), state.openStreams(), state.metadata(), state.lastRpc(), state.streamed(),
+                    state.pushes().snapshot(), state.pushes().total()));
         }
         out.sort(java.util.Comparator.comparing(ScaledObjectSnapshot::namespace).thenComparing(ScaledObjectSnapshot::name));
         return out;
@@ -218,6 +220,7 @@ final class ScaledObjects {
         return new ScaledObjectSnapshot(state.key().namespace(), state.key().name(),
                 state.metadata().get(ScalerMetadata.METRIC_QUERY), null, false, null, target, Double.NaN,
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false, Double.NaN, false,
-                state.invalid().getDescription(), 0, state.lastSeenMs(), state.openStreams(), state.metadata());
+                state.invalid().getDescription(), 0, state.lastSeenMs(), state.openStreams(), state.metadata(),
+                state.lastRpc(), state.streamed(), state.pushes().snapshot(), state.pushes().total());
     }
 }

@@ -86,4 +86,48 @@ class ScaledObjectSnapshotTest {
         assertTrue(s.error().contains("duplicate series"), s.error());
         assertEquals(e.getStatus().getDescription(), s.error(), "listed exactly as KEDA was told");
     }
+
+    @Test
+    void recordsTheTriggerTypeTheLastRpcAndWhatStreamIsActivePushedNewestFirst() throws Exception {
+        try (ScalerTestEnv env = ScalerTestEnv.start()) {
+            ScaledObjectRef polled = ref("ns", "polled", "metricQuery", "sum(queue{app=web})", "targetValue", "5");
+            ScaledObjectRef pushed = ref("ns", "pushed", "metricQuery", "sum(queue{app=web})", "targetValue", "5",
+                    "activationTargetValue", "2");
+            env.put(1_000, "queue", 1, "app", "web");
+            env.blocking().getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(polled).setMetricName("m").build());
+            StreamRecorder<ScaledObjectRef, dev.kedaotel.scaler.externalscaler.IsActiveResponse> stream = new StreamRecorder<>();
+            env.async().streamIsActive(pushed, stream);
+            assertFalse(stream.next().getResult(), "1 is not above the activation target 2");
+            Await.until("the stream to subscribe", () -> env.service.openIsActiveStreams() == 1);
+            env.put(1_000, "queue", 3, "app", "web");
+            assertTrue(stream.next().getResult());
+
+            List<ScaledObjectSnapshot> all = env.service.scaledObjects();
+            ScaledObjectSnapshot p = all.get(1);
+            ScaledObjectSnapshot q = all.get(0);
+            assertEquals("polled", q.name());
+            assertEquals("external", q.triggerType());
+            assertEquals("GetMetrics", q.lastRpc());
+            assertTrue(q.pushes().isEmpty());
+            assertEquals("external-push", p.triggerType());
+            assertEquals("StreamIsActive", p.lastRpc());
+            assertEquals(List.of(new ScaledObjectSnapshot.Push(ScalerTestEnv.START_MS + 2_000, true, 3.0),
+                    new ScaledObjectSnapshot.Push(ScalerTestEnv.START_MS + 1_000, false, 1.0)), p.pushes(), "newest first");
+            assertEquals(2, p.pushCount());
+            stream.cancel();
+        }
+    }
+
+    @Test
+    void thePushHistoryKeepsTheLastTwentyNewestFirst() {
+        PushHistory h = new PushHistory();
+        for (int i = 1; i <= 25; i++) {
+            h.record(i * 1_000L, i % 2 == 0, i);
+        }
+        List<ScaledObjectSnapshot.Push> kept = h.snapshot();
+        assertEquals(PushHistory.CAPACITY, kept.size());
+        assertEquals(new ScaledObjectSnapshot.Push(25_000, false, 25), kept.get(0));
+        assertEquals(new ScaledObjectSnapshot.Push(6_000, true, 6), kept.get(19), "the five oldest were overwritten");
+        assertEquals(25, h.total());
+    }
 }

@@ -25,6 +25,9 @@ import dev.kedaotel.server.http.PrometheusApi;
 import dev.kedaotel.server.metrics.ScalerMetrics;
 import dev.kedaotel.server.metrics.SelfMetrics;
 import dev.kedaotel.server.tls.GrpcTls;
+import dev.kedaotel.server.ui.IngestRate;
+import dev.kedaotel.server.ui.UiPages;
+import dev.kedaotel.server.ui.UiSources;
 import dev.kedaotel.server.tls.ReloadingTls;
 import dev.kedaotel.server.tls.TlsFileException;
 import dev.kedaotel.server.tls.TlsFiles;
@@ -330,6 +333,13 @@ public final class KedaOtelScaler implements AutoCloseable {
         });
         OpsApi ops = new OpsApi(store, standing, scaler, readiness::report, version(), this::ports, config.retentionMs());
         ops.register(http);
+        // The status page's ingest rate: the receiver's stored-points counter sampled on the maintenance thread.
+        IngestRate ingestRate = new IngestRate();
+        maintenance.scheduleWithFixedDelay(() -> ingestRate.sample(time.wallMillis(), receiverStats.pointsStored()),
+                0, 1, TimeUnit.SECONDS);
+        new UiPages(new UiSources(scaler, standing, engine, store, receiverStats, ingestRate, readiness::report, time,
+                config.retentionMs(), config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, namespaceLabel, naming, version()))
+                .register(http, queries);
         bind(Setting.REST_API_PORT, () -> {
             http.start(bindAddress.getHostAddress(), config.get(Setting.REST_API_PORT), restTls);
             return http;

@@ -93,8 +93,9 @@ public final class Setting<T> {
             "Queries that wait for a free slot; beyond that the HTTP API answers 503 with Prometheus' error envelope and Retry-After.",
             raw -> (int) wholeNumber(raw, 100_000));
     public static final Setting<String> REST_API_BEARER_TOKEN_FILE = text("REST_API_BEARER_TOKEN_FILE",
-            "File of bearer tokens, one per non-empty line. When set, /api/v1/*, /memstore/* and /v1/metrics on REST_API_PORT"
-            + " need 'Authorization: Bearer <token>' (401 otherwise); /healthz, /readyz, /-/healthy, /-/ready, /info and / never do."
+            "File of bearer tokens, one per non-empty line. When set, /api/v1/*, /memstore/*, /v1/metrics and the pages /ui and"
+            + " /ui/explore on REST_API_PORT need 'Authorization: Bearer <token>' (401 otherwise); /healthz, /readyz, /-/healthy,"
+            + " /-/ready, /info and / (the text route list; a browser is redirected to /ui) never do."
             + " Re-read when it changes (looked at once a second at most): rotate by listing old and new token, then dropping the old."
             + " Missing, unreadable or empty at startup stops the service; later, the last good tokens are kept.");
     public static final Setting<Boolean> MEMSTORE_RESET_ENABLED = bool("MEMSTORE_RESET_ENABLED", "false",

@@ -118,7 +118,7 @@ class SecretsNeverLeaveTest {
 
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + app.httpPort();
-            for (String page : List.of("/", "/info", "/memstore/scaledobjects", "/memstore/names", "/memstore/data",
+            for (String page : List.of("/", "/ui", "/info", "/memstore/scaledobjects", "/memstore/names", "/memstore/data",
                     "/api/v1/labels", "/api/v1/label/__name__/values", "/api/v1/series?match%5B%5D=%7B__name__%3D~%22.%2B%22%7D",
                     "/healthz", "/readyz")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + page)).build(), HttpResponse.BodyHandlers.ofString());
@@ -129,6 +129,8 @@ class SecretsNeverLeaveTest {
             String redacted = "\"\\u003credacted\\u003e\""; // "<redacted>" as JSON text (Go's escaping, as Prometheus)
             assertTrue(scaledObjects.contains("\"tlsClientKey\":" + redacted) && scaledObjects.contains("\"apiToken\":" + redacted)
                     && scaledObjects.contains("\"scalerAddress\":\"keda-otel-scaler.keda.svc:4318\""), scaledObjects);
+            String statusPage = seen.stream().filter(s -> s.startsWith("/ui ")).findFirst().orElseThrow();
+            assertTrue(statusPage.contains("<code>tlsClientKey=&lt;redacted&gt;</code>"), "the status page shows the redacted map");
             seen.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } finally {

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>What is open, and why: {@code /healthz}, {@code /-/healthy}, {@code /readyz}, {@code /-/ready} are
  * probed by the kubelet, which cannot send a token and must not be able to lock the pod out by
- * misconfiguration; {@code /info} (version and ports) and {@code /} (the route list) show no data.
+ * misconfiguration; {@code /info} (version and ports) and {@code /} (the route list, or for a browser a redirect
+ * to {@code /ui}) show no data. The HTML pages {@code /ui} and {@code /ui/explore} show queries and namespaces,
+ * so they are not open.
  * Everything else — the Prometheus API {@code /api/v1/*}, kedify's {@code /memstore/*} (including
  * {@code /memstore/scaledobjects}), OTLP/HTTP {@code /v1/metrics}, and paths that match no route — needs
  * the token: the list is of what is open, so a route added later is protected unless someone decides

@@ -16,14 +16,14 @@ import dev.kedaotel.query.ast.SelectorScope;
  *
  * <p>Immutable and thread-safe.
  */
-final class NamespaceParameter {
-    static final String NAME = "namespace";
+public final class NamespaceParameter {
+    public static final String NAME = "namespace";
 
     /** The tenancy label, or "" when tenancy is off. */
     private final String label;
 
     /** @param label {@code SCALED_OBJECT_NAMESPACE_LABEL}: a valid label name, or "" for off */
-    NamespaceParameter(String label) {
+    public NamespaceParameter(String label) {
         if (!label.isEmpty()) {
             SelectorScope.checkLabelName(label);
         }
@@ -37,7 +37,7 @@ final class NamespaceParameter {
      * @throws IllegalArgumentException (Prometheus' "invalid parameter" wording) when the parameter is
      *     present but empty, which would otherwise select the series that have no namespace at all
      */
-    SelectorScope scope(HttpRequest r) {
+    public SelectorScope scope(HttpRequest r) {
         if (label.isEmpty()) {
             return null;
         }

@@ -131,7 +131,17 @@ public final class OpsApi {
         }
     }
 
+    /**
+     * {@code /}: a browser (its {@code Accept} prefers {@code text/html}) is redirected to the status page,
+     * which needs the bearer token when one is configured (the redirect shows nothing); curl, scripts and
+     * anything else get the plain-text route list, open as before.
+     */
     private void index(HttpRequest r) throws IOException {
+        if (prefersHtml(r.header("Accept"))) {
+            r.responseHeader("Location", "/ui");
+            HttpReplies.text(r, 303, "see /ui\n");
+            return;
+        }
         HttpReplies.text(r, 200, "keda-otel-scaler " + version + "\n\n"
                 + "GET|POST /api/v1/query, /api/v1/query_range, /api/v1/series, /api/v1/labels\n"
                 + "GET      /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo\n"
@@ -139,6 +149,41 @@ public final class OpsApi {
                 + "GET      /memstore/names, /memstore/data   kedify debug views\n"
                 + "GET      /memstore/scaledobjects           ScaledObjects KEDA asked about, compiled queries, last answers\n"
                 + "POST     /memstore/query, /memstore/reset      (reset: MEMSTORE_RESET_ENABLED, Content-Type: application/json)\n"
+                + "GET      /ui, /ui/explore                  status page and query explorer (HTML)\n"
                 + "GET      /healthz, /readyz, /info              never need a token (REST_API_BEARER_TOKEN_FILE)\n");
+    }
+
+    /**
+     * Whether an {@code Accept} header names {@code text/html} (or {@code application/xhtml+xml}) with a
+     * quality at least that of {@code text/plain} and of every wildcard: browsers send
+     * {@code text/html,…,*}{@code /*;q=0.8}; curl sends {@code *}{@code /*}, Java's client and most scripts none.
+     */
+    static boolean prefersHtml(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        double html = -1;
+        double other = 0;
+        for (String part : accept.split(",")) {
+            String[] pieces = part.trim().split(";");
+            String type = pieces[0].trim().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < pieces.length; i++) {
+                String p = pieces[i].trim();
+                if (p.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (type.equals("text/html") || type.equals("application/xhtml+xml")) {
+                html = Math.max(html, q);
+            } else if (type.equals("text/plain") || type.equals("text/*") || type.equals("*/*")) {
+                other = Math.max(other, q);
+            }
+        }
+        return html > 0 && html >= other;
     }
 }
