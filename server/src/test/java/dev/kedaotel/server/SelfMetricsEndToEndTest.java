@@ -294,7 +294,7 @@ class SelfMetricsEndToEndTest {
                 problems.add("in the README's self-metrics table but not served: " + n);
             }
         }
-        assertEquals(List.of(), problems, scrape);
+        assertEquals(List.of(), problems, "README.md's self-metrics table against the families of /metrics");
     }
 
     @Test
