@@ -19,8 +19,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 
 /**
  * The service's own metrics, served on the internal metrics port. Modules keep plain counters
@@ -59,9 +61,8 @@ public final class SelfMetrics implements AutoCloseable {
      */
     static final MeterFilter PROMTOOL_FILTER = new MeterFilter() {
         @Override
-        public io.micrometer.core.instrument.config.MeterFilterReply accept(Meter.Id id) {
-            return id.getName().equals("process.cpu.time") ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
-                    : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+        public MeterFilterReply accept(Meter.Id id) {
+            return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
         }
 
         @Override
@@ -73,7 +74,7 @@ public final class SelfMetrics implements AutoCloseable {
     public SelfMetrics() {
         registry.config().meterFilter(PROMTOOL_FILTER);
         // An info metric of the Prometheus client itself: Micrometer would strip a gauge's "_info" suffix.
-        io.prometheus.metrics.core.metrics.Info buildInfo = io.prometheus.metrics.core.metrics.Info.builder()
+        Info buildInfo = Info.builder()
                 .name(PREFIX + "build_info")
                 .help("A metric with a constant '1' value labeled by version and javaversion from which keda-otel-scaler was built")
                 .labelNames("version", "javaversion")
