@@ -20,6 +20,7 @@ module dev.kedaotel.server {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.core;
     requires io.opentelemetry.proto;
     requires com.google.protobuf;
 

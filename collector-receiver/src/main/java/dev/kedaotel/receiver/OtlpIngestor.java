@@ -32,7 +32,7 @@ public final class OtlpIngestor {
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
-     * @param time arrival time, used for points with a zero timestamp
+     * @param time arrival time, used for points with a zero timestamp; its monotonic clock times each Export
      */
     public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
                         TimeSource time) {
@@ -41,7 +41,7 @@ public final class OtlpIngestor {
 
     /**
      * @param sinks creates one sink per ingest thread (called on that thread's first request)
-     * @param time arrival time, used for points with a zero timestamp
+     * @param time arrival time, used for points with a zero timestamp; its monotonic clock times each Export
      * @param metadata where each metric family's type, help and unit are recorded; null to keep none
      */
     public OtlpIngestor(ReceiverConfig config, ReceiverStats stats, Supplier<? extends IngestSink> sinks,
@@ -98,11 +98,22 @@ public final class OtlpIngestor {
     }
 
     /**
-     * Validates and stores one request. On {@link MalformedOtlpException} nothing was stored.
+     * Validates and stores one request. On {@link MalformedOtlpException} nothing was stored. Its duration,
+     * malformed requests included, goes to the stats' {@link ReceiverStats.ExportTimer}.
      */
     public ExportResult export(byte[] request, int off, int len, ReceiverStats.Transport transport)
             throws MalformedOtlpException {
         Objects.checkFromIndexSize(off, len, request.length);
+        long started = time.monotonicNanos();
+        try {
+            return store(request, off, len, transport);
+        } finally {
+            stats.recordDuration(transport, time.monotonicNanos() - started);
+        }
+    }
+
+    private ExportResult store(byte[] request, int off, int len, ReceiverStats.Transport transport)
+            throws MalformedOtlpException {
         stats.recordRequest(transport);
         Worker w = workers.get();
         try {

@@ -12,9 +12,26 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Data points are counted as OTLP data points (a histogram point is one point, however many series
  * it writes).
+ *
+ * <p>Export durations are not kept here: they go to the {@link ExportTimer} given to the constructor (the
+ * server's histogram), measured by {@link OtlpIngestor} on its monotonic clock.
  */
 public final class ReceiverStats {
     public enum Transport { GRPC, HTTP }
+
+    /**
+     * Receives the duration of every Export the ingestor handled: validation, decoding, appending and the
+     * commit that makes the samples visible (not the network transfer nor reading the body). Called on the
+     * ingest thread: must be quick, thread-safe and must not allocate.
+     */
+    @FunctionalInterface
+    public interface ExportTimer {
+        ExportTimer NONE = (transport, nanos) -> { };
+
+        void record(Transport transport, long nanos);
+    }
+
+    private final ExportTimer exportTimer;
 
     private final LongAdder[] requests = adders(Transport.values().length);
     private final LongAdder pointsReceived = new LongAdder();
@@ -22,6 +39,15 @@ public final class ReceiverStats {
     private final LongAdder[] rejected = adders(RejectReason.COUNT);
     private final LongAdder malformedRequests = new LongAdder();
     private final LongAdder oversizedRequests = new LongAdder();
+
+    /** Stats whose Export durations are not recorded. */
+    public ReceiverStats() {
+        this(ExportTimer.NONE);
+    }
+
+    public ReceiverStats(ExportTimer exportTimer) {
+        this.exportTimer = exportTimer;
+    }
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -85,6 +111,10 @@ public final class ReceiverStats {
 
     void recordRequest(Transport transport) {
         requests[transport.ordinal()].increment();
+    }
+
+    void recordDuration(Transport transport, long nanos) {
+        exportTimer.record(transport, nanos);
     }
 
     void recordMalformed() {

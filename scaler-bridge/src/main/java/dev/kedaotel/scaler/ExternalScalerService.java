@@ -202,12 +202,15 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
         T get() throws StatusException;
     }
 
+    /** Runs a unary RPC and reports its duration (answered or failed) to the observer's latency histogram. */
     private <T> void unary(String rpc, ScaledObjectRef ref, StreamObserver<T> response, Reply<T> reply) {
+        long started = config.time().monotonicNanos();
         guarded(rpc, ref, response, () -> {
             T answer = reply.get();
             response.onNext(answer);
             response.onCompleted();
         });
+        observer.onDuration(rpc, config.time().monotonicNanos() - started);
     }
 
     /**

@@ -31,6 +31,13 @@ public interface ScalerObserver {
     default void onWarmingUp(String rpc) {
     }
 
+    /**
+     * A unary RPC (GetMetricSpec, GetMetrics, IsActive) was answered, successfully or not, {@code nanos} after
+     * it started, on the scaler's monotonic clock. Called on the gRPC thread: must not allocate.
+     */
+    default void onDuration(String rpc, long nanos) {
+    }
+
     /** An RPC failed with {@code code}, or a stream saw an evaluation error it kept going through. */
     default void onError(String rpc, Status.Code code) {
     }

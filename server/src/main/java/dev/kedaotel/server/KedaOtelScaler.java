@@ -240,7 +240,7 @@ public final class KedaOtelScaler implements AutoCloseable {
 
         selfMetrics = new SelfMetrics().bindJvm().bindStore(store).bindTls(tlsPorts);
 
-        ReceiverStats receiverStats = new ReceiverStats();
+        ReceiverStats receiverStats = new ReceiverStats(selfMetrics.latency());
         int maxMessage = config.get(Setting.OTLP_MAX_RECV_MSG_SIZE_BYTES);
         metadata = new MetricMetadataRegistry(config.retentionMs(), MetricMetadataRegistry.DEFAULT_MAX_ENTRIES);
         dev.kedaotel.model.OtlpTranslationStrategy naming = config.get(Setting.OTLP_TRANSLATION_STRATEGY);
@@ -273,7 +273,7 @@ public final class KedaOtelScaler implements AutoCloseable {
                 .translationStrategy(naming)
                 .warmUp(readiness.warmUp())
                 .time(time)
-                .build(), new ScalerMetrics(selfMetrics.registry()), maintenance);
+                .build(), new ScalerMetrics(selfMetrics.registry(), selfMetrics.latency()), maintenance);
         selfMetrics.bindScaler(scaler, standing).bindWarmUp(readiness.warmUp(), time);
 
         // grpc.health.v1.Health on both gRPC ports: "" and kedify's "liveness" / "readiness" names.
@@ -319,6 +319,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         String namespaceLabel = config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL);
         new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version(), namespaceLabel)
                 .metadata(metadata)
+                .observer(selfMetrics.latency())
                 .register(http, queries);
         new MemstoreApi(store, engine, time, config.retentionMs(), namespaceLabel, config.get(Setting.MEMSTORE_RESET_ENABLED))
                 .translationStrategy(naming)

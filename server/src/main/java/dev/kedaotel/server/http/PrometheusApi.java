@@ -37,6 +37,7 @@ import java.util.TreeSet;
 public final class PrometheusApi {
     /** Prometheus refuses range queries with more points than this per series. */
     static final long MAX_POINTS_PER_SERIES = 11_000;
+    private static final String BAD_DATA = "bad_data";
 
     private final QueryEngine engine;
     private final TimeSeriesStore store;
@@ -44,6 +45,8 @@ public final class PrometheusApi {
     private final long defaultTimeoutMs;
     private final String version;
     private final NamespaceParameter namespaces;
+    /** Told the duration and outcome of each query (the self-metrics' histograms). */
+    private QueryObserver observer = QueryObserver.NONE;
     /** Null: /api/v1/metadata answers no families. */
     private MetricMetadataRegistry metadata;
 
@@ -69,11 +72,17 @@ public final class PrometheusApi {
         return this;
     }
 
+    /** Reports every query's duration and failure to {@code observer}; call before {@link #register}. */
+    public PrometheusApi observer(QueryObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
     /** @param lane where the routes run (the composition root's bounded query executor) */
     public void register(HttpApiServer http, HttpApiServer.Lane lane) {
         Set<String> getPost = Set.of("GET", "POST");
-        http.route("/api/v1/query", getPost, lane, this::query);
-        http.route("/api/v1/query_range", getPost, lane, this::queryRange);
+        http.route("/api/v1/query", getPost, lane, timed(QueryObserver.Endpoint.QUERY, this::query));
+        http.route("/api/v1/query_range", getPost, lane, timed(QueryObserver.Endpoint.QUERY_RANGE, this::queryRange));
         http.route("/api/v1/series", getPost, lane, this::series);
         http.route("/api/v1/labels", getPost, lane, this::labels);
         http.prefixRoute("/api/v1/label/", Set.of("GET"), lane, this::labelValues);
@@ -81,6 +90,29 @@ public final class PrometheusApi {
         http.route("/api/v1/query_exemplars", getPost, lane, r -> success(r, w -> w.beginArray().endArray()));
         http.route("/api/v1/format_query", getPost, lane, this::formatQuery);
         http.route("/api/v1/status/buildinfo", Set.of("GET"), lane, this::buildInfo);
+    }
+
+    /** A query endpoint's handler: answers the request and returns the errorType it failed with, or null. */
+    @FunctionalInterface
+    private interface QueryHandler {
+        String handle(HttpRequest r) throws IOException;
+    }
+
+    /**
+     * The handler, reporting each request's duration (on the monotonic clock, from the handler's start to the
+     * answer written) and errorType to the observer. An exception escaping the handler is reported as
+     * {@code internal} and rethrown for the HTTP server to answer.
+     */
+    private Route timed(QueryObserver.Endpoint endpoint, QueryHandler handler) {
+        return r -> {
+            long started = time.monotonicNanos();
+            String errorType = "internal";
+            try {
+                errorType = handler.handle(r);
+            } finally {
+                observer.onQuery(endpoint, time.monotonicNanos() - started, errorType);
+            }
+        };
     }
 
     private interface DataWriter {
@@ -103,17 +135,24 @@ public final class PrometheusApi {
         HttpReplies.json(r, 200, w.toString());
     }
 
-    private static void badData(HttpRequest r, String msg) throws IOException {
-        HttpReplies.promError(r, 400, "bad_data", msg);
+    /** Answers 400 bad_data; returns the errorType. */
+    private static String badData(HttpRequest r, String msg) throws IOException {
+        HttpReplies.promError(r, 400, BAD_DATA, msg);
+        return BAD_DATA;
     }
 
-    private static void queryError(HttpRequest r, PromQLException e) throws IOException {
+    /** Answers Prometheus' status and errorType for {@code e}; returns the errorType. */
+    private static String queryError(HttpRequest r, PromQLException e) throws IOException {
+        String type;
+        int status;
         switch (e.kind()) {
-            case BAD_DATA: HttpReplies.promError(r, 400, "bad_data", e.getMessage()); break;
-            case TIMEOUT: HttpReplies.promError(r, 503, "timeout", e.getMessage()); break;
-            case CANCELED: HttpReplies.promError(r, 499, "canceled", e.getMessage()); break;
-            default: HttpReplies.promError(r, 422, "execution", e.getMessage());
+            case BAD_DATA: type = BAD_DATA; status = 400; break;
+            case TIMEOUT: type = "timeout"; status = 503; break;
+            case CANCELED: type = "canceled"; status = 499; break;
+            default: type = "execution"; status = 422;
         }
+        HttpReplies.promError(r, status, type, e.getMessage());
+        return type;
     }
 
     private QueryOptions options(HttpRequest r) {
@@ -130,11 +169,10 @@ public final class PrometheusApi {
         return b.build();
     }
 
-    private void query(HttpRequest r) throws IOException {
+    private String query(HttpRequest r) throws IOException {
         String q = r.param("query");
         if (q == null || q.isEmpty()) {
-            badData(r, "invalid parameter \"query\": query must not be empty");
-            return;
+            return badData(r, "invalid parameter \"query\": query must not be empty");
         }
         long time;
         QueryOptions opts;
@@ -147,8 +185,7 @@ public final class PrometheusApi {
             opts = options(r);
             scope = namespaces.scope(r);
         } catch (IllegalArgumentException e) {
-            badData(r, e.getMessage());
-            return;
+            return badData(r, e.getMessage());
         }
         Expr expr;
         try {
@@ -156,18 +193,18 @@ public final class PrometheusApi {
         } catch (PromQLException e) {
             // Prometheus' instant-query handler reports a query that does not parse as an invalid
             // parameter (the range handler does not; see queryRange).
-            badData(r, "invalid parameter \"query\": " + e.getMessage());
-            return;
+            return badData(r, "invalid parameter \"query\": " + e.getMessage());
         }
         try {
             QueryResult res = engine.instant(expr, time, opts);
             writeResult(r, res, limit);
+            return null;
         } catch (PromQLException e) {
-            queryError(r, e);
+            return queryError(r, e);
         }
     }
 
-    private void queryRange(HttpRequest r) throws IOException {
+    private String queryRange(HttpRequest r) throws IOException {
         String q = r.param("query");
         long start;
         long end;
@@ -196,15 +233,15 @@ public final class PrometheusApi {
             opts = options(r);
             scope = namespaces.scope(r);
         } catch (IllegalArgumentException e) {
-            badData(r, e.getMessage());
-            return;
+            return badData(r, e.getMessage());
         }
         try {
             Expr expr = scoped(engine.parse(q), scope);
             QueryResult res = engine.range(expr, start, end, step, opts);
             writeResult(r, res, limit);
+            return null;
         } catch (PromQLException e) {
-            queryError(r, e);
+            return queryError(r, e);
         }
     }
 

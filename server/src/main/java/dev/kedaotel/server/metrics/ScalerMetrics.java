@@ -14,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-ScaledObject gauges (kedify's {@code keda_otel_scaler_metric_value_clamped}, plus an activity
  * gauge) and scaler error counters. A ScaledObject's gauges are removed when the scaler forgets it,
  * so {@code /metrics} never reports a value for something that no longer exists (kedify issue #84).
+ * Labels are snake_case ({@code scaled_object}, {@code metric_query}; kedify's camelCase names fail
+ * {@code promtool check metrics}). RPC durations go to {@link LatencyMetrics}.
  */
 public final class ScalerMetrics implements ScalerObserver {
     private final MeterRegistry registry;
+    private final LatencyMetrics latency;
     private final Map<String, Entry> byScaledObject = new ConcurrentHashMap<>();
 
     /** The latest value and activity of one ScaledObject, read by its gauges at scrape time. */
@@ -28,8 +31,14 @@ public final class ScalerMetrics implements ScalerObserver {
         String metricQuery;
     }
 
-    public ScalerMetrics(MeterRegistry registry) {
+    public ScalerMetrics(MeterRegistry registry, LatencyMetrics latency) {
         this.registry = registry;
+        this.latency = latency;
+    }
+
+    @Override
+    public void onDuration(String rpc, long nanos) {
+        latency.recordRpc(rpc, nanos);
     }
 
     @Override
@@ -54,9 +63,9 @@ public final class ScalerMetrics implements ScalerObserver {
         }
         Entry e = new Entry();
         e.metricQuery = metricQuery;
-        Tags tags = Tags.of("namespace", namespace, "scaledObject", scaledObject);
+        Tags tags = Tags.of("namespace", namespace, "scaled_object", scaledObject);
         e.valueGauge = Gauge.builder(SelfMetrics.PREFIX + "metric_value_clamped", e, x -> x.value)
-                .tags(tags.and("metricQuery", metricQuery))
+                .tags(tags.and("metric_query", metricQuery))
                 .description("Value last reported to KEDA for a ScaledObject, after clamps").register(registry);
         e.activeGauge = Gauge.builder(SelfMetrics.PREFIX + "scaled_object_active", e, x -> x.active)
                 .tags(tags).description("1 when the ScaledObject's trigger was last reported active").register(registry);

@@ -16,20 +16,34 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 
 /**
  * The service's own metrics, served on the internal metrics port. Modules keep plain counters
  * (LongAdders, store counts) and know nothing of Micrometer; this class binds them as function
- * counters and gauges read at scrape time, so the hot paths never touch a meter.
+ * counters and gauges read at scrape time, so the hot paths never touch a meter. The latency
+ * histograms are the exception: {@link LatencyMetrics}, recorded through the modules' observer
+ * interfaces into meters resolved up front.
+ *
+ * <p>The exposition passes {@code promtool check metrics} (a test runs it): counters end in {@code _total},
+ * units are spelled out, label names are snake_case, every family has help text; JVM meters whose
+ * Micrometer names break those rules are renamed or replaced ({@link #PROMTOOL_FILTER}), and the process
+ * metrics carry the standard Prometheus client names ({@link ProcessMetrics}). Families are listed in the
+ * README's self-metrics table (checked by a test).
  */
 public final class SelfMetrics implements AutoCloseable {
     public static final String PREFIX = "keda_otel_scaler_";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final LatencyMetrics latency = new LatencyMetrics(registry);
+    /** Held here: Micrometer's gauges keep only a weak reference to the object they read. */
+    private final ProcessMetrics process = new ProcessMetrics(java.nio.file.Path.of("/proc"));
     private JvmGcMetrics gcMetrics;
     private TimeSeriesStore store;
     /** Metric names that have a series_limit_rejections counter (at most 101: the store bounds them). */
@@ -39,6 +53,36 @@ public final class SelfMetrics implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Micrometer's processor binder names two meters against Prometheus' conventions: {@code process.cpu.time}
+     * becomes {@code process_cpu_time_ns_total} (an abbreviated unit; {@link ProcessMetrics} exports the standard
+     * {@code process_cpu_seconds_total} instead) and {@code system.cpu.count} ends in {@code _count}, reserved for
+     * histograms and summaries (it is Runtime.availableProcessors(): renamed {@code jvm_available_processors}).
+     */
+    static final MeterFilter PROMTOOL_FILTER = new MeterFilter() {
+        @Override
+        public MeterFilterReply accept(Meter.Id id) {
+            return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+        }
+
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("jvm.available.processors") : id;
+        }
+    };
+
+    public SelfMetrics() {
+        registry.config().meterFilter(PROMTOOL_FILTER);
+        // An info metric of the Prometheus client itself: Micrometer would strip a gauge's "_info" suffix.
+        Info buildInfo = Info.builder()
+                .name(PREFIX + "build_info")
+                .help("A metric with a constant '1' value labeled by version and javaversion from which keda-otel-scaler was built")
+                .labelNames("version", "javaversion")
+                .register(registry.getPrometheusRegistry());
+        buildInfo.addLabelValues(dev.kedaotel.server.KedaOtelScaler.version(), System.getProperty("java.version"));
+    }
+
+    /** JVM memory, GC, threads, classes, processors, and the process metrics from /proc (Linux). */
     public SelfMetrics bindJvm() {
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
@@ -46,8 +90,14 @@ public final class SelfMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        // Not Micrometer's UptimeMetrics: ProcessMetrics has process_start_time_seconds (uptime is time() minus it).
+        process.bindTo(registry);
         return this;
+    }
+
+    /** The latency histograms; the composition root hands them to the receiver, the scaler and the HTTP API. */
+    public LatencyMetrics latency() {
+        return latency;
     }
 
     public SelfMetrics bindStore(TimeSeriesStore store) {
@@ -67,7 +117,7 @@ public final class SelfMetrics implements AutoCloseable {
         this.store = store;
         Gauge.builder(PREFIX + "active_series", store, TimeSeriesStore::seriesCount)
                 .description("Series with a sample inside the retention window").register(registry);
-        Gauge.builder(PREFIX + "ring_bytes_reserved", store, TimeSeriesStore::ringBytesReserved)
+        Gauge.builder(PREFIX + "ring_reserved", store, TimeSeriesStore::ringBytesReserved)
                 .baseUnit("bytes").description("Off-heap memory reserved for sample rings").register(registry);
         FunctionCounter.builder(PREFIX + "points_out_of_order_stored", store, TimeSeriesStore::outOfOrderAppended)
                 .description("Samples stored although older than their series' newest (within METRIC_STORE_OUT_OF_ORDER_WINDOW_SECONDS; also in points_stored)")
