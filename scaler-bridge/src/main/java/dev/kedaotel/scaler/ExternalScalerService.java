@@ -206,11 +206,17 @@ public final class ExternalScalerService extends ExternalScalerGrpc.ExternalScal
     private <T> void unary(String rpc, ScaledObjectRef ref, StreamObserver<T> response, Reply<T> reply) {
         long started = config.time().monotonicNanos();
         guarded(rpc, ref, response, () -> {
-            T answer = reply.get();
+            T answer;
+            try {
+                answer = reply.get();
+            } finally {
+                // Measured before the answer (or the failure) leaves: once it has, the caller may act at once,
+                // and what is timed is this server's work, not the client's reaction.
+                observer.onDuration(rpc, config.time().monotonicNanos() - started);
+            }
             response.onNext(answer);
             response.onCompleted();
         });
-        observer.onDuration(rpc, config.time().monotonicNanos() - started);
     }
 
     /**
