@@ -8,7 +8,9 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -61,6 +63,28 @@ public final class Logging {
                 default: throw new IllegalArgumentException("must be text or json (kedify's --zap-encoder: console or json)");
             }
         }
+
+        /**
+         * The format {@code LOG_FORMAT}, {@code --log-format} or {@code --zap-encoder} ask for, read leniently
+         * (text when none parses): for the one line {@link Main} writes when the configuration is invalid.
+         */
+        static Format requested(String[] args, Map<String, String> env) {
+            String raw = env.getOrDefault(Setting.LOG_FORMAT.env(), "");
+            for (int i = 0; i < args.length; i++) {
+                for (String flag : List.of(Setting.LOG_FORMAT.flag(), "--zap-encoder")) {
+                    if (args[i].startsWith(flag + "=")) {
+                        raw = args[i].substring(flag.length() + 1);
+                    } else if (args[i].equals(flag) && i + 1 < args.length) {
+                        raw = args[i + 1];
+                    }
+                }
+            }
+            try {
+                return parse(raw.trim());
+            } catch (IllegalArgumentException unreadable) {
+                return TEXT;
+            }
+        }
     }
 
     public static void configure(Level level, Format format) {
@@ -68,7 +92,7 @@ public final class Logging {
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
-        formatter = format == Format.JSON ? new JsonLineFormatter() : new OneLineFormatter();
+        useFormat(format);
         ConsoleHandler h = new ConsoleHandler();
         h.setLevel(level);
         h.setFormatter(formatter);
@@ -80,6 +104,11 @@ public final class Logging {
         if (level.intValue() < Level.INFO.intValue()) {
             GRPC.setLevel(Level.INFO);
         }
+    }
+
+    /** Sets the format {@link #direct} writes in (and the next {@link #configure} installs). */
+    static void useFormat(Format format) {
+        formatter = format == Format.JSON ? new JsonLineFormatter() : new OneLineFormatter();
     }
 
     /**

@@ -28,7 +28,9 @@ public final class Main {
         try {
             config = Config.load(args, System.getenv());
         } catch (Config.ConfigException e) {
-            System.err.println("keda-otel-scaler: " + e.getMessage());
+            // In the format asked for, if that much can be read: a crash-looping pod's last line must reach the pipeline.
+            Logging.useFormat(Logging.Format.requested(args, System.getenv()));
+            Logging.direct(java.util.logging.Level.SEVERE, "keda-otel-scaler: " + e.getMessage());
             System.exit(2);
             return;
         }

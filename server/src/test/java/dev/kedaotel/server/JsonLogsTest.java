@@ -44,6 +44,26 @@ class JsonLogsTest {
         checkJsonLogs(tmp, Map.of(), "--zap-encoder=json", "--zap-log-level=info");
     }
 
+    /** A setting that stops startup is reported in JSON too: a crash-looping pod's last line must reach the pipeline. */
+    @Test
+    void anInvalidSettingIsReportedAsOneJsonLine(@TempDir Path tmp) throws Exception {
+        for (List<String> how : List.of(List.of("LOG_FORMAT=json"), List.of("--zap-encoder", "json"))) {
+            Path log = tmp.resolve("bad-" + how.size() + ".log");
+            Map<String, String> env = how.size() == 1 ? Map.of("LOG_FORMAT", "json") : Map.of();
+            List<String> args = new ArrayList<>(how.size() == 1 ? List.of() : how);
+            args.add("--metric-store-retention-seconds=soon");
+            try (ServerProcess server = ServerProcess.start(log, List.of(), env, args.toArray(new String[0]))) {
+                assertTrue(server.process.waitFor(20, TimeUnit.SECONDS), "a bad setting stops startup");
+                assertEquals(2, server.process.exitValue(), server.output());
+                List<Map<String, Object>> lines = parse(server.output());
+                assertEquals(1, lines.size(), how + ": " + server.output());
+                assertEquals("error", lines.get(0).get("level"));
+                assertEquals("keda-otel-scaler: METRIC_STORE_RETENTION_SECONDS must be a whole number, got 'soon'",
+                        lines.get(0).get("message"));
+            }
+        }
+    }
+
     private static void checkJsonLogs(Path tmp, Map<String, String> env, String... extraArgs) throws Exception {
         Path dataDir = Files.createDirectory(tmp.resolve("data"));
         Files.writeString(dataDir.resolve("MANIFEST"), "this is not a manifest\n"); // what a half-written disk leaves
@@ -75,6 +95,7 @@ class JsonLogsTest {
             assertTrue(server.process.waitFor(20, TimeUnit.SECONDS), "did not stop within 20 s of SIGTERM");
             lines = parse(server.output());
         }
+        assertTrue(lines.size() >= 5, "too few lines: " + lines);
 
         Map<String, Object> banner = find(lines, "the banner", l -> l.get("message").toString().startsWith("keda-otel-scaler "));
         assertEquals("info", banner.get("level"));
@@ -124,7 +145,6 @@ class JsonLogsTest {
             assertTrue(Set.of("debug", "info", "warn", "error").contains(line.get("level")), "zap's level names: " + lines[i]);
             objects.add(line);
         }
-        assertTrue(objects.size() >= 5, "too few lines: " + output);
         return objects;
     }
 
