@@ -237,6 +237,32 @@ class PrometheusConformanceTest {
         assertTrue(diffs.isEmpty(), String.join("\n", diffs));
     }
 
+    /**
+     * The endpoints Grafana's alerting and rule pages call, answered as Prometheus does with nothing configured
+     * (no rules, alerts or scrape targets); {@code /api/v1/status/config} only in shape, since its YAML is each
+     * side's own configuration.
+     */
+    @Test
+    void unconfiguredRulesAlertsTargetsAndConfigAgree() throws Exception {
+        List<List<String>> calls = List.of(List.of("/api/v1/rules"), List.of("/api/v1/rules", "type", "alert"),
+                List.of("/api/v1/rules", "type", "RECORD"), List.of("/api/v1/rules", "type", "nonsense"),
+                List.of("/api/v1/alerts"), List.of("/api/v1/targets"));
+        List<String> diffs = new ArrayList<>();
+        for (List<String> c : calls) {
+            ApiClient.Reply p = promApi.call(c.get(0), false, c.subList(1, c.size()));
+            ApiClient.Reply o = ourApi.call(c.get(0), false, c.subList(1, c.size()));
+            if (p.status() != o.status() || !p.json().equals(o.json())) {
+                diffs.add(c + ": Prometheus " + p.status() + " " + p.body() + "\n   we " + o.status() + " " + o.body());
+            }
+        }
+        assertTrue(diffs.isEmpty(), String.join("\n", diffs));
+        ApiClient.Reply p = promApi.call("/api/v1/status/config", false, List.of());
+        ApiClient.Reply o = ourApi.call("/api/v1/status/config", false, List.of());
+        assertEquals(p.status(), o.status(), o.body());
+        assertEquals(((Map<?, ?>) p.data()).keySet(), ((Map<?, ?>) o.data()).keySet(), o.body());
+        assertTrue(((Map<?, ?>) o.data()).get("yaml") instanceof String, o.body());
+    }
+
     /** Series lists are compared as sets of label maps; everything else as is. */
     @SuppressWarnings("unchecked")
     private static Object normalise(Object data) {

@@ -170,6 +170,7 @@ class DefaultRenderingTest {
         expected.put("MEMSTORE_RESET_ENABLED", "false");
         expected.put("OTLP_CERTIFICATE_RELOAD_INTERVAL", "5m");
         expected.put("LOG_LEVEL", "info");
+        expected.put("LOG_FORMAT", "text");
         expected.put("NO_COLOR", "false");
         expected.put("NO_BANNER", "false");
         expected.put("DEMO", "false");

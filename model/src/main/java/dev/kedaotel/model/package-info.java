@@ -10,6 +10,7 @@
  *   <li>{@link dev.kedaotel.model.GoFloats}, {@link dev.kedaotel.model.Durations},
  *       {@link dev.kedaotel.model.GoJson}, {@link dev.kedaotel.model.GoStrings}: number, duration, JSON
  *       and quoted-string text exactly as Go and Prometheus read and write it;</li>
+ *   <li>{@link dev.kedaotel.model.LogField}: a named value a log line carries as a structured field;</li>
  *   <li>{@link dev.kedaotel.model.TimeSource}, {@link dev.kedaotel.model.ManualTimeSource}: the clocks,
  *       handed to every component by the composition root.</li>
  * </ul>

@@ -1,5 +1,6 @@
 package dev.kedaotel.scaler;
 
+import dev.kedaotel.model.LogField;
 import dev.kedaotel.scaler.externalscaler.ScaledObjectRef;
 import dev.kedaotel.query.standing.StandingQueries;
 import io.grpc.Status;
@@ -18,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * "the metadata changed" means a non-secret key changed ({@link ScalerMetadataSecrets#sameIgnoringSecrets}):
  * secret values (KEDA's TLS client key, passwords) never outlive the RPC that carried them, and a
  * rotated client certificate does not replace the ScaledObject's standing query.
+ *
+ * <p>A ScaledObject appearing (KEDA's first call about it) and being forgotten (idle sweep) are logged at
+ * info level, once each, with its namespace and name as {@link LogField}s (JSON logs show them as keys).
  *
  * <p>Concurrency: lookups are lock-free reads of a {@link ConcurrentHashMap}; creating or replacing a
  * state (new ScaledObject, edited metadata) and the idle sweep are serialised on this object so a
@@ -118,6 +122,9 @@ final class ScaledObjects {
             states.put(key, fresh);
             if (state != null) {
                 state.release();
+            } else {
+                LOG.log(Level.INFO, "ScaledObject {0}/{1} appeared (first call from KEDA)",
+                        LogField.of("namespace", key.namespace()), LogField.of("name", key.name()));
             }
             report(fresh);
             return fresh;
@@ -166,6 +173,9 @@ final class ScaledObjects {
                     && states.remove(state.key(), state)) {
                 state.release();
                 observer.onRemoved(state.key().namespace(), state.key().name());
+                LOG.log(Level.INFO, "ScaledObject {0}/{1} forgotten: no call from KEDA and no open stream for {2} s",
+                        LogField.of("namespace", state.key().namespace()), LogField.of("name", state.key().name()),
+                        String.valueOf((now - state.lastSeenMs()) / 1000));
                 removed++;
             }
         }

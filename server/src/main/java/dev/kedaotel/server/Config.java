@@ -41,8 +41,9 @@ public final class Config {
 
     /**
      * @param args command-line arguments ({@code --name=value}, {@code --name value}, or a bare boolean
-     *             {@code --demo}); kedify's controller-runtime flags {@code --zap-log-level} and
-     *             {@code --zap-stacktrace-level} are accepted
+     *             {@code --demo}); kedify's controller-runtime flags are accepted: {@code --zap-log-level}
+     *             sets LOG_LEVEL, {@code --zap-encoder} LOG_FORMAT, and {@code --zap-stacktrace-level},
+     *             {@code --zap-time-encoding} and {@code --zap-devel} have nothing to configure
      * @param env  the environment
      */
     public static Config load(String[] args, Map<String, String> env) {
@@ -70,7 +71,11 @@ public final class Config {
                 v.put(Setting.LOG_LEVEL, value != null ? value : nextValue(args, ++i, name));
                 continue;
             }
-            if (name.equals("--zap-stacktrace-level") || name.equals("--zap-encoder") || name.equals("--zap-devel")) {
+            if (name.equals("--zap-encoder")) {
+                v.put(Setting.LOG_FORMAT, value != null ? value : nextValue(args, ++i, name));
+                continue;
+            }
+            if (name.equals("--zap-stacktrace-level") || name.equals("--zap-time-encoding") || name.equals("--zap-devel")) {
                 if (value == null && !name.equals("--zap-devel") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
                     i++;
                 }
@@ -192,6 +197,11 @@ public final class Config {
         return get(Setting.LOG_LEVEL);
     }
 
+    /** LOG_FORMAT (or kedify's --zap-encoder). */
+    public Logging.Format logFormat() {
+        return get(Setting.LOG_FORMAT);
+    }
+
     public long retentionMs() {
         return get(Setting.METRIC_STORE_RETENTION_SECONDS) * 1000L;
     }
@@ -232,7 +242,9 @@ public final class Config {
             sb.append("      ").append(s.help()).append('\n');
             sb.append("      default: ").append(s.defaultValue().isEmpty() ? "(unset)" : s.defaultValue()).append("\n");
         }
-        sb.append("\n  --zap-log-level=LEVEL, --zap-stacktrace-level=LEVEL   accepted for kedify/otel-add-on chart compatibility\n");
+        sb.append("\n  --zap-log-level=LEVEL, --zap-encoder=console|json     kedify/otel-add-on's flags: LOG_LEVEL, LOG_FORMAT\n");
+        sb.append("  --zap-stacktrace-level, --zap-time-encoding, --zap-devel   accepted for kedify compatibility, no effect\n");
+        sb.append("  --version                                              print the version and exit\n");
         sb.append("  --help                                                 this text\n");
         return sb.toString();
     }

@@ -4,7 +4,10 @@ import dev.kedaotel.server.demo.Demo;
 
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar keda-otel-scaler.jar [--flag=value ...]}: start, serve until SIGTERM/SIGINT, stop gracefully. */
+/**
+ * {@code java -jar keda-otel-scaler.jar [--flag=value ...]}: start, serve until SIGTERM/SIGINT, stop gracefully.
+ * {@code --help} and {@code --version} print and exit 0 before anything is configured or started.
+ */
 public final class Main {
     private Main() {
     }
@@ -16,31 +19,42 @@ public final class Main {
                 System.out.print(Config.helpText());
                 return;
             }
+            if (a.equals("--version")) {
+                System.out.println("keda-otel-scaler " + KedaOtelScaler.version());
+                return;
+            }
         }
         Config config;
         try {
             config = Config.load(args, System.getenv());
         } catch (Config.ConfigException e) {
-            System.err.println("keda-otel-scaler: " + e.getMessage());
+            // In the format asked for, if that much can be read: a crash-looping pod's last line must reach the pipeline.
+            Logging.useFormat(Logging.Format.requested(args, System.getenv()));
+            Logging.direct(java.util.logging.Level.SEVERE, "keda-otel-scaler: " + e.getMessage());
             System.exit(2);
             return;
         }
         // Plain `java -jar` becomes the launcher's JVM (same PID) before anything starts; see TunedJvm.
         TunedJvm.reexecIfUntuned(args);
-        Logging.configure(config.logLevel());
+        Logging.configure(config.logLevel(), config.logFormat());
         if (!config.get(Setting.NO_BANNER)) {
-            System.out.println("keda-otel-scaler " + KedaOtelScaler.version() + " — KEDA external scaler fed by OpenTelemetry metrics (--help for settings)");
+            String banner = "keda-otel-scaler " + KedaOtelScaler.version() + " — KEDA external scaler fed by OpenTelemetry metrics (--help for settings)";
+            if (config.logFormat() == Logging.Format.JSON) {
+                Logging.direct(java.util.logging.Level.INFO, banner); // a log pipeline reads stdout too: keep every line JSON
+            } else {
+                System.out.println(banner);
+            }
         }
         KedaOtelScaler app;
         try {
             app = KedaOtelScaler.start(config);
         } catch (java.io.IOException e) {
-            System.err.println("keda-otel-scaler: cannot start: " + e.getMessage());
+            Logging.direct(java.util.logging.Level.SEVERE, "keda-otel-scaler: cannot start: " + e.getMessage());
             System.exit(1);
             return;
         } catch (Config.ConfigException e) {
             // Settings that parse but name unusable files or addresses (e.g. an expired TLS certificate).
-            System.err.println("keda-otel-scaler: cannot start: " + e.getMessage());
+            Logging.direct(java.util.logging.Level.SEVERE, "keda-otel-scaler: cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -54,7 +68,7 @@ public final class Main {
         final Demo runningDemo = demo;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // java.util.logging resets its handlers in its own shutdown hook, so say this directly.
-            System.err.println("keda-otel-scaler: shutting down (in-flight requests get up to 5 s)");
+            Logging.direct(java.util.logging.Level.INFO, "keda-otel-scaler: shutting down (in-flight requests get up to 5 s)");
             if (runningDemo != null) {
                 runningDemo.close();
             }

@@ -197,6 +197,10 @@ public final class Setting<T> {
             "PEM CA certificate(s); when set, scrapers and probes of the self-metrics port must present a client certificate signed by one of them.");
     public static final Setting<java.util.logging.Level> LOG_LEVEL = new Setting<>("LOG_LEVEL", "info",
             "debug, info, warn or error. kedify's --zap-log-level flag sets it too.", Setting::logLevel);
+    public static final Setting<Logging.Format> LOG_FORMAT = new Setting<>("LOG_FORMAT", "text",
+            "text (one line per record, stack traces on the lines after) or json (one JSON object per line with time, level,"
+                    + " logger, message, thread and fields; stack traces inside the line). kedify's --zap-encoder=console|json sets it too.",
+            Logging.Format::parse);
     public static final Setting<Boolean> NO_COLOR = bool("NO_COLOR", "false",
             "Accepted for compatibility; logs are never coloured.");
     public static final Setting<Boolean> NO_BANNER = bool("NO_BANNER", "false",
@@ -398,7 +402,12 @@ public final class Setting<T> {
             case "info": return java.util.logging.Level.INFO;
             case "warn": case "warning": return java.util.logging.Level.WARNING;
             case "error": case "panic": case "fatal": case "dpanic": return java.util.logging.Level.SEVERE;
-            default: throw new IllegalArgumentException("must be one of debug, info, warn, error");
+            default:
+                // controller-runtime's --zap-log-level also takes an integer > 0: ever more verbose debug levels.
+                if (raw.matches("[1-9][0-9]{0,8}")) {
+                    return java.util.logging.Level.FINE;
+                }
+                throw new IllegalArgumentException("must be one of debug, info, warn, error");
         }
     }
 

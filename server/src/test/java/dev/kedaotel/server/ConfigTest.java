@@ -59,6 +59,19 @@ class ConfigTest {
     }
 
     @Test
+    void logFormatFromTheVariableOrKedifysZapFlags() {
+        assertEquals(Logging.Format.TEXT, Config.defaults().logFormat());
+        assertEquals(Logging.Format.JSON, load(Map.of("LOG_FORMAT", "json")).logFormat());
+        assertEquals(Logging.Format.JSON, load(Map.of(), "--zap-encoder=json").logFormat());
+        assertEquals(Logging.Format.JSON, load(Map.of(), "--zap-encoder", "json", "--zap-time-encoding", "rfc3339").logFormat());
+        assertEquals(Logging.Format.TEXT, load(Map.of("LOG_FORMAT", "json"), "--zap-encoder=console").logFormat());
+        // controller-runtime's verbosity integers are debug levels
+        assertEquals(java.util.logging.Level.FINE, load(Map.of(), "--zap-log-level=2", "--zap-devel").logLevel());
+        assertMessage("LOG_FORMAT", () -> load(Map.of("LOG_FORMAT", "yaml")));
+        assertMessage("LOG_FORMAT", () -> load(Map.of(), "--zap-encoder=logfmt"));
+    }
+
+    @Test
     void badValuesNameTheSetting() {
         assertMessage("OTLP_RECEIVER_PORT", () -> load(Map.of("OTLP_RECEIVER_PORT", "http")));
         assertMessage("REST_API_PORT", () -> load(Map.of(), "--rest-api-port=70000"));

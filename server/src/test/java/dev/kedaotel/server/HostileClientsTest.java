@@ -128,6 +128,103 @@ class HostileClientsTest {
         assertServing();
     }
 
+    /**
+     * Dashboards and KEDA give up on answers all the time (a closed browser tab, a deadline); that must not
+     * fill the log with warnings and stack traces. HTTP hang-ups surface as Jetty's EofException on the
+     * answer's write (logged once at debug by HttpRequest); a gRPC call cancelled or past its deadline
+     * surfaces nowhere above debug.
+     */
+    @Test
+    void clientsHangingUpMidAnswerAreLoggedAtDebugNotAsWarnings() throws Exception {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Logger ours = java.util.logging.Logger.getLogger("dev.kedaotel");
+        List<java.util.logging.LogRecord> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler recorder = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                seen.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        recorder.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Level oursWas = ours.getLevel();
+        root.addHandler(recorder);
+        ours.setLevel(java.util.logging.Level.FINE);
+        try {
+            // HTTP: a large query_range answer, the connection reset after its first bytes.
+            String big = "/api/v1/query_range?query=load&start=" + (NOW_MS / 1000 - 3600) + "&end=" + NOW_MS / 1000 + "&step=1";
+            for (int i = 0; i < 5; i++) {
+                try (Socket s = new Socket("127.0.0.1", server.app.httpPort())) {
+                    s.getOutputStream().write(("GET " + big + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readNBytes(1024);
+                    s.setSoLinger(true, 0); // RST, not FIN: the server's next write fails at once
+                }
+            }
+            // gRPC: KEDA calls and OTLP exports whose client gives up before the answer.
+            ScaledObjectRef ref = ScaledObjectRef.newBuilder().setNamespace("ns").setName("impatient")
+                    .putScalerMetadata("metricQuery", "count(load)").putScalerMetadata("targetValue", "10").build();
+            for (int i = 0; i < 20; i++) {
+                try {
+                    server.scaler().withDeadlineAfter(1, TimeUnit.MILLISECONDS)
+                            .getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).setMetricName("m").build());
+                } catch (io.grpc.StatusRuntimeException expected) {
+                    // DEADLINE_EXCEEDED on the client; the server sees the call cancelled
+                }
+            }
+            java.util.concurrent.CountDownLatch firstPush = new java.util.concurrent.CountDownLatch(1);
+            io.grpc.Context.CancellableContext stream = io.grpc.Context.current().withCancellation();
+            stream.run(() -> server.scalerAsync().streamIsActive(ref, new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(dev.kedaotel.scaler.externalscaler.IsActiveResponse value) {
+                    firstPush.countDown();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            }));
+            assertTrue(firstPush.await(30, TimeUnit.SECONDS), "StreamIsActive sends its first answer on open");
+            stream.cancel(null);
+            // The hang-ups are noticed on Jetty's threads: wait (bounded) until all five were.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && hangUps(seen) < 5) {
+                Thread.sleep(20);
+            }
+        } finally {
+            root.removeHandler(recorder);
+            ours.setLevel(oursWas);
+        }
+        List<String> warnings = new ArrayList<>();
+        synchronized (seen) {
+            for (java.util.logging.LogRecord r : seen) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r.getLoggerName() + ": " + r.getMessage() + " " + r.getThrown());
+                }
+            }
+        }
+        assertEquals(List.of(), warnings, "a client hanging up is routine, not a warning");
+        assertEquals(5, hangUps(seen), "each HTTP hang-up is logged once, at debug");
+        assertServing();
+    }
+
+    private static int hangUps(List<java.util.logging.LogRecord> seen) {
+        synchronized (seen) {
+            return (int) seen.stream().filter(r -> r.getLevel() == java.util.logging.Level.FINE
+                    && r.getMessage().contains("/api/v1/query_range") && r.getMessage().contains("the client went away")).count();
+        }
+    }
+
     @Test
     void oversizedAndMalformedRequestsGetClearErrors() throws Exception {
         // A raw socket, as curl does it: the 414 is readable even though the server stops reading the request.

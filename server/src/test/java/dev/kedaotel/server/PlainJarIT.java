@@ -60,6 +60,17 @@ class PlainJarIT {
         }
     }
 
+    /** The jar's manifest gives {@code --version} the project version (the class path gives "dev"). */
+    @Test
+    void versionNamesTheBuiltVersion() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+                "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("keda-otel-scaler \\d+\\.\\d+\\.\\d+\\S*\n"), out);
+    }
+
     @Test
     void aMemoryFlagOfTheUsersKeepsTheirJvm() throws Exception {
         Path log = Files.createTempFile("kos-plain-jar-xmx", ".log");

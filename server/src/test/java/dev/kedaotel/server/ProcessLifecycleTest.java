@@ -87,6 +87,22 @@ class ProcessLifecycleTest {
         }
     }
 
+    /** {@code --version} prints the name and version and exits 0, whatever else is on the command line. */
+    @Test
+    void versionPrintsItAndExits() throws Exception {
+        Path log = Files.createTempFile("kos-version", ".log");
+        Process p = launch(log, "--rest-api-port=not-a-port", "--version");
+        try {
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertEquals("keda-otel-scaler " + KedaOtelScaler.version() + "\n", out);
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
     /**
      * Out of memory with a plain JVM (no -XX:+ExitOnOutOfMemoryError): large exports into a 48 MiB heap.
      * The process must never be left half-alive: either it has exited with code 3 saying why, or it

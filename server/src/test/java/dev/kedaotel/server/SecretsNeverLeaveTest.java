@@ -83,7 +83,7 @@ class SecretsNeverLeaveTest {
         capture.setLevel(Level.ALL);
         // The most verbose setting there is (LOG_LEVEL=debug is FINE); Logging keeps gRPC's and Jetty's own
         // internals where the service always keeps them.
-        Logging.configure(Level.ALL);
+        Logging.configure(Level.ALL, Logging.Format.TEXT);
         root.addHandler(capture);
         List<String> seen = new ArrayList<>();
         ManualTimeSource time = new ManualTimeSource(System.currentTimeMillis());

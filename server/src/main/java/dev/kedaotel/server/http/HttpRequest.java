@@ -28,6 +28,7 @@ import java.util.Map;
  * before the route runs).
  */
 public final class HttpRequest {
+    private static final System.Logger LOG = System.getLogger(HttpRequest.class.getName());
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -122,7 +123,17 @@ public final class HttpRequest {
         }
         boolean head = "HEAD".equals(method());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, head ? 0 : body.length);
-        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+        // Nested keeps the exchange callback's invocation type, so Jetty completes the exchange as before.
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), new Callback.Nested(callback) {
+            @Override
+            public void failed(Throwable failure) {
+                // Almost always the client hanging up before the answer was sent (EofException, broken pipe,
+                // reset, HTTP/2 RST_STREAM): routine for a service polled by dashboards, so debug, never a warning.
+                LOG.log(System.Logger.Level.DEBUG, () -> "HTTP " + method() + " " + path() + ": the answer (" + status
+                        + ") was not delivered, the client went away: " + failure);
+                super.failed(failure);
+            }
+        });
     }
 
     boolean replied() {

@@ -90,6 +90,32 @@ public final class PrometheusApi {
         http.route("/api/v1/query_exemplars", getPost, lane, r -> success(r, w -> w.beginArray().endArray()));
         http.route("/api/v1/format_query", getPost, lane, this::formatQuery);
         http.route("/api/v1/status/buildinfo", Set.of("GET"), lane, this::buildInfo);
+        // What Prometheus answers with nothing configured: Grafana's alerting and rule pages call these.
+        http.route("/api/v1/rules", Set.of("GET"), lane, PrometheusApi::rules);
+        http.route("/api/v1/alerts", Set.of("GET"), lane, r -> success(r, w -> w.beginObject().name("alerts").beginArray().endArray().endObject()));
+        http.route("/api/v1/targets", Set.of("GET"), lane, r -> success(r, w -> w.beginObject()
+                .name("activeTargets").beginArray().endArray().name("droppedTargets").beginArray().endArray().endObject()));
+        http.route("/api/v1/status/config", Set.of("GET"), lane, r -> success(r, w -> w.beginObject().name("yaml").value(CONFIG_YAML).endObject()));
+    }
+
+    /**
+     * {@code /api/v1/status/config}: Prometheus shows its effective configuration. There is none here (no
+     * scraping, rules or alerting; settings are environment variables), so: a comment saying so, then the
+     * {@code global} block Prometheus 2.42 shows for an empty configuration file — valid YAML for tools that
+     * parse it, and nothing they could mistake for scrape jobs.
+     */
+    static final String CONFIG_YAML = "# keda-otel-scaler: no Prometheus configuration — no scraping, rules or alerting;\n"
+            + "# metrics arrive over OTLP. Its settings are environment variables (--help lists them).\n"
+            + "global:\n  scrape_interval: 1m\n  scrape_timeout: 10s\n  evaluation_interval: 1m\n";
+
+    /** No rule groups; {@code type} is checked as Prometheus does (alert, record or absent). */
+    private static void rules(HttpRequest r) throws IOException {
+        String type = r.param("type") == null ? "" : r.param("type").toLowerCase(java.util.Locale.ROOT);
+        if (!type.isEmpty() && !type.equals("alert") && !type.equals("record")) {
+            badData(r, "invalid parameter \"type\": not supported value " + dev.kedaotel.model.GoStrings.quote(type));
+            return;
+        }
+        success(r, w -> w.beginObject().name("groups").beginArray().endArray().endObject());
     }
 
     /** A query endpoint's handler: answers the request and returns the errorType it failed with, or null. */

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -247,6 +248,26 @@ class PrometheusApiTest {
         String build = get("/api/v1/status/buildinfo").body();
         assertTrue(build.contains("\"version\""), build);
         assertFalse(build.contains("features"), "Grafana would take us for Mimir: " + build);
+    }
+
+    /** Prometheus 2.42's answers with nothing configured (captured from it; the conformance module compares live). */
+    @Test
+    void rulesAlertsTargetsAndConfigAnswerAsAnUnconfiguredPrometheus() throws Exception {
+        assertEquals("{\"status\":\"success\",\"data\":{\"groups\":[]}}", get("/api/v1/rules").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"groups\":[]}}", get("/api/v1/rules?type=ALERT").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"groups\":[]}}", get("/api/v1/rules?type=record").body());
+        HttpResponse<String> badType = get("/api/v1/rules?type=Foo");
+        assertEquals(400, badType.statusCode());
+        assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"type\\\": not supported value \\\"foo\\\"\"}",
+                badType.body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"alerts\":[]}}", get("/api/v1/alerts").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"activeTargets\":[],\"droppedTargets\":[]}}", get("/api/v1/targets").body());
+        HttpResponse<String> config = get("/api/v1/status/config");
+        assertEquals(200, config.statusCode());
+        assertEquals("application/json", config.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(Map.of("yaml", PrometheusApi.CONFIG_YAML), ((Map<?, ?>) JsonReader.parse(config.body())).get("data"));
+        assertTrue(PrometheusApi.CONFIG_YAML.contains("no Prometheus configuration"), PrometheusApi.CONFIG_YAML);
+        assertEquals(405, post("/api/v1/rules").statusCode(), "GET only, as in Prometheus");
     }
 
     @Test
