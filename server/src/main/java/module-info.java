@@ -22,6 +22,7 @@ module dev.kedaotel.server {
     requires io.prometheus.metrics.model;
     requires io.opentelemetry.proto;
     requires com.google.protobuf;
+    requires org.yaml.snakeyaml;
 
     exports dev.kedaotel.server;
 }
