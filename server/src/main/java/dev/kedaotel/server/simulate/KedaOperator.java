@@ -83,7 +83,7 @@ final class KedaOperator {
                 int to = Math.min(spec.maxReplicaCount(), spec.fallback().get().replicasFor(0));
                 return new Action(to, "fallback 0→" + to);
             }
-            return new Action(replicas, replicas > 0 ? "error: no scale to zero" : "error");
+            return new Action(replicas, "read failed");
         }
         if (replicas > 0 && mayScaleToZero() && nowMs - startMs >= spec.initialCooldownSeconds() * 1000L
                 && (lastActiveMs == Long.MIN_VALUE || nowMs - lastActiveMs > spec.cooldownSeconds() * 1000L)) {

@@ -2,6 +2,7 @@ package dev.kedaotel.server.simulate;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -42,8 +43,13 @@ final class YamlNode {
         Node root;
         try {
             root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            // One line: where and what (snakeyaml's own message spans several lines with a caret drawing).
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new BadInputException(file + ":" + line + ": not valid YAML: "
+                    + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem());
         } catch (YAMLException e) {
-            throw new BadInputException(file + ": not valid YAML: " + e.getMessage());
+            throw new BadInputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null) {
             throw new BadInputException(file + ": empty YAML document");
