@@ -119,34 +119,32 @@ final class HpaController {
     }
 
     private int scaleUpLimit(long nowMs, int current) {
-        if (up.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
-            return current;
-        }
-        boolean max = up.selectPolicy() == ScalingRules.SelectPolicy.Max;
-        long result = max ? Long.MIN_VALUE : Long.MAX_VALUE;
-        for (ScalingPolicy p : up.policies()) {
-            long start = current - changed(scaleUpEvents, nowMs, p) + changed(scaleDownEvents, nowMs, p);
-            long proposed = p.type() == ScalingPolicy.Type.Pods
-                    ? start + p.value()
-                    : -Math.floorDiv(-start * (100L + p.value()), 100L); // ceil(start × (1 + value/100))
-            result = max ? Math.max(result, proposed) : Math.min(result, proposed);
-        }
-        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, result));
+        return policyLimit(nowMs, current, up, true);
     }
 
     private int scaleDownLimit(long nowMs, int current) {
-        if (down.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
+        return policyLimit(nowMs, current, down, false);
+    }
+
+    /** The furthest the policies of one direction let the count go from {@code current} now. */
+    private int policyLimit(long nowMs, int current, ScalingRules rules, boolean scaleUp) {
+        if (rules.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
             return current;
         }
-        boolean max = down.selectPolicy() == ScalingRules.SelectPolicy.Max;
-        long result = max ? Long.MAX_VALUE : Long.MIN_VALUE;
-        for (ScalingPolicy p : down.policies()) {
-            long start = current + changed(scaleDownEvents, nowMs, p) - changed(scaleUpEvents, nowMs, p);
-            long proposed = p.type() == ScalingPolicy.Type.Pods
-                    ? start - p.value()
-                    : Math.floorDiv(start * (100L - p.value()), 100L); // floor(start × (1 − value/100))
-            // Max: the policy removing the most pods, i.e. the lowest count.
-            result = max ? Math.min(result, proposed) : Math.max(result, proposed);
+        // Max picks the policy allowing the largest change: the highest count up, the lowest down.
+        boolean highest = (rules.selectPolicy() == ScalingRules.SelectPolicy.Max) == scaleUp;
+        long result = highest ? Long.MIN_VALUE : Long.MAX_VALUE;
+        for (ScalingPolicy p : rules.policies()) {
+            long start = current - changed(scaleUpEvents, nowMs, p) + changed(scaleDownEvents, nowMs, p);
+            long proposed;
+            if (p.type() == ScalingPolicy.Type.Pods) {
+                proposed = scaleUp ? start + p.value() : start - p.value();
+            } else if (scaleUp) {
+                proposed = -Math.floorDiv(-start * (100L + p.value()), 100L); // ceil(start × (1 + value/100))
+            } else {
+                proposed = Math.floorDiv(start * (100L - p.value()), 100L); // floor(start × (1 − value/100))
+            }
+            result = highest ? Math.max(result, proposed) : Math.min(result, proposed);
         }
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, result));
     }

@@ -62,6 +62,18 @@ class KedaScaleToZeroTest {
     }
 
     @Test
+    void initialCooldownPeriodDelaysTheFirstScaleToZero() throws Exception {
+        // initialCooldownPeriod 120: "KEDA will not scale the resource back to 0 until 120 seconds have passed since
+        // the ScaledObject creation, regardless of the activity triggers" (the replay starts at the creation).
+        // Never active, 3 replicas: the HPA brings them to its minimum 1 at once (value 0 → 0 wanted, no earlier
+        // recommendation in the window), KEDA polls every 30 s and scales to 0 only once 120 s have passed.
+        Simulation sim = Simulation.run(dir, so("  pollingInterval: 30\n  initialCooldownPeriod: 120\n", "external", ""),
+                Simulation.csv(180, s -> "0"), "--current-replicas", "3");
+        assertEquals(List.of(1, 1, 0), sim.replicasAt(0, 90, 150));
+        assertEquals("inactive > cooldown: →0", sim.cell(120, 3));
+    }
+
+    @Test
     void minReplicaCountAboveZeroNeverScalesToZero() throws Exception {
         // "If minReplicaCount is greater than 0 and idleReplicaCount is not set, inactive triggers do not cause the
         // workload to scale to zero"; the HPA's minReplicas is minReplicaCount.
