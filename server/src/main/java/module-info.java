@@ -23,6 +23,7 @@ module dev.kedaotel.server {
     requires io.prometheus.metrics.core;
     requires io.opentelemetry.proto;
     requires com.google.protobuf;
+    requires org.yaml.snakeyaml;
 
     exports dev.kedaotel.server;
 }

@@ -1,11 +1,13 @@
 package dev.kedaotel.server;
 
 import dev.kedaotel.server.demo.Demo;
+import dev.kedaotel.server.simulate.SimulateCommand;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar keda-otel-scaler.jar [--flag=value ...]}: start, serve until SIGTERM/SIGINT, stop gracefully.
+ * {@code java -jar keda-otel-scaler.jar [--flag=value ...]}: start, serve until SIGTERM/SIGINT, stop gracefully;
+ * {@code java -jar keda-otel-scaler.jar simulate ...}: the offline scaling simulator ({@link SimulateCommand}).
  * {@code --help} and {@code --version} print and exit 0 before anything is configured or started.
  */
 public final class Main {
@@ -13,6 +15,13 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(SimulateCommand.NAME)) { // offline: no server, no JVM re-exec
+            int status = SimulateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+            if (status != 0) {
+                System.exit(status);
+            }
+            return;
+        }
         LibraryDefaults.apply(System.getProperties()); // before anything loads Jetty or Netty
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
