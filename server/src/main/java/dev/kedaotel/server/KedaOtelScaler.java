@@ -318,6 +318,7 @@ public final class KedaOtelScaler implements AutoCloseable {
         http.gate(new JsonOnlyGate(MemstoreApi.STATE_CHANGING_PATHS));
         String namespaceLabel = config.get(Setting.SCALED_OBJECT_NAMESPACE_LABEL);
         new PrometheusApi(engine, store, time, config.get(Setting.QUERY_TIMEOUT_SECONDS) * 1000L, version(), namespaceLabel)
+                .revision(revision())
                 .metadata(metadata)
                 .observer(selfMetrics.latency())
                 .register(http, queries);
@@ -493,6 +494,37 @@ public final class KedaOtelScaler implements AutoCloseable {
     public static String version() {
         String v = KedaOtelScaler.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /**
+     * The git commit this build was made from (12 hex digits, with {@code -dirty} when the working tree had
+     * uncommitted changes), or "" when the build had no git checkout (a source tarball). Written into
+     * {@code build.properties} by the build (server/pom.xml).
+     */
+    public static String revision() {
+        return BuildRevision.VALUE;
+    }
+
+    /** Read once, on first use. */
+    private static final class BuildRevision {
+        static final String VALUE = read();
+
+        private static String read() {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = KedaOtelScaler.class.getResourceAsStream("build.properties")) {
+                if (in == null) {
+                    return "";
+                }
+                p.load(in);
+            } catch (IOException e) {
+                return "";
+            }
+            String revision = p.getProperty("revision", "");
+            if (revision.isEmpty() || revision.startsWith("${")) { // not filtered: no git checkout
+                return "";
+            }
+            return "true".equals(p.getProperty("dirty")) ? revision + "-dirty" : revision;
+        }
     }
 
     public int otlpPort() {

@@ -29,7 +29,8 @@ public final class Main {
                 return;
             }
             if (a.equals("--version")) {
-                System.out.println("keda-otel-scaler " + KedaOtelScaler.version());
+                String revision = KedaOtelScaler.revision();
+                System.out.println("keda-otel-scaler " + KedaOtelScaler.version() + (revision.isEmpty() ? "" : " (" + revision + ")"));
                 return;
             }
         }

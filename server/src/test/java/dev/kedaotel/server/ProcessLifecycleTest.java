@@ -96,7 +96,11 @@ class ProcessLifecycleTest {
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
-            assertEquals("keda-otel-scaler " + KedaOtelScaler.version() + "\n", out);
+            String revision = KedaOtelScaler.revision();
+            assertEquals("keda-otel-scaler " + KedaOtelScaler.version() + (revision.isEmpty() ? "" : " (" + revision + ")") + "\n", out);
+            if (Files.exists(Path.of("..", ".git"))) { // built from a git checkout: the commit is known
+                assertTrue(revision.matches("[0-9a-f]{12}(-dirty)?"), revision);
+            }
         } finally {
             p.destroyForcibly();
             Files.deleteIfExists(log);

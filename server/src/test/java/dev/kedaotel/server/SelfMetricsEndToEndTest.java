@@ -367,7 +367,8 @@ class SelfMetricsEndToEndTest {
     @Test
     void buildInfoAndProcessMetrics() {
         String version = KedaOtelScaler.version();
-        assertSample("keda_otel_scaler_build_info{javaversion=\"" + System.getProperty("java.version") + "\",version=\"" + version + "\"}", "1");
+        assertSample("keda_otel_scaler_build_info{javaversion=\"" + System.getProperty("java.version") + "\",revision=\""
+                + KedaOtelScaler.revision() + "\",version=\"" + version + "\"}", "1");
         assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "process metrics are read from /proc (Linux)");
         for (String name : List.of("process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
                 "process_open_fds", "process_max_fds", "process_start_time_seconds")) {

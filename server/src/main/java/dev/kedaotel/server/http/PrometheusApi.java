@@ -47,6 +47,7 @@ public final class PrometheusApi {
     private final NamespaceParameter namespaces;
     /** Told the duration and outcome of each query (the self-metrics' histograms). */
     private QueryObserver observer = QueryObserver.NONE;
+    private String revision = "";
     /** Null: /api/v1/metadata answers no families. */
     private MetricMetadataRegistry metadata;
 
@@ -73,6 +74,12 @@ public final class PrometheusApi {
     }
 
     /** Reports every query's duration and failure to {@code observer}; call before {@link #register}. */
+    /** The git revision {@code /api/v1/status/buildinfo} reports ("" when unknown). */
+    public PrometheusApi revision(String revision) {
+        this.revision = revision;
+        return this;
+    }
+
     public PrometheusApi observer(QueryObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");
         return this;
@@ -617,7 +624,7 @@ public final class PrometheusApi {
         // No "features" key: Grafana would otherwise classify the source as Mimir and enable its ruler.
         success(r, w -> w.beginObject()
                 .name("version").value(version)
-                .name("revision").value("")
+                .name("revision").value(revision)
                 .name("branch").value("")
                 .name("buildUser").value("keda-otel-scaler")
                 .name("buildDate").value("")

@@ -76,10 +76,11 @@ public final class SelfMetrics implements AutoCloseable {
         // An info metric of the Prometheus client itself: Micrometer would strip a gauge's "_info" suffix.
         Info buildInfo = Info.builder()
                 .name(PREFIX + "build_info")
-                .help("A metric with a constant '1' value labeled by version and javaversion from which keda-otel-scaler was built")
-                .labelNames("version", "javaversion")
+                .help("A metric with a constant '1' value labeled by version, revision and javaversion from which keda-otel-scaler was built")
+                .labelNames("version", "revision", "javaversion")
                 .register(registry.getPrometheusRegistry());
-        buildInfo.addLabelValues(dev.kedaotel.server.KedaOtelScaler.version(), System.getProperty("java.version"));
+        buildInfo.addLabelValues(dev.kedaotel.server.KedaOtelScaler.version(), dev.kedaotel.server.KedaOtelScaler.revision(),
+                System.getProperty("java.version"));
     }
 
     /** JVM memory, GC, threads, classes, processors, and the process metrics from /proc (Linux). */
