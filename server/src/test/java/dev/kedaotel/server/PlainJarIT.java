@@ -43,7 +43,7 @@ class PlainJarIT {
         int http = ProcessLifecycleTest.freePort();
         Process p = javaJar(log, List.of(), http);
         try {
-            ProcessLifecycleTest.awaitReady(HttpClient.newHttpClient(), http, p, log);
+            ServerProcess.awaitReady(HttpClient.newHttpClient(), http, p, log);
             String cmdline = commandLine(p);
             assertTrue(cmdline.contains("-Dkos.jvm=reexec"), cmdline);
             for (String flag : TunedJvm.launcherFlags()) {
@@ -79,7 +79,7 @@ class PlainJarIT {
         int http = ProcessLifecycleTest.freePort();
         Process p = javaJar(log, List.of("-Xmx256m"), http);
         try {
-            ProcessLifecycleTest.awaitReady(HttpClient.newHttpClient(), http, p, log);
+            ServerProcess.awaitReady(HttpClient.newHttpClient(), http, p, log);
             String cmdline = commandLine(p);
             assertFalse(cmdline.contains("-Dkos.jvm"), cmdline);
             assertTrue(cmdline.contains("-Xmx256m"), cmdline);

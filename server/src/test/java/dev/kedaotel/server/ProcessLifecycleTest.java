@@ -46,22 +46,7 @@ class ProcessLifecycleTest {
         Process p = launch(log, "--rest-api-port=" + http, "--otlp-receiver-port=0", "--keda-external-scaler-port=0",
                 "--internal-metrics-port=0", "--metric-store-warm-up-seconds=0");
         try {
-            HttpClient client = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            int status = -1;
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                try {
-                    status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
-                    if (status == 200) {
-                        break;
-                    }
-                } catch (IOException notYetListening) {
-                    // keep polling until the deadline
-                }
-                Thread.sleep(50);
-            }
-            assertEquals(200, status, Files.readString(log));
+            ServerProcess.awaitReady(HttpClient.newHttpClient(), http, p, log);
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "did not stop within 20 s of SIGTERM");
             String out = Files.readString(log, StandardCharsets.UTF_8);
@@ -121,7 +106,7 @@ class ProcessLifecycleTest {
                 "--metric-store-warm-up-seconds=0"); // about memory: ready at once
         try {
             HttpClient client = HttpClient.newHttpClient();
-            awaitReady(client, http, p, log);
+            ServerProcess.awaitReady(client, http, p, log);
             byte[] big = bigExport(24 << 20);
             List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>();
             for (int i = 0; i < 4 && p.isAlive(); i++) {
@@ -155,20 +140,6 @@ class ProcessLifecycleTest {
             p.destroyForcibly();
             Files.deleteIfExists(log);
         }
-    }
-
-    static void awaitReady(HttpClient client, int http, Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        int status = -1;
-        while (System.nanoTime() < deadline && p.isAlive() && status != 200) {
-            try {
-                status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException notYetListening) {
-                Thread.sleep(50);
-            }
-        }
-        assertEquals(200, status, Files.readString(log));
     }
 
     /** An OTLP request of about {@code bytes} bytes: one gauge point whose attribute value is that long. */

@@ -53,6 +53,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Polls {@code /readyz} on {@code httpPort} until it answers 200, the process dies, or 60 s pass. */
     void awaitReady(HttpClient client, int httpPort) throws Exception {
+        awaitReady(client, httpPort, process, log);
+    }
+
+    /** The same for a process started otherwise (a plain {@code java -jar}); {@code log} is quoted when it fails. */
+    static void awaitReady(HttpClient client, int httpPort, Process process, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int status = -1;
         while (System.nanoTime() < deadline && process.isAlive() && status != 200) {
@@ -66,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        assertEquals(200, status, output());
+        assertEquals(200, status, Files.readString(log, StandardCharsets.UTF_8));
     }
 
     /** SIGKILL: no shutdown hook, no flush — what an OOM kill or {@code kill -9} does. */

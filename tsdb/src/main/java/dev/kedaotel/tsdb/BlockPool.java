@@ -32,7 +32,6 @@ final class BlockPool implements AutoCloseable {
     private static final int MAX_CHUNKS = 1 << (31 - CHUNK_SHIFT);
     static final int CHUNK_BYTES = BLOCKS_PER_CHUNK * SampleCodec.BLOCK_BYTES + CHUNK_SLACK_BYTES;
 
-    private final int chunkBytes = CHUNK_BYTES;
     private final long reuseGraceMs;
     private final Quarantine quarantine = new Quarantine();
     private final MemorySource memory;
@@ -101,7 +100,7 @@ final class BlockPool implements AutoCloseable {
 
     /** Bytes of chunk memory reserved so far (for self-metrics and tests). */
     synchronized long bytesReserved() {
-        return (long) chunkCount * chunkBytes;
+        return (long) chunkCount * CHUNK_BYTES;
     }
 
     /** Blocks waiting out their grace period. */
@@ -121,13 +120,13 @@ final class BlockPool implements AutoCloseable {
 
     private void newChunk() {
         if (chunkCount == MAX_CHUNKS) {
-            throw new IllegalStateException("sample memory exhausted: " + chunkCount + " chunks of " + chunkBytes + " bytes");
+            throw new IllegalStateException("sample memory exhausted: " + chunkCount + " chunks of " + CHUNK_BYTES + " bytes");
         }
         UnsafeBuffer[] cs = chunks;
         if (chunkCount == cs.length) {
             cs = Arrays.copyOf(cs, cs.length * 2);
         }
-        cs[chunkCount] = memory.chunk(chunkCount, chunkBytes);
+        cs[chunkCount] = memory.chunk(chunkCount, CHUNK_BYTES);
         chunkCount++;
         chunks = cs; // volatile publish, also when the array did not grow
     }
@@ -143,7 +142,7 @@ final class BlockPool implements AutoCloseable {
         if (index >= cs.length) {
             cs = Arrays.copyOf(cs, Math.max(index + 1, cs.length * 2));
         }
-        cs[index] = buffer != null ? buffer : memory.chunk(index, chunkBytes);
+        cs[index] = buffer != null ? buffer : memory.chunk(index, CHUNK_BYTES);
         if (buffer == null) {
             missingChunks.set(index);
         }
@@ -171,11 +170,6 @@ final class BlockPool implements AutoCloseable {
     /** Whether {@code id} names a block of a chunk that was restored from its file (restore's guard). */
     boolean isRestorable(int id) {
         return id >= 0 && id < limit && !missingChunks.get(id >>> CHUNK_SHIFT);
-    }
-
-    /** Bytes of one chunk (persisted chunk files are exactly this long). */
-    int chunkBytes() {
-        return chunkBytes;
     }
 
     @Override

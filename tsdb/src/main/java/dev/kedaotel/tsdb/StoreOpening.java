@@ -213,7 +213,7 @@ final class StoreOpening {
         BlockPool pool = rings.pool();
         int chunks = highestIndex(dir.chunks(), "chunk-") + 1;
         for (int chunk = 0; chunk < chunks; chunk++) {
-            pool.restoreChunk(chunk, files.existing(MappedFiles.chunkFile(dir.chunks(), chunk), pool.chunkBytes()));
+            pool.restoreChunk(chunk, files.existing(MappedFiles.chunkFile(dir.chunks(), chunk), BlockPool.CHUNK_BYTES));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kedaotel.server.simulate;
 
+import dev.kedaotel.server.Markup;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,9 +57,9 @@ final class SvgChart {
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         s.append("<text x=\"").append(LEFT).append("\" y=\"24\" font-size=\"15\" font-weight=\"bold\">")
-                .append(escape("ScaledObject " + spec.name() + ": metric and replicas")).append("</text>\n");
+                .append(Markup.escape("ScaledObject " + spec.name() + ": metric and replicas")).append("</text>\n");
         s.append("<text x=\"").append(LEFT).append("\" y=\"42\" fill=\"#555555\">")
-                .append(escape(subtitle(spec, from, to))).append("</text>\n");
+                .append(Markup.escape(subtitle(spec, from, to))).append("</text>\n");
 
         // Grids and axes.
         for (double v = 0; v <= metricTop + metricStep / 2; v += metricStep) {
@@ -134,7 +136,7 @@ final class SvgChart {
             }
             int legendY = METRIC_TOP + 14 + 16 * i;
             s.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(legendY).append("\" fill=\"").append(colour).append("\">")
-                    .append(escape(t.name() + " (" + t.type() + ", " + t.metricType() + ") — dashed: "
+                    .append(Markup.escape(t.name() + " (" + t.type() + ", " + t.metricType() + ") — dashed: "
                             + (t.metricType() == Trigger.MetricType.AverageValue
                             ? "target " + Numbers.format(t.target()) + " × replicas" : "target " + Numbers.format(t.target()))
                             + (t.activationTarget() > 0 ? "; dotted: activation " + Numbers.format(t.activationTarget()) : "")))
@@ -171,12 +173,12 @@ final class SvgChart {
         s.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(f(y)).append("\" x2=\"").append(RIGHT).append("\" y2=\"")
                 .append(f(y)).append("\" stroke=\"#e5e5e5\"/>\n");
         s.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">")
-                .append(escape(label)).append("</text>\n");
+                .append(Markup.escape(label)).append("</text>\n");
     }
 
     private static void axisTitle(StringBuilder s, int y, String text) {
         s.append("<text x=\"16\" y=\"").append(y).append("\" transform=\"rotate(-90 16 ").append(y)
-                .append(")\" text-anchor=\"middle\" fill=\"#555555\">").append(escape(text)).append("</text>\n");
+                .append(")\" text-anchor=\"middle\" fill=\"#555555\">").append(Markup.escape(text)).append("</text>\n");
     }
 
     private static double x(long t, long from, long to) {
@@ -203,23 +205,5 @@ final class SvgChart {
 
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    static String escape(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&': b.append("&amp;"); break;
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '"': b.append("&quot;"); break;
-                case '\'': b.append("&#39;"); break;
-                default:
-                    // Control characters are not allowed in XML 1.0 text.
-                    b.append(c < 0x20 && c != '\t' && c != '\n' ? ' ' : c);
-            }
-        }
-        return b.toString();
     }
 }

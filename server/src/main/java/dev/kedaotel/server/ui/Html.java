@@ -1,6 +1,7 @@
 package dev.kedaotel.server.ui;
 
 import dev.kedaotel.model.GoFloats;
+import dev.kedaotel.server.Markup;
 import dev.kedaotel.server.http.HttpReplies;
 import dev.kedaotel.server.http.HttpRequest;
 
@@ -52,34 +53,9 @@ final class Html {
     private Html() {
     }
 
-    /** {@code s} safe as HTML/SVG element text and as a double-quoted attribute value; null is "". */
+    /** {@code s} safe as HTML/SVG element text and as a quoted attribute value; null is "" ({@link Markup#escape}). */
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String r = switch (c) {
-                case '&' -> "&amp;";
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '"' -> "&quot;";
-                case '\'' -> "&#39;";
-                default -> null;
-            };
-            if (r != null && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (r != null) {
-                    b.append(r);
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
+        return Markup.escape(s);
     }
 
     /** A number as Prometheus prints a sample ({@code 0.5}, {@code 1e+21}, {@code NaN}, {@code +Inf}); escape it like any text. */
