@@ -1,11 +1,9 @@
 package dev.kedaotel.server.simulate;
 
 import dev.kedaotel.server.http.JsonReader;
+import dev.kedaotel.server.http.PromFormat;
 
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,20 +165,16 @@ final class HistoryReader {
         return out;
     }
 
-    /** A timestamp in RFC 3339 or unix seconds (with fraction), as epoch milliseconds. */
+    /**
+     * A timestamp in RFC 3339 or unix seconds (with fraction), as epoch milliseconds: the grammar of
+     * Prometheus' API time parameters ({@link PromFormat#parseTime}), so a recorded range's bounds read back
+     * exactly as the API took them.
+     */
     static long timestamp(String where, String text) throws BadInputException {
         try {
-            return new BigDecimal(text).movePointRight(3).longValueExact();
-        } catch (NumberFormatException | ArithmeticException notNumeric) {
-            try {
-                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                try {
-                    return Instant.parse(text).toEpochMilli();
-                } catch (DateTimeParseException e2) {
-                    throw new BadInputException(where + "timestamp \"" + text + "\" is neither RFC 3339 (2026-12-01T12:00:00Z) nor unix seconds");
-                }
-            }
+            return PromFormat.parseTime("timestamp", text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(where + "timestamp \"" + text + "\" is neither RFC 3339 (2026-12-01T12:00:00Z) nor unix seconds");
         }
     }
 

@@ -57,6 +57,9 @@ class SimulateInputErrorsTest {
     void historyErrorsNameFileAndLine() throws Exception {
         assertTrue(fails(GOOD, "timestamp,value\n2026-12-01T12:00:00Z,1\nyesterday,2\n").stderr
                 .contains("history.csv:3: timestamp \"yesterday\" is neither RFC 3339"));
+        // A year beyond what an epoch millisecond holds is an input error, not an ArithmeticException.
+        assertTrue(fails(GOOD, "timestamp,value\n+999999999-01-01T00:00:00Z,1\n").stderr
+                .contains("history.csv:2: timestamp \"+999999999-01-01T00:00:00Z\" is neither RFC 3339"));
         assertTrue(fails(GOOD, "1796126400,1\n1796126400,2\n").stderr
                 .contains("history.csv:2: timestamp \"1796126400\" is not after the previous line's"));
         assertTrue(fails(GOOD, "1796126400,lots\n").stderr.contains("history.csv:1: value \"lots\" is not a number"));
